@@ -1,0 +1,89 @@
+# triage: build, test, sanitizer and install rules. `make help` lists targets.
+PREFIX    ?= /usr/local
+BUILD     ?= build
+CC        ?= cc
+PKGS      := libpcre2-8 yaml-0.1 libhs libutf8proc jansson opencc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN      := -Wall -Wextra -Werror
+CFLAGS    ?= -O2 -g
+EXTRA_CFLAGS ?=
+ALL_CFLAGS := -std=c11 $(WARN) -D_GNU_SOURCE -fPIC -fvisibility=hidden \
+              -Iinclude -Iengine -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS    := $(PKG_LIBS) -lstdc++ -lm -lpthread
+
+ENGINE_SRC := $(sort $(wildcard engine/*.c))
+CLI_SRC    := $(sort $(wildcard cli/*.c))
+TEST_SRC   := $(sort $(wildcard tests/test_*.c))
+GEN_SRC    := $(BUILD)/gen/t2s_table.c
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/t2s_table.o
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_LIBOBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test asan install clean help bench examples
+all: $(BUILD)/triage $(BUILD)/libtriage.a $(BUILD)/libtriage.so
+
+help:
+	@echo "make deps     install build and test dependencies (root, Debian)"
+	@echo "make          build build/triage, build/libtriage.a, build/libtriage.so"
+	@echo "make test     run cmocka units and CLI end-to-end tests"
+	@echo "make asan     the same suite under ASan + UBSan (in build-asan/)"
+	@echo "make install  PREFIX=/usr/local"
+
+deps:
+	apt-get update
+	apt-get install -y build-essential pkg-config libpcre2-dev libyaml-dev \
+	    libcmocka-dev libvectorscan-dev libutf8proc-dev opencc libopencc-dev \
+	    libjansson-dev
+
+# The traditional-to-simplified character table comes from OpenCC's own
+# dictionary, dumped at build time (OpenCC ships it only as binary .ocd2).
+$(BUILD)/gen/t2s_table.c: tools/gen_t2s.sh
+	@mkdir -p $(@D)
+	sh tools/gen_t2s.sh /usr/share/opencc/TSCharacters.ocd2 > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/%.o: %.c include/triage.h $(wildcard engine/*.h cli/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/t2s_table.o: $(BUILD)/gen/t2s_table.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(ENGINE_OBJ): | $(GEN_SRC)
+
+$(BUILD)/libtriage.a: $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libtriage.so: $(ENGINE_OBJ)
+	$(CC) -shared -o $@ $^ $(LDLIBS)
+
+$(BUILD)/triage: $(CLI_OBJ) $(BUILD)/libtriage.a
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libtriage.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libtriage.a $(CLI_LIBOBJ) tests/test_util.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_LIBOBJ) $(BUILD)/libtriage.a \
+	    $(shell pkg-config --libs cmocka) $(LDLIBS)
+
+test: all $(TEST_BIN)
+	@sh tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/share/triage/rules
+	install -m 755 $(BUILD)/triage $(DESTDIR)$(PREFIX)/bin/triage
+	install -m 644 $(BUILD)/libtriage.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(BUILD)/libtriage.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/triage.h $(DESTDIR)$(PREFIX)/include/
+	cp -R rules/. $(DESTDIR)$(PREFIX)/share/triage/rules/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' triage.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/triage.pc
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,322 @@
+/*
+ * triage.h - the only public header of libtriage, a rule-based complaint
+ * triage engine: YAML rules compile into an immutable rule set that any
+ * number of threads use to classify complaint text, each with its own scratch.
+ */
+#ifndef TRIAGE_H
+#define TRIAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TRIAGE_API __attribute__((visibility("default")))
+#else
+#define TRIAGE_API
+#endif
+
+#define TRIAGE_VERSION_MAJOR 1
+#define TRIAGE_VERSION_MINOR 0
+#define TRIAGE_VERSION_PATCH 0
+#define TRIAGE_VERSION_STRING "1.0.0"
+/** Version of the JSON result schema (docs/result.md). */
+#define TRIAGE_SCHEMA_VERSION 1
+
+typedef struct triage_compiler triage_compiler; /* mutable, one thread     */
+typedef struct triage_ruleset triage_ruleset;   /* immutable, shareable    */
+typedef struct triage_scratch triage_scratch;   /* one per thread          */
+typedef struct triage_result triage_result;     /* lives in a scratch      */
+
+typedef enum triage_status {
+    TRIAGE_OK = 0,
+    TRIAGE_ENOMEM = 1,
+    TRIAGE_EINVAL = 2,         /* caller bug: NULL handle, bad argument    */
+    TRIAGE_EIO = 3,            /* a file could not be read or written      */
+    TRIAGE_ERULE_SYNTAX = 4,   /* YAML not well formed                     */
+    TRIAGE_ERULE_SCHEMA = 5,   /* valid YAML, invalid rule                 */
+    TRIAGE_EPATTERN = 6,       /* regex rejected by PCRE2 or Vectorscan    */
+    TRIAGE_EVERSION = 7,       /* compiled table from another version      */
+    TRIAGE_ECORRUPT = 8,       /* bad magic, size or checksum              */
+    TRIAGE_ESCRATCH_BUSY = 9,  /* scratch used by two calls at once        */
+    TRIAGE_EPLATFORM = 10,     /* table built for other CPU features       */
+    TRIAGE_ENORULES = 11,      /* nothing to compile                       */
+    TRIAGE_ELIMIT = 12,        /* an input exceeds a documented bound      */
+    TRIAGE_EMISMATCH = 13,     /* scratch made for another rule set        */
+    TRIAGE_ENOTFOUND = 14      /* named rule or item does not exist        */
+    /* Append only. Never renumber or reuse a value. */
+} triage_status;
+
+/** A static, human-readable message for a status. Never NULL. */
+TRIAGE_API const char *triage_strerror(triage_status st);
+
+/** The library version string, e.g. "1.0.0". */
+TRIAGE_API const char *triage_version(void);
+
+/* ---- Compiler diagnostics ------------------------------------------- */
+
+typedef struct triage_diag {
+    triage_status code;
+    int is_warning;       /* 1: warning, compilation goes on            */
+    const char *file;     /* borrowed: valid only during the callback   */
+    unsigned line;        /* 1-based, 0 = unknown                       */
+    unsigned column;      /* 1-based, 0 = unknown                       */
+    const char *rule_id;  /* NULL outside a rule                        */
+    int pattern;          /* index inside the rule, -1 if none          */
+    int pattern_offset;   /* byte offset of a regex error, -1 if none   */
+    const char *message;
+} triage_diag;
+
+typedef void (*triage_diag_fn)(const triage_diag *diag, void *user);
+
+/** Create a compiler. *out is set to NULL on failure. */
+TRIAGE_API triage_status triage_compiler_create(triage_compiler **out);
+/** Destroy a compiler. NULL is a no-op. */
+TRIAGE_API void triage_compiler_destroy(triage_compiler *c);
+/** Every diagnostic (error or warning) is passed to fn as it is found. */
+TRIAGE_API void triage_compiler_set_diag(triage_compiler *c, triage_diag_fn fn,
+                                         void *user);
+/**
+ * Add one YAML document. 'name' labels diagnostics (copied). 'yaml' is
+ * borrowed for the call. Errors are reported through the diag callback and
+ * the call still returns the first error's status; later calls go on so a
+ * single run reports every error.
+ */
+TRIAGE_API triage_status triage_compiler_add_string(triage_compiler *c,
+                                                    const char *name,
+                                                    const char *yaml,
+                                                    size_t len);
+/**
+ * Add a file, or a folder searched recursively for *.yaml and *.yml in
+ * byte order of their paths.
+ */
+TRIAGE_API triage_status triage_compiler_add_path(triage_compiler *c,
+                                                  const char *path);
+/**
+ * Check everything added, resolve vocabularies and compile the patterns.
+ * On success the caller owns *out (free with triage_ruleset_destroy()).
+ * On failure *out is NULL and every error went to the diag callback.
+ */
+TRIAGE_API triage_status triage_compiler_finish(triage_compiler *c,
+                                                triage_ruleset **out);
+/** The last diagnostic reported, borrowed until the compiler changes. */
+TRIAGE_API const triage_diag *triage_compiler_last_diag(const triage_compiler *c);
+/** Number of errors and warnings reported so far. */
+TRIAGE_API unsigned triage_compiler_errors(const triage_compiler *c);
+TRIAGE_API unsigned triage_compiler_warnings(const triage_compiler *c);
+
+/* ---- Rule sets ------------------------------------------------------- */
+
+/** Save a compiled rule set to 'path' atomically (temporary file, rename). */
+TRIAGE_API triage_status triage_ruleset_save(const triage_ruleset *rs,
+                                             const char *path);
+/**
+ * Load a saved table. A file from another format or engine version gives
+ * TRIAGE_EVERSION, one built for other CPU features TRIAGE_EPLATFORM, a
+ * damaged one TRIAGE_ECORRUPT; each means "recompile the rules".
+ */
+TRIAGE_API triage_status triage_ruleset_load(const char *path,
+                                             triage_ruleset **out);
+/** Same as triage_ruleset_load(), from memory (borrowed for the call). */
+TRIAGE_API triage_status triage_ruleset_load_mem(const void *data, size_t len,
+                                                 triage_ruleset **out);
+/** Destroy a rule set. NULL is a no-op. No scratch may still be in use. */
+TRIAGE_API void triage_ruleset_destroy(triage_ruleset *rs);
+
+typedef struct triage_ruleset_info {
+    const char *name;      /* from the ruleset: header, "" if none      */
+    const char *version;
+    const char *hash;      /* hex SHA-256-like content hash of the YAML  */
+    unsigned rules;        /* rules and cues                             */
+    unsigned patterns;     /* distinct keyword and regex patterns        */
+    unsigned slow_patterns;/* regexes Vectorscan could not take          */
+    unsigned escalation_rows;
+    unsigned scripts;
+} triage_ruleset_info;
+
+/** Fill *info; the strings are borrowed from rs. */
+TRIAGE_API triage_status triage_ruleset_get_info(const triage_ruleset *rs,
+                                                 triage_ruleset_info *info);
+
+/* ---- Vocabulary and rule introspection (for tools such as lint) ------ */
+
+typedef enum triage_axis {
+    TRIAGE_AXIS_TYPE = 0,
+    TRIAGE_AXIS_NATURE = 1,
+    TRIAGE_AXIS_SEVERITY = 2,
+    TRIAGE_AXIS_TEMPERAMENT = 3,
+    TRIAGE_AXIS_LEVEL = 4,
+    TRIAGE_AXIS_TAG = 5
+} triage_axis;
+#define TRIAGE_AXIS_COUNT 6
+
+/** Number of values of an axis and the i-th (borrowed) value name. */
+TRIAGE_API unsigned triage_vocab_count(const triage_ruleset *rs, triage_axis a);
+TRIAGE_API const char *triage_vocab_name(const triage_ruleset *rs,
+                                         triage_axis a, unsigned i);
+
+typedef struct triage_rule_info {
+    const char *id;
+    const char *file;     /* where it was written                        */
+    unsigned line, column;
+    const char *type;     /* NULL when the rule sets none                */
+    const char *nature;
+    const char *severity;
+    const char *temperament;
+    double weight;
+} triage_rule_info;
+
+TRIAGE_API unsigned triage_rule_count(const triage_ruleset *rs);
+TRIAGE_API triage_status triage_rule_get(const triage_ruleset *rs, unsigned i,
+                                         triage_rule_info *info);
+/** Index of the rule called 'id', or TRIAGE_ENOTFOUND. */
+TRIAGE_API triage_status triage_rule_find(const triage_ruleset *rs,
+                                          const char *id, unsigned *index);
+
+/* ---- Classification -------------------------------------------------- */
+
+/** Create a scratch for rs (one per thread). */
+TRIAGE_API triage_status triage_scratch_create(const triage_ruleset *rs,
+                                               triage_scratch **out);
+/** Destroy a scratch. NULL is a no-op. */
+TRIAGE_API void triage_scratch_destroy(triage_scratch *s);
+
+/**
+ * Classify one complaint. 'text' need not be NUL-terminated and may hold
+ * any bytes (invalid UTF-8 is flagged, not refused). On success *out is
+ * owned by 's' and valid until the next call using 's'.
+ */
+TRIAGE_API triage_status triage_classify(const triage_ruleset *rs,
+                                         triage_scratch *s, const char *text,
+                                         size_t len, const triage_result **out);
+
+/* Result accessors. Strings are borrowed from the result or rule set. */
+TRIAGE_API const char *triage_result_type(const triage_result *r);
+TRIAGE_API double triage_result_confidence(const triage_result *r);
+TRIAGE_API const char *triage_result_nature(const triage_result *r);
+TRIAGE_API const char *triage_result_severity(const triage_result *r);
+TRIAGE_API const char *triage_result_temperament(const triage_result *r);
+TRIAGE_API const char *triage_result_lang(const triage_result *r);
+TRIAGE_API const char *triage_result_level(const triage_result *r);
+TRIAGE_API const char *triage_result_team(const triage_result *r);
+TRIAGE_API double triage_result_hours(const triage_result *r);
+/** Further types above the 'also' threshold, strongest first. */
+TRIAGE_API unsigned triage_result_also_count(const triage_result *r);
+TRIAGE_API const char *triage_result_also(const triage_result *r, unsigned i);
+/** Score of the type value with vocabulary index i. */
+TRIAGE_API double triage_result_type_score(const triage_result *r, unsigned i);
+
+#define TRIAGE_FLAG_INVALID_UTF8 0x01u
+#define TRIAGE_FLAG_NO_MATCH 0x02u
+#define TRIAGE_FLAG_CLOSE_CALL 0x04u
+#define TRIAGE_FLAG_TRUNCATED 0x08u  /* hit or text limits were reached */
+#define TRIAGE_FLAG_REGEX_LIMIT 0x10u /* a regex hit the PCRE2 match limit */
+TRIAGE_API unsigned triage_result_flags(const triage_result *r);
+
+/** Fired rules (affirmed, condition true), in rule order. */
+TRIAGE_API unsigned triage_result_fired_count(const triage_result *r);
+TRIAGE_API const char *triage_result_fired(const triage_result *r, unsigned i);
+/** Chosen reply scripts. */
+TRIAGE_API unsigned triage_result_script_count(const triage_result *r);
+TRIAGE_API const char *triage_result_script_id(const triage_result *r,
+                                               unsigned i);
+TRIAGE_API const char *triage_result_script_text(const triage_result *r,
+                                                 unsigned i);
+/** Union of the fired rules' tags. */
+TRIAGE_API unsigned triage_result_tag_count(const triage_result *r);
+TRIAGE_API const char *triage_result_tag(const triage_result *r, unsigned i);
+
+typedef struct triage_hit {
+    const char *rule_id;
+    size_t start, end;    /* [start, end) bytes of the ORIGINAL text   */
+    int negated;
+    int hypothetical;
+    int question;
+    int counted;          /* 1 if it helped its rule fire               */
+} triage_hit;
+
+TRIAGE_API unsigned triage_result_hit_count(const triage_result *r);
+TRIAGE_API triage_status triage_result_hit(const triage_result *r, unsigned i,
+                                           triage_hit *hit);
+
+/**
+ * Render the result as one line of JSON (docs/result.md), without a
+ * trailing newline. 'id' (may be NULL) is written as the "id" member.
+ * The string is owned by the scratch and valid until its next call.
+ */
+TRIAGE_API triage_status triage_result_json(const triage_result *r,
+                                            const char *id, const char **json,
+                                            size_t *len);
+
+/* ---- Evaluation trace, for explain and rule-author tools ------------- */
+
+typedef enum triage_trace_kind {
+    TRIAGE_TRACE_RULE = 0,      /* a rule's verdict: fired or why not      */
+    TRIAGE_TRACE_PART = 1,      /* a part of an all/any/none condition     */
+    TRIAGE_TRACE_WITHIN = 2,    /* a within check and the best distance    */
+    TRIAGE_TRACE_ESCALATION = 3,/* an escalation row tried                 */
+    TRIAGE_TRACE_SCRIPT = 4,    /* a script chosen                         */
+    TRIAGE_TRACE_CUE = 5        /* a context cue found in the text         */
+} triage_trace_kind;
+
+typedef struct triage_trace_step {
+    triage_trace_kind kind;
+    const char *rule_id;  /* the rule, row or script id; may be NULL      */
+    int ok;               /* fired / part satisfied / row matched         */
+    const char *detail;   /* human text, e.g. "no pattern hit"            */
+    int depth;            /* nesting of parts                             */
+} triage_trace_step;
+
+/**
+ * Steps recorded by the last triage_classify() on s. Tracing is on only
+ * after triage_scratch_set_trace(s, 1), so the fast path pays nothing.
+ */
+TRIAGE_API void triage_scratch_set_trace(triage_scratch *s, int on);
+TRIAGE_API unsigned triage_trace_count(const triage_result *r);
+TRIAGE_API triage_status triage_trace_get(const triage_result *r, unsigned i,
+                                          triage_trace_step *step);
+
+/* ---- Reply checking -------------------------------------------------- */
+
+typedef struct triage_reply_issue {
+    const char *check_id; /* the reply check that matched                 */
+    const char *phrase;   /* the listed phrase (folded form)              */
+    const char *message;
+    int is_warning;
+    size_t start, end;    /* bytes of the ORIGINAL reply text              */
+} triage_reply_issue;
+
+/**
+ * Check an agent's draft reply against the rule set's reply checks.
+ * 'followup' selects checks that apply to follow-up calls too. Results are
+ * owned by s, valid until its next call.
+ */
+TRIAGE_API triage_status triage_check_reply(const triage_ruleset *rs,
+                                            triage_scratch *s,
+                                            const char *text, size_t len,
+                                            int followup,
+                                            const triage_reply_issue **issues,
+                                            unsigned *count);
+
+/* ---- Allocation hook (fault injection, custom allocators) ------------ */
+
+typedef struct triage_allocator {
+    void *(*malloc_fn)(size_t size, void *user);
+    void *(*realloc_fn)(void *p, size_t size, void *user);
+    void (*free_fn)(void *p, void *user);
+    void *user;
+} triage_allocator;
+
+/**
+ * Replace the allocator used for engine objects (NULL restores malloc).
+ * Call before creating any object; not thread-safe.
+ */
+TRIAGE_API void triage_set_allocator(const triage_allocator *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TRIAGE_H */
