@@ -15,8 +15,8 @@ LDLIBS    := $(PKG_LIBS) -lstdc++ -lm -lpthread
 ENGINE_SRC := $(sort $(wildcard engine/*.c))
 CLI_SRC    := $(sort $(wildcard cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
-GEN_SRC    := $(BUILD)/gen/t2s_table.c
-ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/t2s_table.o
+GEN_SRC    := $(BUILD)/gen/t2s_table.c $(BUILD)/gen/default_context.c
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI_LIBOBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -47,7 +47,11 @@ $(BUILD)/%.o: %.c include/triage.h $(wildcard engine/*.h cli/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/gen/t2s_table.o: $(BUILD)/gen/t2s_table.c
+$(BUILD)/gen/default_context.c: engine/default_context.yaml tools/embed.sh
+	@mkdir -p $(@D)
+	sh tools/embed.sh $< tri_default_context > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(ENGINE_OBJ): | $(GEN_SRC)

@@ -1,0 +1,306 @@
+/*
+ * batch_jsonl.c - turns one JSON Lines line into a batch record: finds the
+ * text, id, date, customer and kept members and renders them as text.
+ */
+#include <jansson.h>
+
+#include "batch_internal.h"
+
+struct batch_jsonl {
+    char **text_names;     /* members joined into the text; none: guess */
+    size_t n_text;
+    char *role_names[3];   /* id, date, customer member; NULL: guess */
+    char **keep_names;
+    size_t n_keep;
+    struct batch_field *kept;
+    struct batch_buf *keep_vals;
+    struct batch_buf text, role_vals[3];
+    json_t *root;          /* the current line, owns its strings */
+    char msg[200];
+};
+
+static const enum batch_role roles[3] = {
+    BATCH_ROLE_ID, BATCH_ROLE_DATE, BATCH_ROLE_CUSTOMER
+};
+
+/* Copy a member spec; numbers are refused (members have no position). */
+static triage_status copy_spec(const char *spec, char **out, char *err,
+                               size_t errlen)
+{
+    const char *p = spec;
+    size_t n = strlen(spec), i;
+
+    batch_trim(&p, &n);
+    for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+        ;
+    if (n == 0 || i == n) {
+        snprintf(err, errlen,
+                 "JSON Lines members go by name, not number ('%s')", spec);
+        return TRIAGE_EINVAL;
+    }
+    *out = malloc(n + 1);
+    if (*out == NULL)
+        return TRIAGE_ENOMEM;
+    memcpy(*out, p, n);
+    (*out)[n] = '\0';
+    return TRIAGE_OK;
+}
+
+static triage_status copy_specs(const char *const *specs, size_t n,
+                                char ***out, char *err, size_t errlen)
+{
+    triage_status st = TRIAGE_OK;
+    size_t i;
+
+    if (n == 0)
+        return TRIAGE_OK;
+    *out = calloc(n, sizeof **out);
+    if (*out == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < n && st == TRIAGE_OK; i++)
+        st = copy_spec(specs[i], &(*out)[i], err, errlen);
+    return st;
+}
+
+triage_status batch_jsonl_create(struct batch_jsonl **out,
+                                 const struct batch_opts *o, char *err,
+                                 size_t errlen)
+{
+    const char *role_specs[3] = { o->id_col, o->date_col, o->customer_col };
+    struct batch_jsonl *j = calloc(1, sizeof *j);
+    triage_status st;
+    size_t i;
+
+    *out = j;    /* the reader destroys it whatever happens */
+    if (j == NULL)
+        return TRIAGE_ENOMEM;
+    j->n_text = o->n_text_cols;
+    j->n_keep = o->n_keep_cols;
+    st = copy_specs(o->text_cols, o->n_text_cols, &j->text_names, err,
+                    errlen);
+    if (st == TRIAGE_OK)
+        st = copy_specs(o->keep_cols, o->n_keep_cols, &j->keep_names, err,
+                        errlen);
+    for (i = 0; i < 3 && st == TRIAGE_OK; i++)
+        if (role_specs[i] != NULL)
+            st = copy_spec(role_specs[i], &j->role_names[i], err, errlen);
+    if (st != TRIAGE_OK || j->n_keep == 0)
+        return st;
+    j->kept = calloc(j->n_keep, sizeof *j->kept);
+    j->keep_vals = calloc(j->n_keep, sizeof *j->keep_vals);
+    if (j->kept == NULL || j->keep_vals == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < j->n_keep; i++)
+        j->kept[i].name = j->keep_names[i];
+    return TRIAGE_OK;
+}
+
+/* The member called 'name': exact spelling first, then ignoring case. */
+static json_t *member(json_t *obj, const char *name)
+{
+    const char *key;
+    json_t *v = json_object_get(obj, name);
+
+    if (v != NULL)
+        return v;
+    json_object_foreach(obj, key, v) {
+        if (batch_name_eq(key, strlen(key), name))
+            return v;
+    }
+    return NULL;
+}
+
+static json_t *guess(json_t *obj, enum batch_role role)
+{
+    const char *const *names = batch_role_names(role);
+    json_t *v;
+
+    for (; *names != NULL; names++)
+        if ((v = member(obj, *names)) != NULL)
+            return v;
+    return NULL;
+}
+
+/* Append a member as text: strings as they are, numbers as written. */
+static triage_status render(json_t *v, struct batch_buf *b)
+{
+    char num[64];
+    char *dump;
+    triage_status st;
+
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return batch_buf_add(b, json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+                 json_integer_value(v));
+        return batch_buf_add(b, num, strlen(num));
+    case JSON_REAL:
+        snprintf(num, sizeof num, "%.15g", json_real_value(v));
+        return batch_buf_add(b, num, strlen(num));
+    case JSON_TRUE:
+        return batch_buf_add(b, "true", 4);
+    case JSON_FALSE:
+        return batch_buf_add(b, "false", 5);
+    case JSON_NULL:
+        return TRIAGE_OK;
+    default:
+        dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (dump == NULL)
+            return TRIAGE_ENOMEM;
+        st = batch_buf_add(b, dump, strlen(dump));
+        free(dump);
+        return st;
+    }
+}
+
+/* Set rec->text, or rec->error when the text members are unusable. */
+static triage_status text_value(struct batch_jsonl *j,
+                                struct batch_record *rec)
+{
+    size_t i, n = j->n_text ? j->n_text : 1, mark;
+    int found = 0;
+    json_t *v;
+
+    if (batch_buf_clear(&j->text) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < n; i++) {
+        v = j->n_text ? member(j->root, j->text_names[i])
+                      : guess(j->root, BATCH_ROLE_TEXT);
+        if (v == NULL || json_is_null(v))
+            continue;
+        if (!json_is_string(v) && !json_is_number(v)) {
+            rec->error = "text field is not a string";
+            return TRIAGE_OK;
+        }
+        found = 1;
+        mark = j->text.len;
+        if ((mark > 0 && batch_buf_add(&j->text, "\n", 1)) ||
+            render(v, &j->text) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        if (batch_is_blank(j->text.data + mark, j->text.len - mark))
+            j->text.data[j->text.len = mark] = '\0';   /* leave it out */
+    }
+    if (!found)
+        rec->error = "missing text field";
+    else if (batch_is_blank(j->text.data, j->text.len))
+        rec->error = "empty text";
+    else {
+        rec->text = j->text.data;
+        rec->text_len = j->text.len;
+    }
+    return TRIAGE_OK;
+}
+
+/* Id, date or customer: a trimmed scalar, NULL when absent or blank. */
+static triage_status role_value(struct batch_jsonl *j, int k,
+                                const char **out)
+{
+    json_t *v = j->role_names[k] ? member(j->root, j->role_names[k])
+                                 : guess(j->root, roles[k]);
+    struct batch_buf *b = &j->role_vals[k];
+    const char *p;
+    size_t n;
+
+    *out = NULL;
+    if (v == NULL || json_is_object(v) || json_is_array(v))
+        return TRIAGE_OK;
+    if (batch_buf_clear(b) != TRIAGE_OK || render(v, b) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    p = b->data;
+    n = b->len;
+    batch_trim(&p, &n);
+    if (n == 0)
+        return TRIAGE_OK;
+    memmove(b->data, p, n);
+    b->data[b->len = n] = '\0';
+    *out = b->data;
+    return TRIAGE_OK;
+}
+
+/* jansson's message without its " near '...'" part, which quotes input. */
+static void json_message(struct batch_jsonl *j, const json_error_t *e)
+{
+    const char *near = strstr(e->text, " near ");
+    int n = near ? (int)(near - e->text) : (int)strlen(e->text);
+
+    if (e->column > 0)
+        snprintf(j->msg, sizeof j->msg, "invalid JSON: %.*s at column %d", n,
+                 e->text, e->column);
+    else
+        snprintf(j->msg, sizeof j->msg, "invalid JSON: %.*s", n, e->text);
+}
+
+triage_status batch_jsonl_record(struct batch_jsonl *j, const char *line,
+                                 size_t len, struct batch_record *rec)
+{
+    const char **role_out[3] = { &rec->id, &rec->date, &rec->customer };
+    json_error_t e;
+    size_t i;
+
+    json_decref(j->root);
+    j->root = NULL;
+    if (batch_is_blank(line, len)) {
+        rec->error = "empty line";
+        return TRIAGE_OK;
+    }
+    j->root = json_loadb(line, len, JSON_ALLOW_NUL, &e);
+    if (j->root == NULL) {
+        if (json_error_code(&e) == json_error_out_of_memory)
+            return TRIAGE_ENOMEM;
+        json_message(j, &e);
+        rec->error = j->msg;
+        return TRIAGE_OK;
+    }
+    if (!json_is_object(j->root)) {
+        rec->error = "JSON line is not an object";
+        return TRIAGE_OK;
+    }
+    if (text_value(j, rec) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < 3; i++)
+        if (role_value(j, (int)i, role_out[i]) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+    for (i = 0; i < j->n_keep; i++) {
+        struct batch_buf *b = &j->keep_vals[i];
+        json_t *v = member(j->root, j->keep_names[i]);
+        if (batch_buf_clear(b) != TRIAGE_OK ||
+            (v != NULL && render(v, b) != TRIAGE_OK))
+            return TRIAGE_ENOMEM;
+        j->kept[i].value = b->data;
+        j->kept[i].len = b->len;
+    }
+    rec->kept = j->kept;
+    rec->n_kept = j->n_keep;
+    return TRIAGE_OK;
+}
+
+static void free_names(char **v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; v != NULL && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void batch_jsonl_destroy(struct batch_jsonl *j)
+{
+    size_t i;
+
+    if (j == NULL)
+        return;
+    json_decref(j->root);
+    free_names(j->text_names, j->n_text);
+    free_names(j->keep_names, j->n_keep);
+    for (i = 0; i < 3; i++) {
+        free(j->role_names[i]);
+        batch_buf_free(&j->role_vals[i]);
+    }
+    for (i = 0; j->keep_vals != NULL && i < j->n_keep; i++)
+        batch_buf_free(&j->keep_vals[i]);
+    free(j->keep_vals);
+    free(j->kept);
+    batch_buf_free(&j->text);
+    free(j);
+}

@@ -1,0 +1,173 @@
+/*
+ * rules_load.c - finding, compiling or loading the rules for a command:
+ * -r PATH (repeatable) or -t TABLE, else $TRIAGE_RULES, ./rules, and the
+ * installed rules, in that order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+
+#ifndef TRIAGE_DATADIR
+#define TRIAGE_DATADIR "/usr/local/share/triage"
+#endif
+
+void cli_print_diag(const triage_diag *d, void *user)
+{
+    const struct rules_opt *o = user;
+
+    if (d->is_warning && o != NULL && o->quiet)
+        return;
+    fprintf(stderr, "%s", d->file ? d->file : "triage");
+    if (d->line > 0)
+        fprintf(stderr, ":%u:%u", d->line, d->column);
+    fprintf(stderr, ": %s: %s", d->is_warning ? "warning" : "error", d->message);
+    if (d->rule_id != NULL)
+        fprintf(stderr, " [%s]", d->rule_id);
+    fputc('\n', stderr);
+}
+
+int cli_rules_arg(struct rules_opt *o, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    int is_r = !strcmp(a, "-r") || !strcmp(a, "--rules");
+    int is_t = !strcmp(a, "-t") || !strcmp(a, "--table");
+
+    if (!is_r && !is_t)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "triage: %s needs a value\n", a);
+        return -1;
+    }
+    (*i)++;
+    if (is_t) {
+        o->table = argv[*i];
+    } else if (o->n_paths < CLI_MAX_RULES) {
+        o->paths[o->n_paths++] = argv[*i];
+    } else {
+        fprintf(stderr, "triage: more than %d rule paths\n", CLI_MAX_RULES);
+        return -1;
+    }
+    return 1;
+}
+
+static int is_table_file(const char *p)
+{
+    size_t n = strlen(p);
+
+    return n > 4 && strcmp(p + n - 4, ".tdb") == 0;
+}
+
+static int load_table(const char *path, triage_ruleset **out)
+{
+    triage_status st = triage_ruleset_load(path, out);
+
+    if (st == TRIAGE_OK)
+        return EXIT_OK_;
+    fprintf(stderr, "%s: error: %s\n", path, triage_strerror(st));
+    return st == TRIAGE_EIO ? EXIT_IO : EXIT_RULES;
+}
+
+static int compile_paths(const char *const *paths, int n, int quiet,
+                         triage_ruleset **out)
+{
+    struct rules_opt o = { { 0 }, 0, NULL, quiet };
+    triage_compiler *c = NULL;
+    triage_status st, io = TRIAGE_OK;
+    int i;
+
+    if (triage_compiler_create(&c) != TRIAGE_OK)
+        return EXIT_INTERNAL;
+    triage_compiler_set_diag(c, cli_print_diag, &o);
+    for (i = 0; i < n; i++) {
+        st = triage_compiler_add_path(c, paths[i]);
+        if (st == TRIAGE_EIO && io == TRIAGE_OK)
+            io = st;
+    }
+    st = triage_compiler_finish(c, out);
+    if (st != TRIAGE_OK)
+        fprintf(stderr, "triage: %u error(s); rules not compiled\n",
+                triage_compiler_errors(c));
+    triage_compiler_destroy(c);
+    if (st == TRIAGE_OK)
+        return EXIT_OK_;
+    return io != TRIAGE_OK ? EXIT_IO : st == TRIAGE_ENOMEM ? EXIT_INTERNAL : EXIT_RULES;
+}
+
+int cli_load_rules(const struct rules_opt *o, triage_ruleset **out)
+{
+    const char *env = getenv("TRIAGE_RULES");
+    const char *path;
+    struct stat sb;
+
+    *out = NULL;
+    if (o->table != NULL)
+        return load_table(o->table, out);
+    if (o->n_paths > 0)
+        return compile_paths(o->paths, o->n_paths, o->quiet, out);
+    if (env != NULL && *env != '\0')
+        path = env;
+    else if (stat("rules", &sb) == 0 && S_ISDIR(sb.st_mode))
+        path = "rules";
+    else
+        path = TRIAGE_DATADIR "/rules";
+    if (is_table_file(path))
+        return load_table(path, out);
+    return compile_paths(&path, 1, 1, out);
+}
+
+char *cli_read_all(FILE *fp, size_t *len)
+{
+    size_t cap = 65536, n = 0, got;
+    char *buf = malloc(cap + 1), *p;
+
+    while (buf != NULL && (got = fread(buf + n, 1, cap - n, fp)) > 0) {
+        n += got;
+        if (n == cap) {
+            p = realloc(buf, cap * 2 + 1);
+            if (p == NULL)
+                break;
+            buf = p;
+            cap *= 2;
+        }
+    }
+    if (buf == NULL || ferror(fp) || (n == cap)) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+char *cli_join_args(int argc, char **argv, int from, size_t *len)
+{
+    size_t n = 0;
+    int i;
+    char *s, *p;
+
+    for (i = from; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    s = p = malloc(n + 1);
+    if (s == NULL)
+        return NULL;
+    for (i = from; i < argc; i++) {
+        size_t k = strlen(argv[i]);
+
+        if (i > from)
+            *p++ = ' ';
+        memcpy(p, argv[i], k);
+        p += k;
+    }
+    *p = '\0';
+    *len = (size_t)(p - s);
+    return s;
+}
+
+int cli_use_colour(FILE *fp)
+{
+    const char *nc = getenv("NO_COLOR");
+
+    return isatty(fileno(fp)) && (nc == NULL || *nc == '\0');
+}

@@ -1,0 +1,222 @@
+/*
+ * classify.c - per-thread scratch and the classification pipeline:
+ * normalise, match, context, rules, decision. Buffers are sized to the rule
+ * set once and reused, so a steady stream of texts allocates nothing.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+
+void triage_scratch_destroy(triage_scratch *s)
+{
+    int a;
+
+    if (s == NULL)
+        return;
+    hs_free_scratch(s->hs);
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mctx);
+    pcre2_jit_stack_free(s->jit);
+    tri_norm_free(&s->norm);
+    tri_free(s->hits);
+    tri_free(s->cues);
+    tri_free(s->bounds);
+    tri_free(s->pat_gen);
+    tri_free(s->pat_first);
+    tri_free(s->pat_count);
+    tri_free(s->rule_gen);
+    tri_free(s->cand);
+    tri_free(s->touched);
+    tri_free(s->byp);
+    tri_free(s->rx);
+    tri_free(s->maxend);
+    tri_free(s->rhits);
+    tri_free(s->pos);
+    tri_free(s->fired);
+    tri_free(s->fired_list);
+    tri_free(s->tag_gen);
+    tri_free(s->tags);
+    for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
+        tri_free(s->scores[a]);
+    tri_free(s->scripts);
+    tri_free(s->fields);
+    tri_buf_free(&s->json);
+    tri_buf_free(&s->trace_text);
+    tri_free(s->trace);
+    tri_free(s->issues);
+    tri_free(s);
+}
+
+static triage_status scratch_pcre(triage_scratch *s)
+{
+    s->md = pcre2_match_data_create(64, NULL);
+    s->mctx = pcre2_match_context_create(NULL);
+    s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    if (s->md == NULL || s->mctx == NULL || s->jit == NULL)
+        return TRIAGE_ENOMEM;
+    pcre2_set_match_limit(s->mctx, TRI_MATCH_LIMIT);
+    pcre2_set_depth_limit(s->mctx, TRI_DEPTH_LIMIT);
+    pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+    return TRIAGE_OK;
+}
+
+triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **out)
+{
+    const struct tri_table *t;
+    triage_scratch *s;
+    size_t np, nr;
+    int a;
+
+    if (rs == NULL || out == NULL)
+        return TRIAGE_EINVAL;
+    *out = NULL;
+    t = &rs->t;
+    np = t->n_patterns + 1;
+    nr = t->n_rules + 1;
+    s = tri_calloc(1, sizeof *s);
+    if (s == NULL)
+        return TRIAGE_ENOMEM;
+    s->rs = rs;
+    tri_norm_init(&s->norm);
+    s->pat_gen = tri_calloc(np, sizeof *s->pat_gen);
+    s->pat_first = tri_calloc(np, sizeof *s->pat_first);
+    s->pat_count = tri_calloc(np, sizeof *s->pat_count);
+    s->touched = tri_calloc(np, sizeof *s->touched);
+    s->rx = tri_calloc(np, sizeof *s->rx);
+    s->rule_gen = tri_calloc(nr, sizeof *s->rule_gen);
+    s->cand = tri_calloc(nr, sizeof *s->cand);
+    s->fired = tri_calloc(nr, sizeof *s->fired);
+    s->fired_list = tri_calloc(nr, sizeof *s->fired_list);
+    s->tag_gen = tri_calloc(t->vocab_count[TRIAGE_AXIS_TAG] + 1, sizeof *s->tag_gen);
+    s->tags = tri_calloc(t->vocab_count[TRIAGE_AXIS_TAG] + 1, sizeof *s->tags);
+    s->scripts = tri_calloc(t->n_scripts + 1, sizeof *s->scripts);
+    for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
+        s->scores[a] = tri_calloc(t->vocab_count[a] + 1, sizeof(double));
+    if (s->pat_gen == NULL || s->pat_first == NULL || s->pat_count == NULL ||
+        s->touched == NULL || s->rx == NULL || s->rule_gen == NULL ||
+        s->cand == NULL || s->fired == NULL || s->fired_list == NULL ||
+        s->tag_gen == NULL || s->tags == NULL || s->scripts == NULL ||
+        s->scores[0] == NULL || s->scores[1] == NULL || s->scores[2] == NULL ||
+        s->scores[3] == NULL || s->scores[4] == NULL || s->scores[5] == NULL ||
+        scratch_pcre(s) != TRIAGE_OK ||
+        (rs->db != NULL && hs_alloc_scratch(rs->db, &s->hs) != HS_SUCCESS)) {
+        triage_scratch_destroy(s);
+        return TRIAGE_ENOMEM;
+    }
+    *out = s;
+    return TRIAGE_OK;
+}
+
+void triage_scratch_set_trace(triage_scratch *s, int on)
+{
+    if (s != NULL)
+        s->trace_on = on != 0;
+}
+
+void tri_trace(struct triage_scratch *s, triage_trace_kind kind, const char *id,
+               int ok, int depth, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[256];
+    struct tri_trace_rec *r;
+
+    if (!s->trace_on)
+        return;
+    if (tri_grow((void **)&s->trace, &s->trace_cap, s->n_trace + 1,
+                 sizeof *s->trace) != TRIAGE_OK)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    r = &s->trace[s->n_trace];
+    r->kind = kind;
+    r->id = id;
+    r->ok = ok;
+    r->depth = depth;
+    r->detail = (uint32_t)s->trace_text.len;
+    if (tri_buf_add(&s->trace_text, msg, strlen(msg) + 1) == TRIAGE_OK)
+        s->n_trace++;
+}
+
+unsigned triage_trace_count(const triage_result *r)
+{
+    return r ? (unsigned)r->s->n_trace : 0;
+}
+
+triage_status triage_trace_get(const triage_result *r, unsigned i,
+                               triage_trace_step *step)
+{
+    const struct tri_trace_rec *t;
+
+    if (r == NULL || step == NULL || i >= r->s->n_trace)
+        return TRIAGE_EINVAL;
+    t = &r->s->trace[i];
+    step->kind = t->kind;
+    step->rule_id = t->id;
+    step->ok = t->ok;
+    step->depth = t->depth;
+    step->detail = r->s->trace_text.data + t->detail;
+    return TRIAGE_OK;
+}
+
+static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
+                              const char *text, size_t len)
+{
+    triage_status st;
+
+    memset(&s->result, 0, sizeof s->result);
+    s->result.rs = rs;
+    s->result.s = s;
+    s->n_trace = 0;
+    s->trace_text.len = 0;
+    if (len > TRI_MAX_TEXT) {
+        /* Cut on a code point boundary; the flag says the rest was unread. */
+        len = TRI_MAX_TEXT;
+        while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
+            len--;
+        s->result.flags |= TRIAGE_FLAG_TRUNCATED;
+    }
+    s->orig = text;
+    s->orig_len = len;
+    if (++s->gen == 0) {   /* stamps wrapped: clear them once in 4 billion */
+        memset(s->pat_gen, 0, (rs->t.n_patterns + 1) * sizeof *s->pat_gen);
+        memset(s->rule_gen, 0, (rs->t.n_rules + 1) * sizeof *s->rule_gen);
+        memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);
+        s->gen = 1;
+    }
+    st = tri_normalize(&s->norm, text, len);
+    if (st != TRIAGE_OK)
+        return st;
+    if (s->norm.invalid_utf8)
+        s->result.flags |= TRIAGE_FLAG_INVALID_UTF8;
+    st = tri_match(rs, s);
+    if (st == TRIAGE_OK)
+        st = tri_context(rs, s);
+    if (st == TRIAGE_OK)
+        st = tri_rules_eval(s);
+    if (st == TRIAGE_OK)
+        tri_decide(s);
+    return st;
+}
+
+triage_status triage_classify(const triage_ruleset *rs, triage_scratch *s,
+                              const char *text, size_t len,
+                              const triage_result **out)
+{
+    triage_status st;
+
+    if (out != NULL)
+        *out = NULL;
+    if (rs == NULL || s == NULL || out == NULL || (text == NULL && len > 0))
+        return TRIAGE_EINVAL;
+    if (s->rs != rs)
+        return TRIAGE_EMISMATCH;
+    if (__atomic_exchange_n(&s->busy, 1, __ATOMIC_ACQUIRE))
+        return TRIAGE_ESCRATCH_BUSY;
+    st = pipeline(rs, s, text ? text : "", len);
+    __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+    if (st == TRIAGE_OK)
+        *out = &s->result;
+    return st;
+}

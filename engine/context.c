@@ -1,0 +1,225 @@
+/*
+ * context.c - NegEx/ConText-style marking of hits: negated, hypothetical,
+ * in a question. Cues compete (longest wins), never overlap a hit, and
+ * reach forward (or backward) to the end of their clause or 'scope' code
+ * points, whichever comes first.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+static int by_start(const void *a, const void *b)
+{
+    const struct tri_hit *x = a, *y = b;
+
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end > y->end ? -1 : 1;    /* longer first */
+    return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
+}
+
+uint32_t tri_cp_between(const struct triage_scratch *s, uint32_t a, uint32_t b)
+{
+    if (b <= a)
+        return 0;
+    return s->norm.cp[b] - s->norm.cp[a];
+}
+
+/* Clause punctuation of the folded text; a '.' between digits is not. */
+static int is_bound(const struct tri_norm *n, size_t i, size_t *len)
+{
+    unsigned char c = (unsigned char)n->text[i];
+
+    *len = 1;
+    switch (c) {
+    case ',': case '!': case '?': case ';': case '\n':
+        return 1;
+    case '.':
+        return !(i > 0 && i + 1 < n->len && n->text[i - 1] >= '0' &&
+                 n->text[i - 1] <= '9' && n->text[i + 1] >= '0' && n->text[i + 1] <= '9');
+    case 0xe3:   /* 。 U+3002 */
+        *len = 3;
+        return i + 2 < n->len && (unsigned char)n->text[i + 1] == 0x80 &&
+               (unsigned char)n->text[i + 2] == 0x82;
+    default:
+        return 0;
+    }
+}
+
+static triage_status find_bounds(struct triage_scratch *s)
+{
+    size_t i, len, k;
+
+    s->n_bounds = 0;
+    for (i = 0; i < s->norm.len; i += len) {
+        if (!is_bound(&s->norm, i, &len))
+            continue;
+        if (tri_grow((void **)&s->bounds, &s->bounds_cap, s->n_bounds + 1,
+                     sizeof *s->bounds) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        s->bounds[s->n_bounds++] = (uint32_t)i;
+    }
+    /* Terminator cues end clauses too (kept sorted by insertion below). */
+    for (k = 0; k < s->n_cues; k++) {
+        const struct tri_hit *c = &s->cues[k];
+        size_t at;
+
+        if (s->rs->t.patterns[c->pattern].role != TRI_ROLE_TERM || c->flags)
+            continue;
+        if (tri_grow((void **)&s->bounds, &s->bounds_cap, s->n_bounds + 1,
+                     sizeof *s->bounds) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        for (at = s->n_bounds; at > 0 && s->bounds[at - 1] > c->start; at--)
+            s->bounds[at] = s->bounds[at - 1];
+        s->bounds[at] = c->start;
+        s->n_bounds++;
+    }
+    return TRIAGE_OK;
+}
+
+/* First bound at or after 'pos' (n_bounds if none). */
+static size_t next_bound(const struct triage_scratch *s, uint32_t pos)
+{
+    size_t lo = 0, hi = s->n_bounds;
+
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+
+        if (s->bounds[mid] < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Drop cues that overlap a hit or a longer cue. cue->flags = 1: dropped. */
+static void settle_cues(struct triage_scratch *s)
+{
+    size_t i, j, lo;
+
+    for (i = 0; i < s->n_cues; i++) {
+        struct tri_hit *c = &s->cues[i];
+
+        /* Hits are sorted by start; maxend[k] = max end of hits[0..k]. */
+        for (lo = 0, j = s->n_hits; lo < j;) {
+            size_t mid = (lo + j) / 2;
+
+            if (s->hits[mid].start < c->end)
+                lo = mid + 1;
+            else
+                j = mid;
+        }
+        if (lo > 0 && s->maxend[lo - 1] > c->start) {
+            c->flags = 1;
+            continue;
+        }
+        for (j = 0; j < i; j++) {
+            struct tri_hit *o = &s->cues[j];
+
+            if (o->flags || o->end <= c->start ||
+                (o->start == c->start && o->end == c->end))
+                continue;   /* one word in two roles keeps both */
+            /* Sorted by start, longer first: o is earlier or longer. */
+            if (c->end - c->start > o->end - o->start)
+                o->flags = 1;
+            else {
+                c->flags = 1;
+                break;
+            }
+        }
+    }
+}
+
+static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
+                       uint32_t flag)
+{
+    const struct tri_pattern *p = &s->rs->t.patterns[c->pattern];
+    uint32_t scope = s->rs->t.defaults.scope;
+    size_t i, b;
+
+    if (p->role == TRI_ROLE_NEG_POST) {
+        b = next_bound(s, c->start);
+        for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
+            struct tri_hit *h = &s->hits[i];
+
+            if (h->end <= c->start && (b == 0 || h->start >= s->bounds[b - 1]) &&
+                tri_cp_between(s, h->end, c->start) <= scope)
+                h->flags |= flag;
+        }
+        return;
+    }
+    b = next_bound(s, c->end);
+    for (i = 0; i < s->n_hits; i++) {
+        struct tri_hit *h = &s->hits[i];
+
+        if (h->start < c->end)
+            continue;
+        if ((b < s->n_bounds && h->start >= s->bounds[b]) ||
+            tri_cp_between(s, c->end, h->start) >= scope)
+            break;
+        h->flags |= flag;
+    }
+}
+
+static void mark_questions(struct triage_scratch *s)
+{
+    size_t i, b;
+
+    for (i = 0; i < s->n_hits; i++) {
+        b = next_bound(s, s->hits[i].end);
+        while (b < s->n_bounds) {
+            char c = s->norm.text[s->bounds[b]];
+
+            if (c == '?') {
+                s->hits[i].flags |= TRI_HIT_QUESTION;
+                break;
+            }
+            /* A run of punctuation ("!?") ends one clause together. */
+            if (b + 1 >= s->n_bounds || s->bounds[b + 1] != s->bounds[b] + 1 ||
+                !(c == '!' || c == '.' || c == ','))
+                break;
+            b++;
+        }
+    }
+}
+
+triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch *s)
+{
+    size_t i;
+    triage_status st;
+
+    if (s->n_hits > 1)
+        qsort(s->hits, s->n_hits, sizeof *s->hits, by_start);
+    if (s->n_cues > 1)
+        qsort(s->cues, s->n_cues, sizeof *s->cues, by_start);
+    if (tri_grow((void **)&s->maxend, &s->maxend_cap, s->n_hits + 1,
+                 sizeof *s->maxend) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < s->n_hits; i++)
+        s->maxend[i] = i == 0 || s->hits[i].end > s->maxend[i - 1]
+                           ? s->hits[i].end : s->maxend[i - 1];
+    settle_cues(s);
+    st = find_bounds(s);
+    if (st != TRIAGE_OK)
+        return st;
+    for (i = 0; i < s->n_cues; i++) {
+        const struct tri_hit *c = &s->cues[i];
+        uint32_t role = rs->t.patterns[c->pattern].role;
+
+        if (c->flags)
+            continue;
+        if (role == TRI_ROLE_NEG || role == TRI_ROLE_NEG_POST)
+            mark_scope(s, c, TRI_HIT_NEG);
+        else if (role == TRI_ROLE_HYPO)
+            mark_scope(s, c, TRI_HIT_HYPO);
+        tri_trace(s, TRIAGE_TRACE_CUE, NULL, 1, 0, "%s cue at bytes %u-%u",
+                  role == TRI_ROLE_HYPO ? "hypothetical" :
+                  role == TRI_ROLE_TERM ? "terminator" :
+                  role == TRI_ROLE_PSEUDO ? "pseudo-negation" : "negation",
+                  (unsigned)tri_norm_orig(&s->norm, c->start),
+                  (unsigned)tri_norm_orig(&s->norm, c->end));
+    }
+    return mark_questions(s), TRIAGE_OK;
+}

@@ -1,0 +1,267 @@
+/*
+ * decide.c - from fired rules to the answer: votes per type, nature and
+ * temperament, the highest severity, the language, then the escalation
+ * table (first matching row wins) and one reply script per group.
+ */
+#include <string.h>
+#include "internal.h"
+
+static const struct tri_vocab_entry *ventry(const struct tri_table *t,
+                                            triage_axis a, uint32_t i)
+{
+    return &t->vocab[t->vocab_first[a] + i];
+}
+
+/* Best score of an axis (ties: earlier vocabulary value); NONE if none > 0. */
+static uint32_t top_of(const double *sc, uint32_t n, uint32_t skip, double *best)
+{
+    uint32_t i, top = TRI_NONE;
+
+    *best = 0;
+    for (i = 0; i < n; i++)
+        if (i != skip && sc[i] > *best) {
+            *best = sc[i];
+            top = i;
+        }
+    return top;
+}
+
+static void vote(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    struct triage_result *res = &s->result;
+    size_t i;
+    int a;
+
+    for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
+        if (s->scores[a] != NULL)
+            memset(s->scores[a], 0, t->vocab_count[a] * sizeof(double));
+    res->severity = TRI_NONE;
+    s->n_tags = 0;
+    for (i = 0; i < s->n_fired; i++) {
+        const struct tri_rule *r = &t->rules[s->fired_list[i]];
+        uint32_t k;
+
+        if (r->type != TRI_NONE)
+            s->scores[TRIAGE_AXIS_TYPE][r->type] += r->weight;
+        if (r->nature != TRI_NONE)
+            s->scores[TRIAGE_AXIS_NATURE][r->nature] += r->weight;
+        if (r->temperament != TRI_NONE)
+            s->scores[TRIAGE_AXIS_TEMPERAMENT][r->temperament] += r->weight;
+        if (r->severity != TRI_NONE &&
+            (res->severity == TRI_NONE || r->severity > res->severity))
+            res->severity = r->severity;
+        for (k = 0; k < r->tags_count; k++) {
+            uint32_t tag = t->u32s[r->tags_first + k];
+
+            if (s->tag_gen[tag] != s->gen) {
+                s->tag_gen[tag] = s->gen;
+                s->tags[s->n_tags++] = tag;
+            }
+        }
+    }
+}
+
+static void decide_type(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    struct triage_result *res = &s->result;
+    const double *sc = s->scores[TRIAGE_AXIS_TYPE];
+    uint32_t n = t->vocab_count[TRIAGE_AXIS_TYPE], i, j;
+    double top, second;
+
+    res->type = top_of(sc, n, TRI_NONE, &top);
+    top_of(sc, n, res->type, &second);
+    res->n_also = 0;
+    res->confidence = 0;
+    if (res->type == TRI_NONE || top < t->defaults.min_score) {
+        res->type = t->defaults.type;
+        return;
+    }
+    res->confidence = top / (top + second + 1.0);
+    if (second > 0 && second >= t->defaults.close_call * top)
+        res->flags |= TRIAGE_FLAG_CLOSE_CALL;
+    for (i = 0; i < n && res->n_also < 8; i++) {
+        if (i == res->type || sc[i] <= 0 || sc[i] < t->defaults.also_ratio * top ||
+            sc[i] < t->defaults.min_score)
+            continue;
+        for (j = res->n_also; j > 0 && sc[res->also[j - 1]] < sc[i]; j--)
+            res->also[j] = res->also[j - 1];
+        res->also[j] = i;
+        res->n_also++;
+    }
+}
+
+static void decide_rest(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    struct triage_result *res = &s->result;
+    const struct tri_norm *n = &s->norm;
+    double best;
+
+    res->nature = top_of(s->scores[TRIAGE_AXIS_NATURE],
+                         t->vocab_count[TRIAGE_AXIS_NATURE], TRI_NONE, &best);
+    if (res->nature == TRI_NONE)
+        res->nature = t->defaults.nature;
+    res->temperament = top_of(s->scores[TRIAGE_AXIS_TEMPERAMENT],
+                              t->vocab_count[TRIAGE_AXIS_TEMPERAMENT], TRI_NONE, &best);
+    if (res->temperament == TRI_NONE)
+        res->temperament = t->defaults.temperament;
+    if (res->severity == TRI_NONE)
+        res->severity = t->defaults.severity;
+    /* Traditional when a sixth or more of the Han characters changed. */
+    if (n->han == 0 || n->latin > 4 * n->han)
+        res->lang = n->han == 0 && n->latin == 0 ? TRI_LANG_HANS : TRI_LANG_EN;
+    else
+        res->lang = n->han_trad >= 1 && n->han_trad * 6 >= n->han ? TRI_LANG_HANT
+                                                                   : TRI_LANG_HANS;
+}
+
+static int in_list(const struct tri_table *t, const struct tri_when *w, int k,
+                   uint32_t v)
+{
+    uint32_t i;
+
+    for (i = 0; i < w->count[k]; i++)
+        if (t->u32s[w->first[k] + i] == v)
+            return 1;
+    return 0;
+}
+
+static int cmp_holds(uint32_t op, double a, double b)
+{
+    switch (op) {
+    case TRI_CMP_GE: return a >= b;
+    case TRI_CMP_GT: return a > b;
+    case TRI_CMP_LE: return a <= b;
+    case TRI_CMP_LT: return a < b;
+    case TRI_CMP_EQ: return a == b;
+    default: return 1;
+    }
+}
+
+static int any_type(const struct triage_scratch *s, const struct tri_when *w)
+{
+    const struct triage_result *res = &s->result;
+    unsigned i;
+
+    if (in_list(&s->rs->t, w, TRI_W_TYPE, res->type))
+        return 1;
+    for (i = 0; i < res->n_also; i++)
+        if (in_list(&s->rs->t, w, TRI_W_TYPE, res->also[i]))
+            return 1;
+    return 0;
+}
+
+static int any_of(const struct triage_scratch *s, const struct tri_when *w, int k)
+{
+    uint32_t i;
+
+    for (i = 0; i < w->count[k]; i++) {
+        uint32_t v = s->rs->t.u32s[w->first[k] + i];
+
+        if (k == TRI_W_TAGS && s->tag_gen[v] == s->gen)
+            return 1;
+        if (k == TRI_W_RULES && v < s->rs->t.n_rules && s->rule_gen[v] == s->gen &&
+            s->fired[v])
+            return 1;
+    }
+    return 0;
+}
+
+int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w)
+{
+    const struct tri_table *t = &s->rs->t;
+    const struct triage_result *res = &s->result;
+    double score = res->type == TRI_NONE ? 0 : s->scores[TRIAGE_AXIS_TYPE][res->type];
+
+    if (w->count[TRI_W_TYPE] && !any_type(s, w))
+        return 0;
+    if (w->count[TRI_W_PRIMARY] && !in_list(t, w, TRI_W_PRIMARY, res->type))
+        return 0;
+    if (w->count[TRI_W_SEVERITY] && !in_list(t, w, TRI_W_SEVERITY, res->severity))
+        return 0;
+    if (w->sev_op != TRI_CMP_NONE && !cmp_holds(w->sev_op, res->severity, w->sev_val))
+        return 0;
+    if (w->count[TRI_W_NATURE] && !in_list(t, w, TRI_W_NATURE, res->nature))
+        return 0;
+    if (w->count[TRI_W_TEMPERAMENT] && !in_list(t, w, TRI_W_TEMPERAMENT, res->temperament))
+        return 0;
+    if (w->count[TRI_W_TAGS] && !any_of(s, w, TRI_W_TAGS))
+        return 0;
+    if (w->count[TRI_W_RULES] && !any_of(s, w, TRI_W_RULES))
+        return 0;
+    if (w->count[TRI_W_LEVEL] && !in_list(t, w, TRI_W_LEVEL, res->level))
+        return 0;
+    return cmp_holds(w->score_op, score, w->score_val);
+}
+
+static void escalate(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    struct triage_result *res = &s->result;
+    uint32_t i, row = TRI_NONE, dflt = 0;
+    const struct tri_vocab_entry *lv;
+
+    for (i = 0; i < t->n_esc && row == TRI_NONE; i++) {
+        int ok;
+
+        if (t->esc[i].is_default) {
+            dflt = i;
+            continue;
+        }
+        ok = tri_when_holds(s, &t->esc[i].when);
+        tri_trace(s, TRIAGE_TRACE_ESCALATION, tri_str(t, t->esc[i].id), ok, 0,
+                  ok ? "row matched" : "row does not match");
+        if (ok)
+            row = i;
+    }
+    if (row == TRI_NONE) {
+        for (; i < t->n_esc; i++)
+            if (t->esc[i].is_default)
+                dflt = i;
+        row = dflt;
+        tri_trace(s, TRIAGE_TRACE_ESCALATION, tri_str(t, t->esc[row].id), 1, 0,
+                  "default row");
+    }
+    res->esc_row = row;
+    res->level = t->esc[row].level;
+    lv = ventry(t, TRIAGE_AXIS_LEVEL, res->level);
+    res->team = tri_str(t, t->esc[row].team != TRI_NONE ? t->esc[row].team : lv->team);
+    res->hours = t->esc[row].hours >= 0 ? t->esc[row].hours : lv->hours;
+}
+
+static void choose_scripts(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    uint32_t i;
+    size_t k;
+
+    s->n_scripts = 0;
+    for (i = 0; i < t->n_scripts; i++) {
+        const struct tri_script *sc = &t->scripts[i];
+        const char *group = tri_str(t, sc->group);
+
+        if (sc->lang != TRI_LANG_ANY && sc->lang != s->result.lang)
+            continue;
+        for (k = 0; k < s->n_scripts; k++)
+            if (strcmp(tri_str(t, t->scripts[s->scripts[k]].group), group) == 0)
+                break;
+        if (k < s->n_scripts || !tri_when_holds(s, &sc->when))
+            continue;
+        s->scripts[s->n_scripts++] = i;
+        tri_trace(s, TRIAGE_TRACE_SCRIPT, tri_str(t, sc->id), 1, 0,
+                  "first matching script of group '%s'", group);
+    }
+}
+
+void tri_decide(struct triage_scratch *s)
+{
+    vote(s);
+    decide_type(s);
+    decide_rest(s);
+    if (s->n_fired == 0)
+        s->result.flags |= TRIAGE_FLAG_NO_MATCH;
+    escalate(s);
+    choose_scripts(s);
+}

@@ -1,0 +1,287 @@
+/*
+ * internal.h - private declarations shared by the engine's files: the flat,
+ * serialisable decision table, the scratch and the compiler's AST.
+ */
+#ifndef TRI_INTERNAL_H
+#define TRI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include "triage.h"
+#include "normalize.h"
+
+#define TRI_NONE UINT32_MAX        /* "no value" in u32 index fields       */
+#define TRI_MAX_TEXT (16u << 20)   /* longer texts are cut and flagged     */
+#define TRI_MAX_HITS 65536u        /* hits kept per text                   */
+#define TRI_MAX_REGEX_HITS 256u    /* matches kept per regex per text      */
+#define TRI_MATCH_LIMIT 200000u    /* PCRE2 match limit per regex call     */
+#define TRI_DEPTH_LIMIT 5000u      /* PCRE2 depth limit per regex call     */
+#define TRI_MAX_NEST 8             /* nesting of match conditions          */
+
+/* ---- allocation (alloc.c): all engine memory goes through here ------- */
+void *tri_malloc(size_t n);
+void *tri_calloc(size_t n, size_t size);
+void *tri_realloc(void *p, size_t n);
+void tri_free(void *p);
+char *tri_strndup(const char *s, size_t n);
+/* Grow *buf (of elements of 'size') to hold at least 'need'. */
+triage_status tri_grow(void **buf, size_t *cap, size_t need, size_t size);
+
+/* ---- byte buffer and string pool (buf.c) ------------------------------ */
+struct tri_buf {
+    char *data;
+    size_t len, cap;
+};
+triage_status tri_buf_add(struct tri_buf *b, const void *p, size_t n);
+triage_status tri_buf_addc(struct tri_buf *b, char c);
+triage_status tri_buf_adds(struct tri_buf *b, const char *s);
+triage_status tri_buf_printf(struct tri_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+triage_status tri_buf_json_str(struct tri_buf *b, const char *s, size_t n);
+void tri_buf_free(struct tri_buf *b);
+
+/* ---- the decision table ----------------------------------------------- */
+
+enum tri_pat_kind { TRI_PAT_LITERAL = 0, TRI_PAT_REGEX = 1 };
+enum tri_cue_role {
+    TRI_ROLE_RULE = 0, TRI_ROLE_NEG, TRI_ROLE_NEG_POST, TRI_ROLE_HYPO,
+    TRI_ROLE_PSEUDO, TRI_ROLE_TERM
+};
+#define TRI_PATF_WORD_START 0x1u  /* literal must start at a word edge    */
+#define TRI_PATF_WORD_END 0x2u    /* literal must end at a word edge      */
+#define TRI_PATF_SLOW 0x4u        /* regex Vectorscan cannot take         */
+#define TRI_PATF_NAMED 0x8u       /* regex has named groups (fields)      */
+
+struct tri_pattern {
+    uint32_t kind;      /* enum tri_pat_kind                               */
+    uint32_t role;      /* enum tri_cue_role                               */
+    uint32_t src;       /* pool: folded literal or regex source            */
+    uint32_t src_len;
+    uint32_t flags;
+    uint32_t rules_first, rules_count; /* rules using it (rule_refs)       */
+};
+
+enum tri_node_kind { TRI_NODE_COND = 0, TRI_NODE_LEAF = 1 };
+enum tri_part { TRI_PART_ANY = 0, TRI_PART_ALL, TRI_PART_NONE, TRI_PART_REGEX,
+                TRI_PART_COUNT };
+
+struct tri_node {
+    uint32_t kind;      /* enum tri_node_kind                              */
+    uint32_t pattern;   /* leaf: its pattern                               */
+    uint32_t first[TRI_PART_COUNT], count[TRI_PART_COUNT]; /* node_kids   */
+    uint32_t within;    /* TRI_NONE when not set                           */
+};
+
+enum tri_mode { TRI_MODE_EXCLUDE = 0, TRI_MODE_INCLUDE = 1, TRI_MODE_ONLY = 2 };
+
+struct tri_rule {
+    uint32_t id, title, file, line, column;
+    uint32_t type, nature, temperament, severity; /* vocab index or NONE  */
+    double weight;
+    uint32_t root;                   /* node index                        */
+    uint32_t tags_first, tags_count; /* into u32s                         */
+    uint32_t negated, hypothetical, question; /* enum tri_mode            */
+    uint32_t is_cue;
+    uint32_t zero_hit;               /* may fire without any hit          */
+};
+
+enum tri_when_key {
+    TRI_W_TYPE = 0, TRI_W_PRIMARY, TRI_W_SEVERITY, TRI_W_NATURE,
+    TRI_W_TEMPERAMENT, TRI_W_TAGS, TRI_W_RULES, TRI_W_LEVEL, TRI_W_COUNT
+};
+enum tri_cmp { TRI_CMP_NONE = 0, TRI_CMP_GE, TRI_CMP_GT, TRI_CMP_LE,
+               TRI_CMP_LT, TRI_CMP_EQ };
+
+struct tri_when {
+    uint32_t first[TRI_W_COUNT], count[TRI_W_COUNT]; /* into u32s         */
+    uint32_t sev_op, sev_val;
+    uint32_t score_op;
+    double score_val;
+};
+
+struct tri_esc_row {
+    uint32_t id, line, column;
+    struct tri_when when;
+    uint32_t is_default;
+    uint32_t level;     /* vocab index                                    */
+    uint32_t team;      /* pool offset or NONE: the level's team          */
+    double hours;       /* < 0: the level's hours                         */
+};
+
+enum tri_lang { TRI_LANG_HANS = 0, TRI_LANG_HANT, TRI_LANG_EN, TRI_LANG_ANY };
+
+struct tri_script {
+    uint32_t id, group, text, line, column;
+    uint32_t lang;      /* enum tri_lang                                  */
+    struct tri_when when;
+};
+
+struct tri_vocab_entry {
+    uint32_t name;
+    uint32_t team;      /* levels: pool offset                            */
+    double hours;       /* levels                                         */
+    uint32_t data;      /* tags: pool offset of a JSON members snippet    */
+};
+
+struct tri_reply_check {
+    uint32_t id, message, line, column;
+    uint32_t is_warning, followup;
+    uint32_t phrases_first, phrases_count; /* into u32s: pool offsets     */
+};
+
+struct tri_defaults {
+    uint32_t type, nature, severity, temperament; /* vocab index or NONE  */
+    double min_score, also_ratio, close_call;
+    uint32_t scope;     /* context scope in code points                   */
+};
+
+/* Every array of the table, in save order; see table_io.c. */
+struct tri_table {
+    struct tri_buf pool;
+    struct tri_pattern *patterns;  uint32_t n_patterns;
+    struct tri_node *nodes;        uint32_t n_nodes;
+    uint32_t *node_kids;           uint32_t n_node_kids;
+    struct tri_rule *rules;        uint32_t n_rules;
+    uint32_t *rule_refs;           uint32_t n_rule_refs;
+    uint32_t *u32s;                uint32_t n_u32s;
+    struct tri_esc_row *esc;       uint32_t n_esc;
+    struct tri_script *scripts;    uint32_t n_scripts;
+    struct tri_vocab_entry *vocab; uint32_t n_vocab;
+    struct tri_reply_check *checks; uint32_t n_checks;
+    uint32_t vocab_first[TRIAGE_AXIS_COUNT], vocab_count[TRIAGE_AXIS_COUNT];
+    struct tri_defaults defaults;
+    uint32_t name, version, hash;  /* pool offsets                        */
+    uint32_t n_slow;
+};
+
+struct triage_ruleset {
+    struct tri_table t;
+    hs_database_t *db;            /* NULL when no pattern goes to it      */
+    pcre2_code **re;              /* per pattern; NULL for literals       */
+    uint32_t *slow;               /* regex patterns run by PCRE2 alone    */
+    uint32_t n_slow;
+    uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
+    uint32_t n_zero_hit;
+    uint32_t n_names;             /* regex patterns with named groups     */
+};
+
+static inline const char *tri_str(const struct tri_table *t, uint32_t off)
+{
+    return off == TRI_NONE ? NULL : t->pool.data + off;
+}
+
+triage_status tri_pool_add(struct tri_table *t, const char *s, size_t n,
+                           uint32_t *off);
+
+/* Build the runtime parts (Vectorscan database, PCRE2 codes, indexes) of a
+ * ruleset whose table is filled (runtime.c). 'hs_blob' non-NULL: deserialize
+ * it instead of compiling. Errors go to 'diag' when it is not NULL. */
+struct tri_diag_sink;
+triage_status tri_runtime_build(struct triage_ruleset *rs,
+                                struct tri_diag_sink *diag);
+triage_status tri_runtime_load_hs(struct triage_ruleset *rs, const char *blob,
+                                  size_t len);
+void tri_table_free(struct tri_table *t);
+
+/* ---- scratch and result ----------------------------------------------- */
+
+#define TRI_HIT_NEG 0x1u
+#define TRI_HIT_HYPO 0x2u
+#define TRI_HIT_QUESTION 0x4u
+#define TRI_HIT_COUNTED 0x8u
+
+struct tri_hit {
+    uint32_t pattern;
+    uint32_t start, end;  /* folded bytes                                 */
+    uint32_t flags;
+};
+
+struct tri_field {
+    uint32_t pattern;
+    const char *name;     /* borrowed from the PCRE2 name table           */
+    uint32_t start, end;  /* folded bytes                                 */
+};
+
+struct tri_trace_rec {
+    triage_trace_kind kind;
+    const char *id;
+    int ok, depth;
+    uint32_t detail;      /* offset in scratch trace_text                 */
+};
+
+struct triage_result {
+    const struct triage_ruleset *rs;
+    struct triage_scratch *s;
+    uint32_t type, nature, severity, temperament, level;
+    double confidence, hours;
+    const char *team;
+    uint32_t lang;
+    unsigned flags;
+    uint32_t also[8];
+    unsigned n_also;
+    uint32_t esc_row;
+};
+
+struct triage_scratch {
+    const struct triage_ruleset *rs;
+    int busy;
+    int trace_on;
+    hs_scratch_t *hs;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    struct tri_norm norm;
+    const char *orig;            /* the caller's text during a call       */
+    size_t orig_len;
+    struct tri_hit *hits;        size_t n_hits, hits_cap;
+    struct tri_hit *cues;        size_t n_cues, cues_cap;
+    uint32_t *bounds;            size_t n_bounds, bounds_cap; /* clauses  */
+    uint32_t *pat_gen;           /* per pattern: gen when it had hits     */
+    uint32_t *pat_first;         /* per pattern: first hit (sorted hits)  */
+    uint32_t *pat_count;
+    uint32_t *rule_gen;          /* per rule: gen when it is a candidate  */
+    uint32_t *cand;              size_t n_cand;
+    uint32_t *touched;           size_t n_touched; /* patterns with hits */
+    uint32_t *byp;               size_t byp_cap; /* hits grouped by pattern */
+    uint32_t *rx;                size_t n_rx;      /* regex candidates   */
+    uint32_t *maxend;            size_t maxend_cap; /* context: prefix max */
+    struct tri_rhit { uint32_t rule, hit, counted; } *rhits;
+    size_t n_rhits, rhits_cap;
+    uint32_t *pos;               size_t pos_cap;   /* within: positions  */
+    uint8_t *fired;              /* per rule                               */
+    uint32_t *fired_list;        size_t n_fired;
+    uint32_t *tag_gen;           /* per tag: gen when set                  */
+    uint32_t *tags;              size_t n_tags;
+    double *scores[TRIAGE_AXIS_COUNT]; /* type, nature, -, temperament     */
+    uint32_t *scripts;           size_t n_scripts;
+    struct tri_field *fields;    size_t n_fields, fields_cap;
+    uint32_t gen;
+    struct tri_buf json;
+    struct tri_buf trace_text;
+    struct tri_trace_rec *trace; size_t n_trace, trace_cap;
+    struct triage_reply_issue *issues; size_t n_issues, issues_cap;
+    struct triage_result result;
+};
+
+/* match.c: find every pattern hit in s->norm.text. */
+triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *s);
+/* context.c: mark hits negated, hypothetical, question. */
+triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch *s);
+/* score.c: evaluate candidate rules over the marked hits. */
+triage_status tri_rules_eval(struct triage_scratch *s);
+int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h);
+/* decide.c: votes, type, escalation and scripts into s->result. */
+void tri_decide(struct triage_scratch *s);
+int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w);
+/* explain.c: record one trace step (no-op unless tracing). */
+void tri_trace(struct triage_scratch *s, triage_trace_kind kind,
+               const char *id, int ok, int depth, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Code points between two folded byte offsets, counting at most 'cap'. */
+uint32_t tri_cp_between(const struct triage_scratch *s, uint32_t a, uint32_t b);
+const char *tri_vocab_str(const triage_ruleset *rs, triage_axis a, uint32_t i);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * match.c - one Vectorscan pass over the folded text finds every keyword
+ * and cue and flags candidate regexes; PCRE2 then confirms those regexes
+ * (and runs the few Vectorscan cannot take) to get exact spans and fields.
+ */
+#include <string.h>
+#include "internal.h"
+
+static int word_byte(const struct tri_norm *n, size_t i)
+{
+    unsigned char c = (unsigned char)n->text[i];
+
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           (c >= 'A' && c <= 'Z');
+}
+
+static int push_hit(struct triage_scratch *s, int cue, uint32_t pat,
+                    uint32_t start, uint32_t end)
+{
+    struct tri_hit **arr = cue ? &s->cues : &s->hits;
+    size_t *n = cue ? &s->n_cues : &s->n_hits;
+    size_t *cap = cue ? &s->cues_cap : &s->hits_cap;
+
+    if (*n >= TRI_MAX_HITS) {
+        s->result.flags |= TRIAGE_FLAG_TRUNCATED;
+        return 0;
+    }
+    if (tri_grow((void **)arr, cap, *n + 1, sizeof **arr) != TRIAGE_OK)
+        return -1;
+    (*arr)[*n].pattern = pat;
+    (*arr)[*n].start = start;
+    (*arr)[*n].end = end;
+    (*arr)[*n].flags = 0;
+    (*n)++;
+    return 1;
+}
+
+/* Vectorscan callback: returning non-zero stops the scan. */
+static int on_match(unsigned int id, unsigned long long from,
+                    unsigned long long to, unsigned int flags, void *ctx)
+{
+    struct triage_scratch *s = ctx;
+    const struct tri_pattern *p = &s->rs->t.patterns[id];
+    uint32_t start;
+
+    (void)from;
+    (void)flags;
+    if (p->kind == TRI_PAT_REGEX) {
+        s->rx[s->n_rx++] = id;    /* SINGLEMATCH: at most once per id */
+        return 0;
+    }
+    start = (uint32_t)(to - p->src_len);
+    if ((p->flags & TRI_PATF_WORD_START) && start > 0 && word_byte(&s->norm, start - 1))
+        return 0;
+    if ((p->flags & TRI_PATF_WORD_END) && to < s->norm.len && word_byte(&s->norm, to))
+        return 0;
+    return push_hit(s, p->role != TRI_ROLE_RULE, id, start, (uint32_t)to) <= 0;
+}
+
+static void add_field(struct triage_scratch *s, uint32_t pat, const pcre2_code *re,
+                      PCRE2_SIZE *ov)
+{
+    uint32_t count = 0, size = 0, i;
+    PCRE2_SPTR table;
+
+    pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
+    for (i = 0; i < count; i++, table += size) {
+        int g = (table[0] << 8) | table[1];
+        size_t k;
+
+        if (ov[2 * g] == PCRE2_UNSET)
+            continue;
+        for (k = 0; k < s->n_fields; k++)   /* the first value of a name wins */
+            if (strcmp(s->fields[k].name, (const char *)table + 2) == 0)
+                break;
+        if (k < s->n_fields ||
+            tri_grow((void **)&s->fields, &s->fields_cap, s->n_fields + 1,
+                     sizeof *s->fields) != TRIAGE_OK)
+            continue;
+        s->fields[s->n_fields].pattern = pat;
+        s->fields[s->n_fields].name = (const char *)table + 2;
+        s->fields[s->n_fields].start = (uint32_t)ov[2 * g];
+        s->fields[s->n_fields].end = (uint32_t)ov[2 * g + 1];
+        s->n_fields++;
+    }
+}
+
+/* Every match of one regex, bounded in count and by PCRE2's limits. */
+static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
+{
+    const pcre2_code *re = s->rs->re[pat];
+    PCRE2_SIZE at = 0, *ov = pcre2_get_ovector_pointer(s->md);
+    unsigned found = 0;
+    int rc;
+
+    while (at <= s->norm.len && found < TRI_MAX_REGEX_HITS) {
+        rc = pcre2_match(re, (PCRE2_SPTR)s->norm.text, s->norm.len, at,
+                         PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0) {     /* match or depth limit, JIT stack: reported */
+            s->result.flags |= TRIAGE_FLAG_REGEX_LIMIT;
+            break;
+        }
+        if (ov[1] > ov[0] || found == 0) {
+            if (push_hit(s, 0, pat, (uint32_t)ov[0], (uint32_t)ov[1]) < 0)
+                return TRIAGE_ENOMEM;
+            if (s->rs->t.patterns[pat].flags & TRI_PATF_NAMED)
+                add_field(s, pat, re, ov);
+            found++;
+        }
+        at = ov[1] > at ? ov[1] : at + 1;
+        while (at < s->norm.len && ((unsigned char)s->norm.text[at] & 0xc0) == 0x80)
+            at++;             /* stay on a code point boundary */
+    }
+    return TRIAGE_OK;
+}
+
+triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *s)
+{
+    hs_error_t err;
+    size_t i;
+    triage_status st = TRIAGE_OK;
+
+    s->n_hits = s->n_cues = s->n_rx = s->n_fields = 0;
+    if (rs->db != NULL && s->norm.len > 0) {
+        err = hs_scan(rs->db, s->norm.text, (unsigned)s->norm.len, 0, s->hs,
+                      on_match, s);
+        if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED)
+            return TRIAGE_ENOMEM;
+    }
+    for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++)
+        st = run_regex(s, s->rx[i]);
+    for (i = 0; st == TRIAGE_OK && i < rs->n_slow; i++)
+        st = run_regex(s, rs->slow[i]);
+    return st;
+}

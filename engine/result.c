@@ -1,0 +1,281 @@
+/*
+ * result.c - result accessors and the JSON rendering of docs/result.md.
+ */
+#include <string.h>
+#include "internal.h"
+
+static const char *const lang_names[] = { "zh-Hans", "zh-Hant", "en", "any" };
+
+#define VNAME(r, axis, idx) tri_vocab_str((r)->rs, (axis), (idx))
+
+const char *triage_result_type(const triage_result *r)
+{ return r ? VNAME(r, TRIAGE_AXIS_TYPE, r->type) : NULL; }
+double triage_result_confidence(const triage_result *r)
+{ return r ? r->confidence : 0; }
+const char *triage_result_nature(const triage_result *r)
+{ return r ? VNAME(r, TRIAGE_AXIS_NATURE, r->nature) : NULL; }
+const char *triage_result_severity(const triage_result *r)
+{ return r ? VNAME(r, TRIAGE_AXIS_SEVERITY, r->severity) : NULL; }
+const char *triage_result_temperament(const triage_result *r)
+{ return r ? VNAME(r, TRIAGE_AXIS_TEMPERAMENT, r->temperament) : NULL; }
+const char *triage_result_lang(const triage_result *r)
+{ return r ? lang_names[r->lang] : NULL; }
+const char *triage_result_level(const triage_result *r)
+{ return r ? VNAME(r, TRIAGE_AXIS_LEVEL, r->level) : NULL; }
+const char *triage_result_team(const triage_result *r)
+{ return r ? r->team : NULL; }
+double triage_result_hours(const triage_result *r)
+{ return r ? r->hours : 0; }
+unsigned triage_result_flags(const triage_result *r)
+{ return r ? r->flags : 0; }
+unsigned triage_result_also_count(const triage_result *r)
+{ return r ? r->n_also : 0; }
+
+const char *triage_result_also(const triage_result *r, unsigned i)
+{
+    return r && i < r->n_also ? VNAME(r, TRIAGE_AXIS_TYPE, r->also[i]) : NULL;
+}
+
+double triage_result_type_score(const triage_result *r, unsigned i)
+{
+    if (r == NULL || i >= r->rs->t.vocab_count[TRIAGE_AXIS_TYPE])
+        return 0;
+    return r->s->scores[TRIAGE_AXIS_TYPE][i];
+}
+
+unsigned triage_result_fired_count(const triage_result *r)
+{ return r ? (unsigned)r->s->n_fired : 0; }
+
+const char *triage_result_fired(const triage_result *r, unsigned i)
+{
+    if (r == NULL || i >= r->s->n_fired)
+        return NULL;
+    return tri_str(&r->rs->t, r->rs->t.rules[r->s->fired_list[i]].id);
+}
+
+unsigned triage_result_script_count(const triage_result *r)
+{ return r ? (unsigned)r->s->n_scripts : 0; }
+
+const char *triage_result_script_id(const triage_result *r, unsigned i)
+{
+    if (r == NULL || i >= r->s->n_scripts)
+        return NULL;
+    return tri_str(&r->rs->t, r->rs->t.scripts[r->s->scripts[i]].id);
+}
+
+const char *triage_result_script_text(const triage_result *r, unsigned i)
+{
+    if (r == NULL || i >= r->s->n_scripts)
+        return NULL;
+    return tri_str(&r->rs->t, r->rs->t.scripts[r->s->scripts[i]].text);
+}
+
+unsigned triage_result_tag_count(const triage_result *r)
+{ return r ? (unsigned)r->s->n_tags : 0; }
+
+const char *triage_result_tag(const triage_result *r, unsigned i)
+{
+    return r && i < r->s->n_tags ? VNAME(r, TRIAGE_AXIS_TAG, r->s->tags[i]) : NULL;
+}
+
+unsigned triage_result_hit_count(const triage_result *r)
+{ return r ? (unsigned)r->s->n_rhits : 0; }
+
+triage_status triage_result_hit(const triage_result *r, unsigned i, triage_hit *hit)
+{
+    const struct tri_rhit *rh;
+    const struct tri_hit *h;
+
+    if (r == NULL || hit == NULL || i >= r->s->n_rhits)
+        return TRIAGE_EINVAL;
+    rh = &r->s->rhits[i];
+    h = &r->s->hits[rh->hit];
+    hit->rule_id = tri_str(&r->rs->t, r->rs->t.rules[rh->rule].id);
+    hit->start = tri_norm_orig(&r->s->norm, h->start);
+    hit->end = tri_norm_orig(&r->s->norm, h->end);
+    hit->negated = (h->flags & TRI_HIT_NEG) != 0;
+    hit->hypothetical = (h->flags & TRI_HIT_HYPO) != 0;
+    hit->question = (h->flags & TRI_HIT_QUESTION) != 0;
+    hit->counted = (int)rh->counted;
+    return TRIAGE_OK;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void jkey(struct tri_buf *b, const char *k)
+{
+    tri_buf_printf(b, ",\"%s\":", k);
+}
+
+static void jstr(struct tri_buf *b, const char *s)
+{
+    if (s == NULL)
+        tri_buf_adds(b, "null");
+    else
+        tri_buf_json_str(b, s, strlen(s));
+}
+
+static void json_scores_tags(const triage_result *r, struct tri_buf *b)
+{
+    const struct tri_table *t = &r->rs->t;
+    unsigned i, first = 1;
+
+    jkey(b, "scores");
+    tri_buf_addc(b, '{');
+    for (i = 0; i < t->vocab_count[TRIAGE_AXIS_TYPE]; i++) {
+        double v = r->s->scores[TRIAGE_AXIS_TYPE][i];
+
+        if (v <= 0)
+            continue;
+        tri_buf_printf(b, "%s", first ? "" : ",");
+        jstr(b, VNAME(r, TRIAGE_AXIS_TYPE, i));
+        tri_buf_printf(b, ":%g", v);
+        first = 0;
+    }
+    tri_buf_addc(b, '}');
+    jkey(b, "tags");
+    tri_buf_addc(b, '[');
+    for (i = 0; i < r->s->n_tags; i++) {
+        const struct tri_vocab_entry *e =
+            &t->vocab[t->vocab_first[TRIAGE_AXIS_TAG] + r->s->tags[i]];
+
+        tri_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
+        jstr(b, tri_str(t, e->name));
+        if (e->data != TRI_NONE)
+            tri_buf_printf(b, ",%s", tri_str(t, e->data));
+        tri_buf_addc(b, '}');
+    }
+    tri_buf_addc(b, ']');
+}
+
+static void json_scripts(const triage_result *r, struct tri_buf *b)
+{
+    const struct tri_table *t = &r->rs->t;
+    unsigned i;
+
+    jkey(b, "scripts");
+    tri_buf_addc(b, '[');
+    for (i = 0; i < r->s->n_scripts; i++) {
+        const struct tri_script *sc = &t->scripts[r->s->scripts[i]];
+
+        tri_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
+        jstr(b, tri_str(t, sc->id));
+        tri_buf_adds(b, ",\"group\":");
+        jstr(b, tri_str(t, sc->group));
+        tri_buf_printf(b, ",\"lang\":\"%s\",\"text\":", lang_names[sc->lang]);
+        jstr(b, tri_str(t, sc->text));
+        tri_buf_addc(b, '}');
+    }
+    tri_buf_addc(b, ']');
+}
+
+static void json_hits(const triage_result *r, struct tri_buf *b)
+{
+    const struct triage_scratch *s = r->s;
+    unsigned i;
+    triage_hit h;
+
+    jkey(b, "hits");
+    tri_buf_addc(b, '[');
+    for (i = 0; i < s->n_rhits; i++) {
+        triage_result_hit(r, i, &h);
+        tri_buf_adds(b, i ? ",{\"rule\":" : "{\"rule\":");
+        jstr(b, h.rule_id);
+        tri_buf_printf(b, ",\"spans\":[[%zu,%zu]],\"text\":", h.start, h.end);
+        tri_buf_json_str(b, s->orig + h.start, h.end - h.start);
+        tri_buf_printf(b, ",\"negated\":%s,\"hypothetical\":%s,\"question\":%s,"
+                       "\"counted\":%s}", h.negated ? "true" : "false",
+                       h.hypothetical ? "true" : "false",
+                       h.question ? "true" : "false", h.counted ? "true" : "false");
+    }
+    tri_buf_addc(b, ']');
+    jkey(b, "fields");
+    tri_buf_addc(b, '{');
+    for (i = 0; i < s->n_fields; i++) {
+        size_t a = tri_norm_orig(&s->norm, s->fields[i].start);
+        size_t e = tri_norm_orig(&s->norm, s->fields[i].end);
+
+        tri_buf_adds(b, i ? "," : "");
+        jstr(b, s->fields[i].name);
+        tri_buf_adds(b, ":{\"value\":");
+        tri_buf_json_str(b, s->orig + a, e - a);
+        tri_buf_printf(b, ",\"span\":[%zu,%zu]}", a, e);
+    }
+    tri_buf_addc(b, '}');
+}
+
+static void json_flags(const triage_result *r, struct tri_buf *b)
+{
+    static const struct { unsigned bit; const char *name; } flags[] = {
+        { TRIAGE_FLAG_INVALID_UTF8, "invalid_utf8" },
+        { TRIAGE_FLAG_NO_MATCH, "no_match" },
+        { TRIAGE_FLAG_CLOSE_CALL, "close_call" },
+        { TRIAGE_FLAG_TRUNCATED, "truncated" },
+        { TRIAGE_FLAG_REGEX_LIMIT, "regex_limit" } };
+    unsigned i, n = 0;
+
+    jkey(b, "flags");
+    tri_buf_addc(b, '[');
+    for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (r->flags & flags[i].bit)
+            tri_buf_printf(b, "%s\"%s\"", n++ ? "," : "", flags[i].name);
+    tri_buf_addc(b, ']');
+}
+
+triage_status triage_result_json(const triage_result *r, const char *id,
+                                 const char **json, size_t *len)
+{
+    struct tri_buf *b;
+    const struct tri_table *t;
+    unsigned i;
+
+    if (r == NULL || json == NULL)
+        return TRIAGE_EINVAL;
+    b = &r->s->json;
+    t = &r->rs->t;
+    b->len = 0;
+    tri_buf_printf(b, "{\"schema_version\":%d", TRIAGE_SCHEMA_VERSION);
+    if (id != NULL) {
+        jkey(b, "id");
+        jstr(b, id);
+    }
+    jkey(b, "type");
+    jstr(b, triage_result_type(r));
+    tri_buf_printf(b, ",\"confidence\":%.3f", r->confidence);
+    jkey(b, "also");
+    tri_buf_addc(b, '[');
+    for (i = 0; i < r->n_also; i++) {
+        tri_buf_adds(b, i ? "," : "");
+        jstr(b, triage_result_also(r, i));
+    }
+    tri_buf_addc(b, ']');
+    json_scores_tags(r, b);
+    jkey(b, "nature");
+    jstr(b, triage_result_nature(r));
+    jkey(b, "severity");
+    jstr(b, triage_result_severity(r));
+    jkey(b, "temperament");
+    jstr(b, triage_result_temperament(r));
+    tri_buf_printf(b, ",\"lang\":\"%s\",\"escalation\":{\"level\":", lang_names[r->lang]);
+    jstr(b, triage_result_level(r));
+    tri_buf_adds(b, ",\"team\":");
+    jstr(b, r->team);
+    tri_buf_printf(b, ",\"respond_within_hours\":%g,\"row\":", r->hours);
+    jstr(b, tri_str(t, t->esc[r->esc_row].id));
+    tri_buf_addc(b, '}');
+    json_scripts(r, b);
+    json_hits(r, b);
+    json_flags(r, b);
+    tri_buf_adds(b, ",\"ruleset\":{\"name\":");
+    jstr(b, tri_str(t, t->name));
+    tri_buf_adds(b, ",\"version\":");
+    jstr(b, tri_str(t, t->version));
+    tri_buf_adds(b, ",\"hash\":");
+    jstr(b, tri_str(t, t->hash));
+    if (tri_buf_adds(b, "}}") != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    *json = b->data;
+    if (len != NULL)
+        *len = b->len;
+    return TRIAGE_OK;
+}

@@ -1,0 +1,233 @@
+/*
+ * runtime.c - the parts of a rule set derived from its table, built after
+ * compiling and again after loading: the Vectorscan database, PCRE2 codes
+ * (JIT), the pattern-to-rule index and the list of regexes run by PCRE2 only.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "compile_int.h"
+
+#define HS_REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | \
+                        HS_FLAG_PREFILTER | HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH)
+
+static void rdiag(struct tri_diag_sink *d, triage_status st, const char *msg,
+                  const char *extra)
+{
+    if (d != NULL)
+        tri_diag(d, st, 0, NULL, 0, 0, NULL, -1, -1, "%s%s", msg, extra);
+}
+
+static triage_status compile_regexes(struct triage_ruleset *rs,
+                                     struct tri_diag_sink *d)
+{
+    const struct tri_table *t = &rs->t;
+    uint32_t i;
+    int err;
+    PCRE2_SIZE off;
+
+    rs->re = tri_calloc(t->n_patterns ? t->n_patterns : 1, sizeof *rs->re);
+    rs->slow = tri_calloc(t->n_patterns ? t->n_patterns : 1, sizeof *rs->slow);
+    if (rs->re == NULL || rs->slow == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < t->n_patterns; i++) {
+        const struct tri_pattern *p = &t->patterns[i];
+
+        if (p->kind != TRI_PAT_REGEX)
+            continue;
+        rs->re[i] = pcre2_compile((PCRE2_SPTR)tri_str(t, p->src), p->src_len,
+                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
+                                  PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+        if (rs->re[i] == NULL) {
+            rdiag(d, TRIAGE_EPATTERN, "regex no longer compiles: ",
+                  tri_str(t, p->src));
+            return d ? TRIAGE_EPATTERN : TRIAGE_ECORRUPT;
+        }
+        /* JIT is an optimisation: without it PCRE2 still interprets. */
+        pcre2_jit_compile(rs->re[i], PCRE2_JIT_COMPLETE);
+        if (p->flags & TRI_PATF_SLOW)
+            rs->slow[rs->n_slow++] = i;
+    }
+    return TRIAGE_OK;
+}
+
+/* Literals go to Vectorscan as \xHH escapes so no byte is read as syntax. */
+static char *escape_literal(const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *out = tri_malloc(n * 4 + 1), *o = out;
+    size_t i;
+
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            *o++ = (char)c;
+        } else {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static triage_status compile_hs(struct triage_ruleset *rs, struct tri_diag_sink *d)
+{
+    const struct tri_table *t = &rs->t;
+    char **expr = tri_calloc(t->n_patterns + 1, sizeof *expr);
+    unsigned *flags = tri_calloc(t->n_patterns + 1, sizeof *flags);
+    unsigned *ids = tri_calloc(t->n_patterns + 1, sizeof *ids);
+    hs_compile_error_t *err = NULL;
+    triage_status st = TRIAGE_OK;
+    uint32_t i, n = 0;
+
+    if (expr == NULL || flags == NULL || ids == NULL)
+        st = TRIAGE_ENOMEM;
+    for (i = 0; st == TRIAGE_OK && i < t->n_patterns; i++) {
+        const struct tri_pattern *p = &t->patterns[i];
+
+        if (p->flags & TRI_PATF_SLOW)
+            continue;
+        if (p->kind == TRI_PAT_LITERAL) {
+            expr[n] = escape_literal(tri_str(t, p->src), p->src_len);
+            flags[n] = 0;
+        } else {
+            expr[n] = tri_strndup(tri_str(t, p->src), p->src_len);
+            flags[n] = HS_REGEX_FLAGS;
+        }
+        if (expr[n] == NULL)
+            st = TRIAGE_ENOMEM;
+        ids[n++] = i;
+    }
+    if (st == TRIAGE_OK && n > 0 &&
+        hs_compile_multi((const char *const *)expr, flags, ids, n, HS_MODE_BLOCK,
+                         NULL, &rs->db, &err) != HS_SUCCESS) {
+        rdiag(d, TRIAGE_EPATTERN, "Vectorscan could not build the database: ",
+              err ? err->message : "unknown error");
+        st = TRIAGE_EPATTERN;
+    }
+    hs_free_compile_error(err);
+    for (i = 0; i < n; i++)
+        tri_free(expr[i]);
+    tri_free(expr);
+    tri_free(flags);
+    tri_free(ids);
+    return st;
+}
+
+/* Collect the patterns of a node's subtree into rule_refs order. */
+static void node_patterns(const struct tri_table *t, uint32_t node,
+                          void (*fn)(void *, uint32_t), void *arg)
+{
+    const struct tri_node *n = &t->nodes[node];
+    uint32_t k, i;
+
+    if (n->kind == TRI_NODE_LEAF) {
+        fn(arg, n->pattern);
+        return;
+    }
+    for (k = 0; k < TRI_PART_COUNT; k++)
+        for (i = 0; i < n->count[k]; i++)
+            node_patterns(t, t->node_kids[n->first[k] + i], fn, arg);
+}
+
+/* A condition that can hold with no hit at all (only 'none' parts). */
+static int zero_hit(const struct tri_table *t, uint32_t node)
+{
+    const struct tri_node *n = &t->nodes[node];
+    uint32_t i;
+    int any_ok = n->count[TRI_PART_ANY] == 0;
+
+    if (n->kind == TRI_NODE_LEAF || n->count[TRI_PART_REGEX] > 0)
+        return 0;
+    for (i = 0; i < n->count[TRI_PART_ANY]; i++)
+        any_ok |= zero_hit(t, t->node_kids[n->first[TRI_PART_ANY] + i]);
+    for (i = 0; any_ok && i < n->count[TRI_PART_ALL]; i++)
+        if (!zero_hit(t, t->node_kids[n->first[TRI_PART_ALL] + i]))
+            return 0;
+    return any_ok;
+}
+
+struct refs_ctx {
+    struct tri_table *t;
+    uint32_t rule;
+    int fill;            /* 0: count, 1: fill                              */
+    uint32_t *pos;
+};
+
+static void count_or_fill(void *arg, uint32_t pat)
+{
+    struct refs_ctx *c = arg;
+    struct tri_pattern *p = &c->t->patterns[pat];
+
+    if (!c->fill) {
+        p->rules_count++;
+        return;
+    }
+    /* A rule may use one pattern twice; list it once. */
+    if (c->pos[pat] > p->rules_first && c->t->rule_refs[c->pos[pat] - 1] == c->rule)
+        return;
+    c->t->rule_refs[c->pos[pat]++] = c->rule;
+}
+
+static triage_status index_rules(struct triage_ruleset *rs)
+{
+    struct tri_table *t = &rs->t;
+    struct refs_ctx c = { t, 0, 0, NULL };
+    uint32_t i, total = 0;
+
+    for (i = 0; i < t->n_patterns; i++)
+        t->patterns[i].rules_count = 0;
+    for (c.rule = 0; c.rule < t->n_rules; c.rule++)
+        node_patterns(t, t->rules[c.rule].root, count_or_fill, &c);
+    for (i = 0; i < t->n_patterns; i++) {
+        t->patterns[i].rules_first = total;
+        total += t->patterns[i].rules_count;
+    }
+    tri_free(t->rule_refs);
+    t->rule_refs = tri_calloc(total + 1, sizeof *t->rule_refs);
+    c.pos = tri_calloc(t->n_patterns + 1, sizeof *c.pos);
+    rs->zero_hit_rules = tri_calloc(t->n_rules + 1, sizeof *rs->zero_hit_rules);
+    if (t->rule_refs == NULL || c.pos == NULL || rs->zero_hit_rules == NULL) {
+        tri_free(c.pos);
+        return TRIAGE_ENOMEM;
+    }
+    for (i = 0; i < t->n_patterns; i++)
+        c.pos[i] = t->patterns[i].rules_first;
+    c.fill = 1;
+    for (c.rule = 0; c.rule < t->n_rules; c.rule++) {
+        node_patterns(t, t->rules[c.rule].root, count_or_fill, &c);
+        t->rules[c.rule].zero_hit = (uint32_t)zero_hit(t, t->rules[c.rule].root);
+        if (t->rules[c.rule].zero_hit)
+            rs->zero_hit_rules[rs->n_zero_hit++] = c.rule;
+    }
+    for (i = 0; i < t->n_patterns; i++)
+        t->patterns[i].rules_count = c.pos[i] - t->patterns[i].rules_first;
+    t->n_rule_refs = total;
+    tri_free(c.pos);
+    return TRIAGE_OK;
+}
+
+triage_status tri_runtime_build(struct triage_ruleset *rs, struct tri_diag_sink *d)
+{
+    triage_status st = compile_regexes(rs, d);
+
+    if (st == TRIAGE_OK)
+        st = index_rules(rs);
+    if (st == TRIAGE_OK && rs->db == NULL)
+        st = compile_hs(rs, d);
+    return st;
+}
+
+triage_status tri_runtime_load_hs(struct triage_ruleset *rs, const char *blob,
+                                  size_t len)
+{
+    if (len == 0)
+        return TRIAGE_OK;
+    return hs_deserialize_database(blob, len, &rs->db) == HS_SUCCESS
+               ? TRIAGE_OK : TRIAGE_ECORRUPT;
+}

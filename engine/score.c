@@ -1,0 +1,325 @@
+/*
+ * score.c - rule conditions over the marked hits. Only rules that have a
+ * hit (or can fire without one) are evaluated, so the cost follows the
+ * hits, not the number of rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define WITHIN_SPANS 64      /* hits per part considered by 'within'   */
+#define WITHIN_COMBOS 4096   /* choices tried before giving up         */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Group hit indexes by pattern: pat_first/pat_count valid where pat_gen==gen. */
+static triage_status index_hits(struct triage_scratch *s)
+{
+    size_t i, total = 0;
+
+    s->n_touched = 0;
+    for (i = 0; i < s->n_hits; i++) {
+        uint32_t p = s->hits[i].pattern;
+
+        if (s->pat_gen[p] != s->gen) {
+            s->pat_gen[p] = s->gen;
+            s->pat_count[p] = 0;
+            s->touched[s->n_touched++] = p;
+        }
+        s->pat_count[p]++;
+    }
+    if (tri_grow((void **)&s->byp, &s->byp_cap, s->n_hits + 1, sizeof *s->byp) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < s->n_touched; i++) {
+        uint32_t p = s->touched[i];
+
+        s->pat_first[p] = (uint32_t)total;
+        total += s->pat_count[p];
+        s->pat_count[p] = 0;
+    }
+    for (i = 0; i < s->n_hits; i++) {
+        uint32_t p = s->hits[i].pattern;
+
+        s->byp[s->pat_first[p] + s->pat_count[p]++] = (uint32_t)i;
+    }
+    return TRIAGE_OK;
+}
+
+static int mode_ok(uint32_t mode, int flagged)
+{
+    return mode == TRI_MODE_INCLUDE || (mode == TRI_MODE_ONLY) == flagged;
+}
+
+int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h)
+{
+    return mode_ok(r->negated, (h->flags & TRI_HIT_NEG) != 0) &&
+           mode_ok(r->hypothetical, (h->flags & TRI_HIT_HYPO) != 0) &&
+           mode_ok(r->question, (h->flags & TRI_HIT_QUESTION) != 0);
+}
+
+static int leaf_ok(const struct triage_scratch *s, const struct tri_rule *r,
+                   uint32_t pat)
+{
+    uint32_t i;
+
+    if (s->pat_gen[pat] != s->gen)
+        return 0;
+    for (i = 0; i < s->pat_count[pat]; i++)
+        if (tri_hit_eligible(r, &s->hits[s->byp[s->pat_first[pat] + i]]))
+            return 1;
+    return 0;
+}
+
+/* Append eligible hits under 'node' (positive parts only) to s->pos as
+ * start,end pairs, at most WITHIN_SPANS of them past 'base'. */
+static triage_status positions(struct triage_scratch *s, const struct tri_rule *r,
+                               uint32_t node, size_t base, size_t *n)
+{
+    const struct tri_table *t = &s->rs->t;
+    const struct tri_node *nd = &t->nodes[node];
+    uint32_t i, k;
+    triage_status st = TRIAGE_OK;
+
+    if (nd->kind == TRI_NODE_COND) {
+        for (k = 0; k < TRI_PART_COUNT && st == TRIAGE_OK; k++)
+            if (k != TRI_PART_NONE)
+                for (i = 0; i < nd->count[k] && st == TRIAGE_OK; i++)
+                    st = positions(s, r, t->node_kids[nd->first[k] + i], base, n);
+        return st;
+    }
+    if (s->pat_gen[nd->pattern] != s->gen)
+        return TRIAGE_OK;
+    for (i = 0; i < s->pat_count[nd->pattern] && *n - base < 2 * WITHIN_SPANS; i++) {
+        const struct tri_hit *h = &s->hits[s->byp[s->pat_first[nd->pattern] + i]];
+
+        if (!tri_hit_eligible(r, h))
+            continue;
+        if (tri_grow((void **)&s->pos, &s->pos_cap, *n + 2, sizeof *s->pos) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        s->pos[(*n)++] = h->start;
+        s->pos[(*n)++] = h->end;
+    }
+    return TRIAGE_OK;
+}
+
+struct within_search {
+    const struct triage_scratch *s;
+    size_t first[8], count[8];  /* span runs of each part in s->pos      */
+    uint32_t pick[8];
+    unsigned parts, tried;
+    uint32_t best;              /* smallest largest-gap found            */
+};
+
+/* Largest gap between the picked spans, sorted by start. */
+static uint32_t pick_gap(const struct within_search *w)
+{
+    uint32_t st[8], en[8], gap = 0, reach;
+    unsigned i, j;
+
+    for (i = 0; i < w->parts; i++) {
+        uint32_t a = w->s->pos[w->first[i] + 2 * w->pick[i]];
+        uint32_t b = w->s->pos[w->first[i] + 2 * w->pick[i] + 1];
+
+        for (j = i; j > 0 && st[j - 1] > a; j--) {
+            st[j] = st[j - 1];
+            en[j] = en[j - 1];
+        }
+        st[j] = a;
+        en[j] = b;
+    }
+    reach = en[0];
+    for (i = 1; i < w->parts; i++) {
+        uint32_t g = tri_cp_between(w->s, reach, st[i]);
+
+        if (g > gap)
+            gap = g;
+        if (en[i] > reach)
+            reach = en[i];
+    }
+    return gap;
+}
+
+static void within_try(struct within_search *w, unsigned part)
+{
+    uint32_t i;
+
+    if (part == w->parts) {
+        uint32_t g = pick_gap(w);
+
+        if (g < w->best)
+            w->best = g;
+        w->tried++;
+        return;
+    }
+    for (i = 0; i < w->count[part] && w->tried < WITHIN_COMBOS && w->best > 0; i++) {
+        w->pick[part] = i;
+        within_try(w, part + 1);
+    }
+}
+
+/* Smallest largest-gap over choices of one hit per 'all' part. */
+static triage_status within_gap(struct triage_scratch *s, const struct tri_rule *r,
+                                const struct tri_node *nd, uint32_t *best)
+{
+    struct within_search w;
+    size_t n = 0;
+    unsigned i;
+    triage_status st = TRIAGE_OK;
+
+    memset(&w, 0, sizeof w);
+    w.s = s;
+    w.parts = nd->count[TRI_PART_ALL];
+    w.best = UINT32_MAX;
+    for (i = 0; i < w.parts && st == TRIAGE_OK; i++) {
+        w.first[i] = n;
+        st = positions(s, r, s->rs->t.node_kids[nd->first[TRI_PART_ALL] + i], n, &n);
+        w.count[i] = (n - w.first[i]) / 2;
+    }
+    if (st == TRIAGE_OK)
+        within_try(&w, 0);
+    *best = w.best;
+    return st;
+}
+
+static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t node,
+                int depth);
+
+static int part_true(struct triage_scratch *s, const struct tri_rule *r,
+                     const struct tri_node *nd, int k, int depth)
+{
+    uint32_t i, n = nd->count[k], ok = 0;
+
+    for (i = 0; i < n; i++) {
+        int v = eval(s, r, s->rs->t.node_kids[nd->first[k] + i], depth + 1);
+
+        ok += (uint32_t)v;
+        if (k == TRI_PART_ALL && !v) {
+            tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
+                      "part %u of 'all' has no counted hit", i + 1);
+            return 0;
+        }
+        if ((k == TRI_PART_ANY || k == TRI_PART_REGEX) && v)
+            return 1;
+        if (k == TRI_PART_NONE && v) {
+            tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
+                      "an item of 'none' is present");
+            return 0;
+        }
+    }
+    if ((k == TRI_PART_ANY || k == TRI_PART_REGEX) && n > 0 && !ok)
+        return 0;
+    return 1;
+}
+
+static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t node,
+                int depth)
+{
+    const struct tri_node *nd = &s->rs->t.nodes[node];
+    uint32_t best;
+    int k;
+
+    if (nd->kind == TRI_NODE_LEAF)
+        return leaf_ok(s, r, nd->pattern);
+    for (k = 0; k < TRI_PART_COUNT; k++)
+        if (nd->count[k] > 0 && !part_true(s, r, nd, k, depth))
+            return 0;
+    if (nd->within == TRI_NONE)
+        return 1;
+    if (within_gap(s, r, nd, &best) != TRIAGE_OK)
+        return 0;
+    tri_trace(s, TRIAGE_TRACE_WITHIN, tri_str(&s->rs->t, r->id), best <= nd->within,
+              depth, best == UINT32_MAX ? "within %u: no pair of parts found"
+              : "within %u: closest parts are %u code points apart", nd->within,
+              best);
+    return best <= nd->within;
+}
+
+/* Candidate rules: those with a hit on one of their patterns, plus the few
+ * that can fire with none, in rule order. */
+static void candidates(struct triage_scratch *s)
+{
+    const struct triage_ruleset *rs = s->rs;
+    size_t i;
+    uint32_t j;
+
+    s->n_cand = 0;
+    for (i = 0; i < s->n_touched; i++) {
+        const struct tri_pattern *p = &rs->t.patterns[s->touched[i]];
+
+        for (j = 0; j < p->rules_count; j++) {
+            uint32_t r = rs->t.rule_refs[p->rules_first + j];
+
+            if (s->rule_gen[r] != s->gen) {
+                s->rule_gen[r] = s->gen;
+                s->cand[s->n_cand++] = r;
+            }
+        }
+    }
+    for (j = 0; j < rs->n_zero_hit; j++) {
+        uint32_t r = rs->zero_hit_rules[j];
+
+        if (s->rule_gen[r] != s->gen) {
+            s->rule_gen[r] = s->gen;
+            s->cand[s->n_cand++] = r;
+        }
+    }
+    if (s->n_cand > 1)
+        qsort(s->cand, s->n_cand, sizeof *s->cand, cmp_u32);
+}
+
+/* Remember each candidate rule's hits (for the result and explain). */
+static triage_status record_hits(struct triage_scratch *s, uint32_t rule, int fired)
+{
+    const struct tri_table *t = &s->rs->t;
+    const struct tri_rule *r = &t->rules[rule];
+    size_t i;
+
+    for (i = 0; i < s->n_hits; i++) {
+        const struct tri_hit *h = &s->hits[i];
+        const struct tri_pattern *p = &t->patterns[h->pattern];
+        uint32_t j, uses = 0;
+
+        for (j = 0; j < p->rules_count && !uses; j++)
+            uses = t->rule_refs[p->rules_first + j] == rule;
+        if (!uses)
+            continue;
+        if (tri_grow((void **)&s->rhits, &s->rhits_cap, s->n_rhits + 1,
+                     sizeof *s->rhits) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        s->rhits[s->n_rhits].rule = rule;
+        s->rhits[s->n_rhits].hit = (uint32_t)i;
+        s->rhits[s->n_rhits].counted = (uint32_t)(fired && tri_hit_eligible(r, h));
+        s->n_rhits++;
+    }
+    return TRIAGE_OK;
+}
+
+triage_status tri_rules_eval(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    triage_status st = index_hits(s);
+    size_t i;
+
+    s->n_fired = s->n_rhits = 0;
+    if (st != TRIAGE_OK)
+        return st;
+    candidates(s);
+    for (i = 0; i < s->n_cand && st == TRIAGE_OK; i++) {
+        uint32_t rule = s->cand[i];
+        const struct tri_rule *r = &t->rules[rule];
+        int fired = eval(s, r, r->root, 1);
+
+        s->fired[rule] = (uint8_t)fired;
+        if (fired)
+            s->fired_list[s->n_fired++] = rule;
+        tri_trace(s, TRIAGE_TRACE_RULE, tri_str(t, r->id), fired, 0,
+                  fired ? "fired" : "did not fire");
+        st = record_hits(s, rule, fired);
+    }
+    return st;
+}

@@ -1,0 +1,484 @@
+/*
+ * table_io.c - save and load a compiled table. The header (magic, format
+ * and engine versions, Vectorscan version, body size, CRC-32) is checked
+ * before the body is read, and every index in the body is bounds-checked,
+ * so a damaged or foreign file is refused instead of half-parsed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define TDB_MAGIC "TRIAGEDB"
+#define TDB_FORMAT 1u
+
+struct tdb_header {
+    char magic[8];
+    uint32_t format;
+    uint32_t header_size;
+    char engine[16];
+    char hs_version[64];
+    uint64_t body_len;
+    uint32_t crc;
+    uint32_t sections;
+};
+
+struct section {
+    void **data;
+    uint32_t *count;
+    uint32_t elem;
+};
+
+static uint32_t crc32(const unsigned char *p, size_t n)
+{
+    uint32_t table[256], c;
+    unsigned i, k;
+    size_t j;
+
+    for (i = 0; i < 256; i++) {
+        c = i;
+        for (k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        table[i] = c;
+    }
+    c = 0xffffffffu;
+    for (j = 0; j < n; j++)
+        c = table[(c ^ p[j]) & 0xff] ^ (c >> 8);
+    return c ^ 0xffffffffu;
+}
+
+/* The fixed-size part of the table that is not an array. */
+struct tdb_misc {
+    struct tri_defaults defaults;
+    uint32_t vocab_first[TRIAGE_AXIS_COUNT], vocab_count[TRIAGE_AXIS_COUNT];
+    uint32_t name, version, hash, pad;
+};
+
+#define ARRAYS(t, X)                                                        \
+    X((t)->patterns, (t)->n_patterns) X((t)->nodes, (t)->n_nodes)           \
+    X((t)->node_kids, (t)->n_node_kids) X((t)->rules, (t)->n_rules)         \
+    X((t)->u32s, (t)->n_u32s) X((t)->esc, (t)->n_esc)                       \
+    X((t)->scripts, (t)->n_scripts) X((t)->vocab, (t)->n_vocab)             \
+    X((t)->checks, (t)->n_checks)
+
+static triage_status put_array(struct tri_buf *b, const void *p, uint32_t n,
+                               uint32_t elem)
+{
+    triage_status st = tri_buf_add(b, &n, sizeof n);
+
+    if (st == TRIAGE_OK)
+        st = tri_buf_add(b, &elem, sizeof elem);
+    if (st == TRIAGE_OK && n > 0)
+        st = tri_buf_add(b, p, (size_t)n * elem);
+    return st;
+}
+
+static triage_status put_blob(struct tri_buf *b, const void *p, uint64_t n)
+{
+    triage_status st = tri_buf_add(b, &n, sizeof n);
+
+    return st == TRIAGE_OK && n > 0 ? tri_buf_add(b, p, (size_t)n) : st;
+}
+
+static triage_status body_of(const triage_ruleset *rs, struct tri_buf *b)
+{
+    const struct tri_table *t = &rs->t;
+    struct tdb_misc m;
+    char *hs = NULL;
+    size_t hs_len = 0;
+    triage_status st;
+
+    memset(&m, 0, sizeof m);
+    m.defaults = t->defaults;
+    memcpy(m.vocab_first, t->vocab_first, sizeof m.vocab_first);
+    memcpy(m.vocab_count, t->vocab_count, sizeof m.vocab_count);
+    m.name = t->name;
+    m.version = t->version;
+    m.hash = t->hash;
+    st = tri_buf_add(b, &m, sizeof m);
+#define PUT(arr, n) if (st == TRIAGE_OK) st = put_array(b, arr, n, sizeof *(arr));
+    ARRAYS(t, PUT)
+#undef PUT
+    if (st == TRIAGE_OK)
+        st = put_blob(b, t->pool.data, t->pool.len);
+    if (st == TRIAGE_OK && rs->db != NULL &&
+        hs_serialize_database(rs->db, &hs, &hs_len) != HS_SUCCESS)
+        st = TRIAGE_ENOMEM;
+    if (st == TRIAGE_OK)
+        st = put_blob(b, hs, hs_len);
+    free(hs);   /* Vectorscan allocates with the C library */
+    return st;
+}
+
+static void header_of(struct tdb_header *h, const struct tri_buf *body)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, TDB_MAGIC, 8);
+    h->format = TDB_FORMAT;
+    h->header_size = sizeof *h;
+    snprintf(h->engine, sizeof h->engine, "%s", TRIAGE_VERSION_STRING);
+    snprintf(h->hs_version, sizeof h->hs_version, "%s", hs_version());
+    h->body_len = body->len;
+    h->crc = crc32((const unsigned char *)body->data, body->len);
+}
+
+triage_status triage_ruleset_save(const triage_ruleset *rs, const char *path)
+{
+    struct tri_buf body = { 0 };
+    struct tdb_header h;
+    char *tmp = NULL;
+    FILE *fp = NULL;
+    triage_status st;
+    size_t n;
+
+    if (rs == NULL || path == NULL)
+        return TRIAGE_EINVAL;
+    st = body_of(rs, &body);
+    if (st != TRIAGE_OK)
+        goto done;
+    header_of(&h, &body);
+    n = strlen(path) + 16;
+    tmp = tri_malloc(n);
+    if (tmp == NULL) {
+        st = TRIAGE_ENOMEM;
+        goto done;
+    }
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    fp = fopen(tmp, "wb");
+    if (fp == NULL || fwrite(&h, sizeof h, 1, fp) != 1 ||
+        (body.len && fwrite(body.data, body.len, 1, fp) != 1) || fflush(fp) != 0) {
+        st = TRIAGE_EIO;
+        goto done;
+    }
+    if (fclose(fp) != 0 || (fp = NULL, rename(tmp, path) != 0))
+        st = TRIAGE_EIO;
+done:
+    if (fp != NULL)
+        fclose(fp);
+    if (st != TRIAGE_OK && tmp != NULL)
+        unlink(tmp);   /* nothing half-written stays behind */
+    tri_free(tmp);
+    tri_buf_free(&body);
+    return st;
+}
+
+struct reader {
+    const unsigned char *p, *end;
+};
+
+static triage_status get_array(struct reader *r, void **out, uint32_t *n,
+                               uint32_t elem)
+{
+    uint32_t cnt, esz;
+
+    if ((size_t)(r->end - r->p) < 8)
+        return TRIAGE_ECORRUPT;
+    memcpy(&cnt, r->p, 4);
+    memcpy(&esz, r->p + 4, 4);
+    r->p += 8;
+    if (esz != elem)
+        return TRIAGE_EVERSION;
+    if ((uint64_t)cnt * elem > (uint64_t)(r->end - r->p))
+        return TRIAGE_ECORRUPT;
+    *out = tri_malloc((size_t)cnt * elem);
+    if (*out == NULL)
+        return TRIAGE_ENOMEM;
+    if (cnt > 0)
+        memcpy(*out, r->p, (size_t)cnt * elem);
+    r->p += (size_t)cnt * elem;
+    *n = cnt;
+    return TRIAGE_OK;
+}
+
+static triage_status get_blob(struct reader *r, const unsigned char **p, size_t *n)
+{
+    uint64_t len;
+
+    if ((size_t)(r->end - r->p) < 8)
+        return TRIAGE_ECORRUPT;
+    memcpy(&len, r->p, 8);
+    r->p += 8;
+    if (len > (uint64_t)(r->end - r->p))
+        return TRIAGE_ECORRUPT;
+    *p = r->p;
+    *n = (size_t)len;
+    r->p += len;
+    return TRIAGE_OK;
+}
+
+/* ---- validation: every index a damaged file could turn into a wild read */
+
+struct check {
+    const struct tri_table *t;
+    int bad;
+};
+
+static void off_ok(struct check *c, uint32_t off, int none_ok)
+{
+    if (off == TRI_NONE ? !none_ok : off >= c->t->pool.len)
+        c->bad = 1;
+}
+
+static void idx_ok(struct check *c, uint32_t v, uint32_t n, int none_ok)
+{
+    if (v == TRI_NONE ? !none_ok : v >= n)
+        c->bad = 1;
+}
+
+static void run_ok(struct check *c, uint32_t first, uint32_t count, uint32_t n)
+{
+    if ((uint64_t)first + count > n)
+        c->bad = 1;
+}
+
+static void when_ok(struct check *c, const struct tri_when *w)
+{
+    static const int axis[TRI_W_COUNT] = { TRIAGE_AXIS_TYPE, TRIAGE_AXIS_TYPE,
+        TRIAGE_AXIS_SEVERITY, TRIAGE_AXIS_NATURE, TRIAGE_AXIS_TEMPERAMENT,
+        TRIAGE_AXIS_TAG, -1, TRIAGE_AXIS_LEVEL };
+    const struct tri_table *t = c->t;
+    uint32_t k, i;
+
+    for (k = 0; k < TRI_W_COUNT && !c->bad; k++) {
+        run_ok(c, w->first[k], w->count[k], t->n_u32s);
+        for (i = 0; i < w->count[k] && !c->bad; i++)
+            idx_ok(c, t->u32s[w->first[k] + i],
+                   axis[k] < 0 ? t->n_rules : t->vocab_count[axis[k]], 0);
+    }
+    if (w->sev_op != TRI_CMP_NONE)
+        idx_ok(c, w->sev_val, t->vocab_count[TRIAGE_AXIS_SEVERITY], 0);
+    if (w->sev_op > TRI_CMP_EQ || w->score_op > TRI_CMP_EQ)
+        c->bad = 1;
+}
+
+static void nodes_ok(struct check *c)
+{
+    const struct tri_table *t = c->t;
+    uint32_t i, k, j;
+
+    for (i = 0; i < t->n_nodes && !c->bad; i++) {
+        const struct tri_node *n = &t->nodes[i];
+
+        if (n->kind == TRI_NODE_LEAF) {
+            idx_ok(c, n->pattern, t->n_patterns, 0);
+            continue;
+        }
+        if (n->kind != TRI_NODE_COND)
+            c->bad = 1;
+        for (k = 0; k < TRI_PART_COUNT && !c->bad; k++) {
+            run_ok(c, n->first[k], n->count[k], t->n_node_kids);
+            /* Children are stored before parents: no cycles. */
+            for (j = 0; j < n->count[k] && !c->bad; j++)
+                idx_ok(c, t->node_kids[n->first[k] + j], i, 0);
+        }
+        if (n->within != TRI_NONE && (n->count[TRI_PART_ALL] > 8 || n->count[TRI_PART_ALL] < 2))
+            c->bad = 1;
+    }
+}
+
+static void rules_ok(struct check *c)
+{
+    const struct tri_table *t = c->t;
+    uint32_t i, k;
+
+    for (i = 0; i < t->n_rules && !c->bad; i++) {
+        const struct tri_rule *r = &t->rules[i];
+
+        off_ok(c, r->id, 0);
+        off_ok(c, r->file, 0);
+        off_ok(c, r->title, 1);
+        idx_ok(c, r->type, t->vocab_count[TRIAGE_AXIS_TYPE], 1);
+        idx_ok(c, r->nature, t->vocab_count[TRIAGE_AXIS_NATURE], 1);
+        idx_ok(c, r->temperament, t->vocab_count[TRIAGE_AXIS_TEMPERAMENT], 1);
+        idx_ok(c, r->severity, t->vocab_count[TRIAGE_AXIS_SEVERITY], 1);
+        idx_ok(c, r->root, t->n_nodes, 0);
+        run_ok(c, r->tags_first, r->tags_count, t->n_u32s);
+        for (k = 0; k < r->tags_count && !c->bad; k++)
+            idx_ok(c, t->u32s[r->tags_first + k], t->vocab_count[TRIAGE_AXIS_TAG], 0);
+        if (r->negated > 2 || r->hypothetical > 2 || r->question > 2)
+            c->bad = 1;
+    }
+}
+
+static void tables_ok(struct check *c)
+{
+    const struct tri_table *t = c->t;
+    uint32_t i, k, defaults = 0;
+
+    for (i = 0; i < t->n_esc && !c->bad; i++) {
+        off_ok(c, t->esc[i].id, 0);
+        off_ok(c, t->esc[i].team, 1);
+        idx_ok(c, t->esc[i].level, t->vocab_count[TRIAGE_AXIS_LEVEL], 0);
+        when_ok(c, &t->esc[i].when);
+        defaults += t->esc[i].is_default != 0;
+    }
+    if (defaults == 0)
+        c->bad = 1;
+    for (i = 0; i < t->n_scripts && !c->bad; i++) {
+        off_ok(c, t->scripts[i].id, 0);
+        off_ok(c, t->scripts[i].group, 0);
+        off_ok(c, t->scripts[i].text, 0);
+        if (t->scripts[i].lang > TRI_LANG_ANY)
+            c->bad = 1;
+        when_ok(c, &t->scripts[i].when);
+    }
+    for (i = 0; i < t->n_checks && !c->bad; i++) {
+        off_ok(c, t->checks[i].id, 0);
+        off_ok(c, t->checks[i].message, 0);
+        run_ok(c, t->checks[i].phrases_first, t->checks[i].phrases_count, t->n_u32s);
+        for (k = 0; k < t->checks[i].phrases_count && !c->bad; k++)
+            off_ok(c, t->u32s[t->checks[i].phrases_first + k], 0);
+    }
+}
+
+static int table_ok(const struct tri_table *t)
+{
+    struct check c = { t, 0 };
+    const struct tri_defaults *d = &t->defaults;
+    uint32_t i, a;
+
+    if (t->pool.len == 0 || t->pool.data[t->pool.len - 1] != '\0')
+        return 0;
+    for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
+        run_ok(&c, t->vocab_first[a], t->vocab_count[a], t->n_vocab);
+    for (i = 0; i < t->n_vocab; i++) {
+        off_ok(&c, t->vocab[i].name, 0);
+        off_ok(&c, t->vocab[i].team, 1);
+        off_ok(&c, t->vocab[i].data, 1);
+    }
+    for (i = 0; i < t->n_patterns && !c.bad; i++) {
+        const struct tri_pattern *p = &t->patterns[i];
+
+        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_TERM ||
+            (uint64_t)p->src + p->src_len >= t->pool.len)
+            c.bad = 1;
+    }
+    idx_ok(&c, d->type, t->vocab_count[TRIAGE_AXIS_TYPE], 1);
+    idx_ok(&c, d->nature, t->vocab_count[TRIAGE_AXIS_NATURE], 1);
+    idx_ok(&c, d->severity, t->vocab_count[TRIAGE_AXIS_SEVERITY], 1);
+    idx_ok(&c, d->temperament, t->vocab_count[TRIAGE_AXIS_TEMPERAMENT], 1);
+    off_ok(&c, t->name, 0);
+    off_ok(&c, t->version, 0);
+    off_ok(&c, t->hash, 0);
+    if (!c.bad)
+        nodes_ok(&c);
+    if (!c.bad)
+        rules_ok(&c);
+    if (!c.bad)
+        tables_ok(&c);
+    return !c.bad && t->vocab_count[TRIAGE_AXIS_LEVEL] > 0 && d->scope > 0;
+}
+
+static triage_status check_header(const struct tdb_header *h, size_t len)
+{
+    if (memcmp(h->magic, TDB_MAGIC, 8) != 0)
+        return TRIAGE_ECORRUPT;
+    if (h->format != TDB_FORMAT || h->header_size != sizeof *h ||
+        strncmp(h->engine, TRIAGE_VERSION_STRING, sizeof h->engine) != 0 ||
+        strncmp(h->hs_version, hs_version(), sizeof h->hs_version) != 0)
+        return TRIAGE_EVERSION;
+    if (h->body_len != len - sizeof *h)
+        return TRIAGE_ECORRUPT;
+    return TRIAGE_OK;
+}
+
+static triage_status read_body(triage_ruleset *rs, struct reader *r)
+{
+    struct tri_table *t = &rs->t;
+    struct tdb_misc m;
+    const unsigned char *p;
+    size_t n;
+    triage_status st = TRIAGE_OK;
+
+    memcpy(&m, r->p, sizeof m);
+    r->p += sizeof m;
+    t->defaults = m.defaults;
+    memcpy(t->vocab_first, m.vocab_first, sizeof m.vocab_first);
+    memcpy(t->vocab_count, m.vocab_count, sizeof m.vocab_count);
+    t->name = m.name;
+    t->version = m.version;
+    t->hash = m.hash;
+#define GET(arr, cnt) if (st == TRIAGE_OK) st = get_array(r, (void **)&(arr), &(cnt), sizeof *(arr));
+    ARRAYS(t, GET)
+#undef GET
+    if (st == TRIAGE_OK)
+        st = get_blob(r, &p, &n);
+    if (st == TRIAGE_OK)
+        st = tri_buf_add(&t->pool, p, n);
+    if (st == TRIAGE_OK && !table_ok(t))
+        st = TRIAGE_ECORRUPT;
+    if (st == TRIAGE_OK)
+        st = get_blob(r, &p, &n);
+    if (st == TRIAGE_OK && r->p != r->end)
+        st = TRIAGE_ECORRUPT;
+    if (st == TRIAGE_OK && n > 0) {
+        hs_error_t e = hs_deserialize_database((const char *)p, n, &rs->db);
+
+        st = e == HS_SUCCESS ? TRIAGE_OK
+             : e == HS_DB_PLATFORM_ERROR ? TRIAGE_EPLATFORM
+             : e == HS_DB_VERSION_ERROR ? TRIAGE_EVERSION : TRIAGE_ECORRUPT;
+    }
+    return st;
+}
+
+triage_status triage_ruleset_load_mem(const void *data, size_t len,
+                                      triage_ruleset **out)
+{
+    struct tdb_header h;
+    struct reader r;
+    triage_ruleset *rs;
+    triage_status st;
+
+    if (out == NULL || (data == NULL && len > 0))
+        return TRIAGE_EINVAL;
+    *out = NULL;
+    if (len < sizeof h + sizeof(struct tdb_misc))
+        return TRIAGE_ECORRUPT;
+    memcpy(&h, data, sizeof h);
+    st = check_header(&h, len);
+    if (st != TRIAGE_OK)
+        return st;
+    r.p = (const unsigned char *)data + sizeof h;
+    r.end = (const unsigned char *)data + len;
+    if (crc32(r.p, (size_t)(r.end - r.p)) != h.crc)
+        return TRIAGE_ECORRUPT;
+    rs = tri_calloc(1, sizeof *rs);
+    if (rs == NULL)
+        return TRIAGE_ENOMEM;
+    st = read_body(rs, &r);
+    if (st == TRIAGE_OK)
+        st = tri_runtime_build(rs, NULL);
+    if (st != TRIAGE_OK) {
+        triage_ruleset_destroy(rs);
+        return st;
+    }
+    *out = rs;
+    return TRIAGE_OK;
+}
+
+triage_status triage_ruleset_load(const char *path, triage_ruleset **out)
+{
+    struct tri_buf data = { 0 };
+    char chunk[65536];
+    FILE *fp;
+    size_t n;
+    triage_status st = TRIAGE_OK;
+
+    if (path == NULL || out == NULL)
+        return TRIAGE_EINVAL;
+    *out = NULL;
+    fp = fopen(path, "rb");
+    if (fp == NULL)
+        return TRIAGE_EIO;
+    while (st == TRIAGE_OK && (n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        st = tri_buf_add(&data, chunk, n);
+    if (st == TRIAGE_OK && ferror(fp))
+        st = TRIAGE_EIO;
+    fclose(fp);
+    if (st == TRIAGE_OK)
+        st = triage_ruleset_load_mem(data.data, data.len, out);
+    tri_buf_free(&data);
+    return st;
+}
