@@ -8,7 +8,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN      := -Wall -Wextra -Werror
 CFLAGS    ?= -O2 -g
 EXTRA_CFLAGS ?=
-ALL_CFLAGS := -std=c11 $(WARN) -D_GNU_SOURCE -fPIC -fvisibility=hidden \
+ALL_CFLAGS := -std=c11 -DTRIAGE_DATADIR='"$(PREFIX)/share/triage"' $(WARN) -D_GNU_SOURCE -fPIC -fvisibility=hidden \
               -Iinclude -Iengine -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS    := $(PKG_LIBS) -lstdc++ -lm -lpthread
 
@@ -71,7 +71,17 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libtriage.a $(CLI_LIBOBJ) tests/test_util.h
 	$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_LIBOBJ) $(BUILD)/libtriage.a \
 	    $(shell pkg-config --libs cmocka) $(LDLIBS)
 
-test: all $(TEST_BIN)
+# The example is built the way an embedder would: installed into a
+# staging prefix and compiled through pkg-config, statically linked.
+examples: all
+	$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/stage >/dev/null
+	PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/stage/lib/pkgconfig $(CC) $(CFLAGS) \
+	    $(EXTRA_CFLAGS) -o $(BUILD)/intake examples/intake.c \
+	    $$(PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/stage/lib/pkgconfig pkg-config --cflags triage) \
+	    $(CURDIR)/$(BUILD)/stage/lib/libtriage.a \
+	    $$(PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/stage/lib/pkgconfig pkg-config --libs --static triage | sed 's/-ltriage//')
+
+test: all $(TEST_BIN) examples
 	@sh tests/run.sh $(BUILD)
 
 asan:

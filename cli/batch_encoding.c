@@ -202,7 +202,7 @@ static triage_status start_decoding(struct batch_dec *d, enum batch_enc forced,
                                     const char *path, char *err,
                                     size_t errlen)
 {
-    size_t bom;
+    size_t bom, n;
 
     while (d->raw_len < SNIFF_LEN && !d->raw_eof) {
         if (read_more(d) < 0) {
@@ -211,7 +211,8 @@ static triage_status start_decoding(struct batch_dec *d, enum batch_enc forced,
             return TRIAGE_EIO;
         }
     }
-    d->enc = detect(d->raw, d->raw_len, d->raw_eof, forced, &bom);
+    n = d->raw_len < SNIFF_LEN ? d->raw_len : SNIFF_LEN;
+    d->enc = detect(d->raw, n, d->raw_eof && n == d->raw_len, forced, &bom);
     d->raw_pos = bom;
     d->piece_orig = bom;
     if (d->enc == ENC_UTF8)

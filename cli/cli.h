@@ -45,6 +45,7 @@ int cli_use_colour(FILE *fp);
 int cmd_classify(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
+int cmd_test(int argc, char **argv);
 int cmd_check_reply(int argc, char **argv);
 
 #endif
