@@ -16,6 +16,7 @@ static const struct command commands[] = {
     { "classify", cmd_classify, "classify one complaint, JSON out" },
     { "explain", cmd_explain, "show why a complaint got its result" },
     { "compile", cmd_compile, "compile rules into a table (.tdb)" },
+    { "batch", cmd_batch, "triage complaint logs (CSV, TSV, JSONL, text)" },
     { "test", cmd_test, "score rules against a labelled corpus" },
     { "check-reply", cmd_check_reply, "check an agent's draft reply" },
 };

@@ -1,0 +1,147 @@
+/*
+ * batch_summary.c - counting for `triage batch --summary`.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "batch_input.h"
+#include "batch_summary.h"
+
+static const char *const names[SUM_AXES] = { "type", "nature", "severity",
+    "temperament", "escalation", "month", "rules", "repeat_customers" };
+
+void tally_add(struct tally *t, const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        if (strcmp(t->keys[i], key) == 0) {
+            t->counts[i]++;
+            return;
+        }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        t->keys = realloc(t->keys, t->cap * sizeof *t->keys);
+        t->counts = realloc(t->counts, t->cap * sizeof *t->counts);
+    }
+    t->keys[t->n] = strdup(key);
+    t->counts[t->n++] = 1;
+}
+
+void summary_add(struct batch_summary *s, const triage_result *r,
+                 const char *id, const char *date, const char *customer)
+{
+    char month[8];
+    unsigned i;
+
+    tally_add(&s->t[SUM_TYPE], triage_result_type(r));
+    tally_add(&s->t[SUM_NATURE], triage_result_nature(r));
+    tally_add(&s->t[SUM_SEVERITY], triage_result_severity(r));
+    tally_add(&s->t[SUM_TEMPERAMENT], triage_result_temperament(r));
+    tally_add(&s->t[SUM_LEVEL], triage_result_level(r));
+    if (date != NULL)
+        tally_add(&s->t[SUM_MONTH], batch_parse_month(date, month) ? month : "unknown");
+    for (i = 0; i < triage_result_fired_count(r); i++)
+        tally_add(&s->t[SUM_RULE], triage_result_fired(r, i));
+    if (customer != NULL && *customer != '\0')
+        tally_add(&s->t[SUM_CUSTOMER], customer);
+    if (strcmp(triage_result_level(r), "L4") == 0)
+        tally_add(&s->urgent, id);
+}
+
+static int by_count(const void *a, const void *b, void *t)
+{
+    const struct tally *ty = t;
+    unsigned long x = ty->counts[*(const size_t *)a], y = ty->counts[*(const size_t *)b];
+
+    return x < y ? 1 : x > y ? -1 : (int)(*(const size_t *)a - *(const size_t *)b);
+}
+
+static json_t *tally_json(const struct tally *t, unsigned long total, int axis)
+{
+    size_t *order = malloc((t->n + 1) * sizeof *order), i;
+    json_t *o = json_array();
+
+    for (i = 0; i < t->n; i++)
+        order[i] = i;
+    if (axis != SUM_MONTH)
+        qsort_r(order, t->n, sizeof *order, by_count, (void *)t);
+    for (i = 0; i < t->n; i++) {
+        size_t k = order[i];
+
+        if (axis == SUM_CUSTOMER && t->counts[k] < 2)
+            continue;   /* repeat complainers only */
+        if (axis == SUM_RULE && i >= 20)
+            break;
+        json_array_append_new(o, json_pack("{s:s,s:I,s:f}", "value", t->keys[k],
+            "count", (json_int_t)t->counts[k],
+            "share", total ? (double)t->counts[k] / (double)total : 0.0));
+    }
+    free(order);
+    return o;
+}
+
+int summary_write(const struct batch_summary *s, const char *path)
+{
+    json_t *j = json_object(), *urgent = json_array(), *v;
+    size_t n = strlen(path), i, k;
+    FILE *fp;
+    const char *key;
+    int a;
+
+    for (i = 0; i < s->urgent.n; i++)
+        json_array_append_new(urgent, json_string(s->urgent.keys[i]));
+    json_object_set_new(j, "l4_cases", urgent);
+    json_object_set_new(j, "counts", json_pack("{s:I,s:I,s:I}", "read",
+        (json_int_t)s->read, "triaged", (json_int_t)s->triaged,
+        "errors", (json_int_t)s->errors));
+    for (a = 0; a < SUM_AXES; a++)
+        json_object_set_new(j, names[a], tally_json(&s->t[a], s->triaged, a));
+    fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    if (fp == NULL) {
+        json_decref(j);
+        return -1;
+    }
+    if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
+        json_dumpf(j, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+        fputc('\n', fp);
+    } else {
+        fprintf(fp, "read %lu, triaged %lu, error records %lu\n", s->read,
+                s->triaged, s->errors);
+        fprintf(fp, "\nL4 cases (%zu):", s->urgent.n);
+        for (i = 0; i < s->urgent.n; i++)
+            fprintf(fp, " %s", s->urgent.keys[i]);
+        fputc('\n', fp);
+        json_object_foreach(j, key, v) {
+            if (!json_is_array(v) || strcmp(key, "l4_cases") == 0)
+                continue;
+            fprintf(fp, "\n%s:\n", key);
+            for (k = 0; k < json_array_size(v); k++) {
+                json_t *e = json_array_get(v, k);
+
+                fprintf(fp, "  %-28s %8lld %6.1f%%\n",
+                        json_string_value(json_object_get(e, "value")),
+                        (long long)json_integer_value(json_object_get(e, "count")),
+                        100 * json_real_value(json_object_get(e, "share")));
+            }
+        }
+    }
+    json_decref(j);
+    return fp == stdout ? (fflush(fp) != 0) : (fclose(fp) != 0);
+}
+
+void summary_free(struct batch_summary *s)
+{
+    size_t i;
+    int a;
+
+    for (a = 0; a <= SUM_AXES; a++) {
+        struct tally *t = a == SUM_AXES ? &s->urgent : &s->t[a];
+
+        for (i = 0; i < t->n; i++)
+            free(t->keys[i]);
+        free(t->keys);
+        free(t->counts);
+    }
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,33 @@
+/*
+ * batch_summary.h - the month's statistics of a batch run: counts by axis
+ * and month, frequent rules, repeat complainers, and every L4 case.
+ */
+#ifndef TRIAGE_BATCH_SUMMARY_H
+#define TRIAGE_BATCH_SUMMARY_H
+
+#include <stdio.h>
+#include "triage.h"
+
+struct tally {
+    char **keys;
+    unsigned long *counts;
+    size_t n, cap;
+};
+
+enum { SUM_TYPE, SUM_NATURE, SUM_SEVERITY, SUM_TEMPERAMENT, SUM_LEVEL,
+       SUM_MONTH, SUM_RULE, SUM_CUSTOMER, SUM_AXES };
+
+struct batch_summary {
+    struct tally t[SUM_AXES];
+    struct tally urgent;        /* ids of L4 cases, in input order      */
+    unsigned long read, triaged, errors;
+};
+
+void tally_add(struct tally *t, const char *key);
+void summary_add(struct batch_summary *s, const triage_result *r,
+                 const char *id, const char *date, const char *customer);
+/* Write as JSON when 'path' ends in .json, else as text. 0 on success. */
+int summary_write(const struct batch_summary *s, const char *path);
+void summary_free(struct batch_summary *s);
+
+#endif
