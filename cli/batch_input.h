@@ -25,12 +25,17 @@ enum batch_format {
  * Reader options. Every pointer is borrowed for the batch_reader_open()
  * call only. A column spec is a header name (matched case-insensitively
  * after trimming) or a 1-based column number; a name equal to a header
- * wins over the number it spells. For JSON Lines a spec names a member.
+ * wins over the number it spells. For JSON Lines a spec names a member
+ * (numbers are refused); the text format has no columns and ignores them.
+ * A column not given is guessed from the header (name lists and their
+ * order in batch_columns.c: 投诉内容, 内容, ... complaint, text, ...);
+ * with no_header and no text column the file must have one column.
  */
 struct batch_opts {
     enum batch_format format;
     const char *encoding;          /* NULL = detect; see batch_reader_open */
-    const char *const *text_cols;  /* joined with "\n"; NULL = guess       */
+    const char *const *text_cols;  /* joined with "\n", blank cells left
+                                      out; NULL = guess                   */
     size_t n_text_cols;
     const char *id_col;            /* NULL = guess from the header         */
     const char *date_col;          /* NULL = guess from the header         */
@@ -38,7 +43,9 @@ struct batch_opts {
     const char *const *keep_cols;  /* copied into batch_record.kept        */
     size_t n_keep_cols;
     int no_header;                 /* CSV/TSV: first line is data         */
-    size_t max_field;              /* 0 = BATCH_MAX_FIELD_DEFAULT          */
+    size_t max_field;              /* 0 = BATCH_MAX_FIELD_DEFAULT; a text
+                                      line counts as one field, a JSON line
+                                      may be twice as long                */
 };
 
 /** One kept column of a record; borrowed from the reader. */
@@ -52,6 +59,11 @@ struct batch_field {
  * One input record. Every pointer is owned by the reader and valid until
  * the next batch_reader_next() or batch_reader_close(). Strings are also
  * NUL-terminated, but text and kept values may hold NUL bytes: use lengths.
+ * On an error record id, date, customer and kept are filled only when the
+ * record itself was read ("empty text", "missing text field"); after bad
+ * quoting, bad bytes or an oversized field they are NULL / 0.
+ * Offsets are exact in every encoding: a record starts at a line start,
+ * and converted input is decoded line by line (see batch_encoding.c).
  */
 struct batch_record {
     unsigned long long number;  /* 1-based, data records only            */
@@ -60,9 +72,11 @@ struct batch_record {
     const char *text;           /* UTF-8 (invalid bytes passed through);
                                    NULL on an error record                */
     size_t text_len;
-    const char *id;             /* NULL: no id column, use 'number'      */
-    const char *date;           /* NULL when there is no date column     */
-    const char *customer;       /* NULL when there is no customer column */
+    const char *id;             /* trimmed; NULL when there is no id
+                                   column or the cell is blank: use
+                                   'number'                              */
+    const char *date;           /* trimmed; NULL: no column or blank     */
+    const char *customer;       /* trimmed; NULL: no column or blank     */
     const struct batch_field *kept;
     size_t n_kept;
     const char *error;          /* NULL, or why this record is unusable;

@@ -73,7 +73,9 @@ static inline void batch_buf_free(struct batch_buf *b)
  * is cut after every newline (or at 64 KiB inside a very long line), so a
  * piece never holds bytes of two records and every line starts a piece at
  * an exact file offset. Bytes iconv refuses are dropped and flagged on the
- * piece (piece_err, err_off) instead of being marked in the text.
+ * piece (piece_err, err_off) instead of being marked in the text: an in-band
+ * sentinel could collide with real data, while a flag on a piece that holds
+ * bytes of one record only names exactly the record to fail.
  */
 struct batch_dec {
     FILE *fp;

@@ -864,22 +864,33 @@ static void test_batch_reads_standard_input(void **state)
  * characters, so pieces are cut inside lines and characters straddle the
  * cuts. Every text, line and file offset must come out exact.
  */
+/* 药𠮷品 x 30000 with a newline every 10000: 300 KB of UTF-8. */
+static char *big_text(size_t *len)
+{
+    char *big = malloc(400000);
+    const char *piece;
+    size_t k;
+
+    assert_non_null(big);
+    for (*len = 0, k = 0; k < 30000; k++) {
+        piece = k % 10000 == 9999 ? "药𠮷\n" : "药𠮷品";
+        memcpy(big + *len, piece, strlen(piece));
+        *len += strlen(piece);
+    }
+    return big;
+}
+
 static void test_batch_long_gb18030_input_streams_exactly(void **state)
 {
     enum { SHORT = 3000, LONG_AT = 1500 };
-    size_t total, cap = 1 << 20, i, k, n, len, tlen = 0;
-    char *file = malloc(cap), *src = malloc(400000), *big = malloc(400000);
+    size_t total, cap = 1 << 20, i, n, len, tlen;
+    char *file = malloc(cap), *src = malloc(400000), *big = big_text(&tlen);
     char *path, *enc, text[64];
     unsigned long long *offs = malloc(SHORT * sizeof *offs);
     unsigned long long *lines = malloc(SHORT * sizeof *lines), line = 2;
     struct recs r;
 
     (void)state;
-    for (k = 0; k < 30000; k++) {   /* 药𠮷品 x 30000, a newline per 10000 */
-        const char *piece = k % 10000 == 9999 ? "药𠮷\n" : "药𠮷品";
-        memcpy(big + tlen, piece, strlen(piece));
-        tlen += strlen(piece);
-    }
     enc = encode("GB18030", "编号,内容\r\n", strlen("编号,内容\r\n"), &total);
     memcpy(file, enc, total);
     free(enc);
