@@ -369,8 +369,11 @@ static void rule_one(struct tri_build *b, const struct tri_ynode *n, int is_cue)
     r.root = v ? cond(b, v, 1) : TRI_NONE;
     if (v == NULL)
         tri_err(b, n, TRIAGE_ERULE_SCHEMA, "%s has no 'match'", is_cue ? "cue" : "rule");
+    /* Keys whose value was refused already have an error; don't warn too. */
     if (r.type == TRI_NONE && r.nature == TRI_NONE && r.temperament == TRI_NONE &&
-        r.severity == TRI_NONE && r.tags_count == 0)
+        r.severity == TRI_NONE && r.tags_count == 0 && !tri_map_get(n, "type") &&
+        !tri_map_get(n, "nature") && !tri_map_get(n, "temperament") &&
+        !tri_map_get(n, "severity") && !tri_map_get(n, "tags"))
         tri_warn(b, n, "rule sets no type, nature, temperament, severity or tag, "
                  "so firing changes nothing");
     if (tri_buf_add(&b->rules, &r, sizeof r) != TRIAGE_OK)

@@ -127,6 +127,18 @@ static void when_compile(struct tri_build *b, struct tri_when *w,
     }
 }
 
+/* 1 if a default row was already compiled (in this file or an earlier one). */
+static int has_default_row(const struct tri_build *b)
+{
+    const struct tri_esc_row *r = (const struct tri_esc_row *)b->esc.data;
+    size_t i, n = b->esc.len / sizeof *r;
+
+    for (i = 0; i < n; i++)
+        if (r[i].is_default)
+            return 1;
+    return 0;
+}
+
 static void esc_row(struct tri_build *b, const struct tri_ynode *n, unsigned idx)
 {
     static const char *const keys[] = { "id", "when", "default", "level", "team",
@@ -151,8 +163,10 @@ static void esc_row(struct tri_build *b, const struct tri_ynode *n, unsigned idx
         snprintf(name, sizeof name, "row %u", idx + 1);
         tri_pool_add(b->t, name, strlen(name), &r.id);
     }
-    if ((v = tri_map_get(n, "default")) != NULL)
-        tri_get_bool(b, v, &dflt);
+    if ((v = tri_map_get(n, "default")) != NULL && tri_get_bool(b, v, &dflt) &&
+        dflt && has_default_row(b))
+        tri_err(b, v, TRIAGE_ERULE_SCHEMA, "a second 'default: true' row; the "
+                "escalation table needs exactly one");
     r.is_default = (uint32_t)dflt;
     v = tri_map_get(n, "when");
     if (dflt && v != NULL)
@@ -203,10 +217,11 @@ triage_status tri_escalation_finish(struct tri_build *b)
         tri_pool_add(b->t, "default", 7, &d.id);
         return tri_buf_add(&b->esc, &d, sizeof d);
     }
-    if (defaults != 1)
+    /* A second default row was reported where it is written (esc_row). */
+    if (defaults == 0)
         tri_diag(&b->c->diag, TRIAGE_ERULE_SCHEMA, 0, NULL, 0, 0, NULL, -1, -1,
                  "the escalation table needs exactly one 'default: true' row, "
-                 "found %zu", defaults);
+                 "found none");
     return TRIAGE_OK;
 }
 

@@ -14,6 +14,7 @@ struct ybuild {
     int depth;
     struct tri_ynode *root;
     int failed;
+    triage_status code;          /* first error of this document          */
 };
 
 static void ynode_free(struct tri_ynode *n)
@@ -47,6 +48,8 @@ static void yerr(struct ybuild *y, const yaml_mark_t *m, triage_status code,
     tri_diag(y->d, code, 0, y->file, (unsigned)m->line + 1,
              (unsigned)m->column + 1, NULL, -1, -1, "%s", msg);
     y->failed = 1;
+    if (y->code == TRIAGE_OK)
+        y->code = code;
 }
 
 /* Attach a finished node to its parent (or make it the root). */
@@ -173,7 +176,7 @@ triage_status tri_yaml_parse(const char *file, const char *text, size_t len,
     yaml_parser_t parser;
     yaml_event_t ev;
     struct tri_ydoc *doc = NULL;
-    int done = 0, errs = (int)d->errors;
+    int done = 0;
 
     *out = NULL;
     memset(&y, 0, sizeof y);
@@ -195,12 +198,13 @@ triage_status tri_yaml_parse(const char *file, const char *text, size_t len,
         done = ev.type == YAML_STREAM_END_EVENT;
         if (!on_event(&y, &ev) && !y.failed) {
             y.failed = 1;
+            y.code = TRIAGE_ENOMEM;
             tri_diag(d, TRIAGE_ENOMEM, 0, file, 0, 0, NULL, -1, -1, "out of memory");
         }
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
-    if (!y.failed && (int)d->errors == errs) {
+    if (!y.failed) {
         doc = tri_calloc(1, sizeof *doc);
         if (doc != NULL)
             doc->file = tri_strndup(file, strlen(file));
@@ -215,5 +219,5 @@ triage_status tri_yaml_parse(const char *file, const char *text, size_t len,
     }
     /* The root holds every node built so far, whatever the depth. */
     ynode_free(y.root);
-    return d->first_error != TRIAGE_OK ? d->first_error : TRIAGE_ERULE_SYNTAX;
+    return y.code != TRIAGE_OK ? y.code : TRIAGE_ERULE_SYNTAX;
 }
