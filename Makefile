@@ -45,14 +45,16 @@ $(BUILD)/gen/t2s_table.c: tools/gen_t2s.sh
 
 $(BUILD)/%.o: %.c include/triage.h $(wildcard engine/*.h cli/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/default_context.c: engine/default_context.yaml tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh $< tri_default_context > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(ENGINE_OBJ): | $(GEN_SRC)
 
@@ -68,7 +70,8 @@ $(BUILD)/triage: $(CLI_OBJ) $(BUILD)/libtriage.a
 
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libtriage.a $(CLI_LIBOBJ) tests/test_util.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_LIBOBJ) $(BUILD)/libtriage.a \
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -Icli -o $@ $< $(CLI_LIBOBJ) $(BUILD)/libtriage.a \
 	    $(shell pkg-config --libs cmocka) $(LDLIBS)
 
 # The example is built the way an embedder would: installed into a

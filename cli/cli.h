@@ -48,6 +48,7 @@ int cmd_compile(int argc, char **argv);
 void json_print_str(FILE *fp, const char *s, size_t n);
 int cmd_batch(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
 int cmd_check_reply(int argc, char **argv);
 
 #endif

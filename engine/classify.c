@@ -42,6 +42,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->scripts);
     tri_free(s->fields);
     tri_buf_free(&s->json);
+    tri_buf_free(&s->orig_copy);
     tri_buf_free(&s->trace_text);
     tri_free(s->trace);
     tri_free(s->issues);
@@ -177,7 +178,13 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
             len--;
         s->result.flags |= TRIAGE_FLAG_TRUNCATED;
     }
-    s->orig = text;
+    /* The result quotes the text (JSON hits and fields) after the call
+     * returns, when the caller's buffer may be gone: keep a copy. */
+    s->orig_copy.len = 0;
+    st = tri_buf_add(&s->orig_copy, text, len);
+    if (st != TRIAGE_OK)
+        return st;
+    s->orig = s->orig_copy.data;
     s->orig_len = len;
     if (++s->gen == 0) {   /* stamps wrapped: clear them once in 4 billion */
         memset(s->pat_gen, 0, (rs->t.n_patterns + 1) * sizeof *s->pat_gen);

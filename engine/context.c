@@ -219,7 +219,8 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
                   role == TRI_ROLE_TERM ? "terminator" :
                   role == TRI_ROLE_PSEUDO ? "pseudo-negation" : "negation",
                   (unsigned)tri_norm_orig(&s->norm, c->start),
-                  (unsigned)tri_norm_orig(&s->norm, c->end));
+                  (unsigned)tri_norm_orig_end(&s->norm, s->orig, s->orig_len,
+                                              c->end));
     }
     return mark_questions(s), TRIAGE_OK;
 }

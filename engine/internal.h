@@ -234,8 +234,9 @@ struct triage_scratch {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     struct tri_norm norm;
-    const char *orig;            /* the caller's text during a call       */
+    const char *orig;            /* orig_copy.data: the text of the result */
     size_t orig_len;
+    struct tri_buf orig_copy;    /* results outlive the caller's buffer   */
     struct tri_hit *hits;        size_t n_hits, hits_cap;
     struct tri_hit *cues;        size_t n_cues, cues_cap;
     uint32_t *bounds;            size_t n_bounds, bounds_cap; /* clauses  */

@@ -372,6 +372,22 @@ static triage_status fold_multi(struct fold *f, const unsigned char *s,
     return fold_other(f, c, s, at, l);
 }
 
+size_t tri_norm_orig_end(const struct tri_norm *n, const char *in,
+                         size_t in_len, size_t off)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    uint32_t cp;
+    size_t at;
+    int bad;
+
+    if (n->identity || off == 0)
+        return tri_norm_orig(n, off);
+    at = n->orig[off - 1];
+    if (at >= in_len)
+        return in_len;
+    return s[at] < 0x80 ? at + 1 : at + decode(s, in_len, at, &cp, &bad);
+}
+
 void tri_norm_init(struct tri_norm *n)
 {
     memset(n, 0, sizeof *n);

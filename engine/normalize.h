@@ -42,6 +42,15 @@ static inline size_t tri_norm_orig(const struct tri_norm *n, size_t off)
     return n->identity ? off : n->orig[off];
 }
 
+/*
+ * Original end of a folded span that ends at 'off' (0 < off <= len): the
+ * end of the original character that gave folded byte off - 1, so what the
+ * fold dropped after it (a space between Han characters, invisibles, NUL)
+ * is not counted in. 'in' and 'in_len' are the text that was folded.
+ */
+size_t tri_norm_orig_end(const struct tri_norm *n, const char *in,
+                         size_t in_len, size_t off);
+
 /* Simplified form of one code point (the code point itself if none). */
 uint32_t tri_t2s(uint32_t cp);
 

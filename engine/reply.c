@@ -9,7 +9,8 @@
 
 static triage_status add_issue(struct triage_scratch *s,
                                const struct tri_reply_check *ck,
-                               const char *phrase, size_t at, size_t len)
+                               const char *phrase, size_t at, size_t len,
+                               const char *text, size_t text_len)
 {
     const struct tri_table *t = &s->rs->t;
     triage_reply_issue *is;
@@ -23,7 +24,7 @@ static triage_status add_issue(struct triage_scratch *s,
     is->message = tri_str(t, ck->message);
     is->is_warning = (int)ck->is_warning;
     is->start = tri_norm_orig(&s->norm, at);
-    is->end = tri_norm_orig(&s->norm, at + len);
+    is->end = tri_norm_orig_end(&s->norm, text, text_len, at + len);
     return TRIAGE_OK;
 }
 
@@ -57,7 +58,7 @@ triage_status triage_check_reply(const triage_ruleset *rs, triage_scratch *s,
             while (st == TRIAGE_OK &&
                    (hit = memmem(s->norm.text + at, s->norm.len - at, ph, plen)) != NULL) {
                 at = (size_t)(hit - s->norm.text);
-                st = add_issue(s, ck, ph, at, plen);
+                st = add_issue(s, ck, ph, at, plen, text ? text : "", len);
                 at += plen;
             }
         }

@@ -92,7 +92,8 @@ triage_status triage_result_hit(const triage_result *r, unsigned i, triage_hit *
     h = &r->s->hits[rh->hit];
     hit->rule_id = tri_str(&r->rs->t, r->rs->t.rules[rh->rule].id);
     hit->start = tri_norm_orig(&r->s->norm, h->start);
-    hit->end = tri_norm_orig(&r->s->norm, h->end);
+    hit->end = tri_norm_orig_end(&r->s->norm, r->s->orig, r->s->orig_len,
+                                 h->end);
     hit->negated = (h->flags & TRI_HIT_NEG) != 0;
     hit->hypothetical = (h->flags & TRI_HIT_HYPO) != 0;
     hit->question = (h->flags & TRI_HIT_QUESTION) != 0;
@@ -193,7 +194,8 @@ static void json_hits(const triage_result *r, struct tri_buf *b)
     tri_buf_addc(b, '{');
     for (i = 0; i < s->n_fields; i++) {
         size_t a = tri_norm_orig(&s->norm, s->fields[i].start);
-        size_t e = tri_norm_orig(&s->norm, s->fields[i].end);
+        size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len,
+                                     s->fields[i].end);
 
         tri_buf_adds(b, i ? "," : "");
         jstr(b, s->fields[i].name);

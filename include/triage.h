@@ -108,6 +108,16 @@ TRIAGE_API const triage_diag *triage_compiler_last_diag(const triage_compiler *c
 TRIAGE_API unsigned triage_compiler_errors(const triage_compiler *c);
 TRIAGE_API unsigned triage_compiler_warnings(const triage_compiler *c);
 
+/**
+ * Look for problems that compile but should not ship (see docs/rules.md,
+ * "Lint"): findings go to the diag callback, warnings and errors alike.
+ * 'rs' must come from triage_compiler_finish() on the same compiler.
+ * @return TRIAGE_OK (warnings may have been reported), TRIAGE_ERULE_SCHEMA
+ *         when an error was found, TRIAGE_EINVAL.
+ */
+TRIAGE_API triage_status triage_compiler_lint(triage_compiler *c,
+                                              const triage_ruleset *rs);
+
 /* ---- Rule sets ------------------------------------------------------- */
 
 /** Save a compiled rule set to 'path' atomically (temporary file, rename). */

@@ -1,0 +1,39 @@
+# tools.sh - end-to-end tests of the rule author's tools and of batch:
+# lint, test (bars, baseline, JSON), check-reply and batch.
+. tests/e2e/lib.sh
+D=tests/data
+
+expect_exit "lint finds problems" 1 "$TRIAGE" lint $D/lint/problems.yaml
+expect_grep "lint: folded duplicate" "problems.yaml:6:24: warning: keyword '假藥' is the same as '假药'" "$TMP/err"
+expect_grep "lint: none shadows keyword" "problems.yaml:6:40: warning: keyword '过敏' is both required and excluded" "$TMP/err"
+expect_grep "lint: regex matches anything" "problems.yaml:9:21: warning: regex '.\\+' matches every probe" "$TMP/err"
+expect_grep "lint: unreachable row" "problems.yaml:13:5: warning: row can never be chosen" "$TMP/err"
+expect_grep "lint: forbidden phrase in script" "problems.yaml:20:11: error: script contains" "$TMP/err"
+expect_grep "lint: unused vocabulary" "type 'unused_type' is declared but" "$TMP/err"
+expect_grep "lint: count" "^6 finding" "$TMP/out"
+expect_exit "lint clean file" 0 "$TRIAGE" lint $D/corpus/min.yaml
+
+expect_exit "test meets bars" 0 "$TRIAGE" test -r $D/corpus/min.yaml --min-f1 type=0.9 $D/corpus/two.jsonl
+expect_grep "test prints macro F1" "== type: accuracy 1.000, macro F1 1.000" "$TMP/out"
+expect_grep "test lists misses with fired rules" "b .*two.jsonl:2 want product_quality/L3 got product_quality/L0; fired: t.mold" "$TMP/out"
+expect_exit "test misses a recall bar" 1 "$TRIAGE" test -r $D/corpus/min.yaml --min-recall escalation:L3=1 $D/corpus/two.jsonl
+expect_grep "test names the missed bar" "bar missed: recall escalation:L3 = 0.000 < 1.000" "$TMP/err"
+expect_exit "test --json" 0 "$TRIAGE" test --json -r $D/corpus/min.yaml $D/corpus/two.jsonl
+expect_grep "test --json has rules" '"rule": "t.mold"' "$TMP/out"
+expect_exit "test --baseline" 1 "$TRIAGE" test -r $D/corpus/min.yaml --baseline $D/lint/problems.yaml --min-accuracy escalation=1 $D/corpus/two.jsonl
+expect_grep "baseline reports changes" "fixed|broke|changed" "$TMP/out"
+expect_grep "baseline reports under-escalation" "UNDER-ESCALATED b" "$TMP/out"
+expect_exit "test broken corpus line" 4 "$TRIAGE" test -r $D/corpus/min.yaml $D/corpus/broken.jsonl
+expect_grep "broken corpus names file and line" "broken.jsonl:1:[0-9]+: error:" "$TMP/err"
+
+printf '编号,日期,投诉内容,客户\r\n1,2024-03-05,"吃了过敏, 起疹子",138\r\n2,2024/3/6,药品发霉了,138\r\n3,2024年4月1日,,138\r\n' > "$TMP/log.csv"
+expect_exit "batch with an empty text cell" 5 "$TRIAGE" batch -r $D/corpus/min.yaml -o "$TMP/out.jsonl" --summary "$TMP/sum.json" "$TMP/log.csv"
+expect_grep "batch counts add up" "read 3 = triaged 2 \\+ error records 1" "$TMP/err"
+if [ "$(wc -l < "$TMP/out.jsonl")" -eq 3 ]; then pass "batch one output per input"; else fail "batch one output per input" "$(wc -l < "$TMP/out.jsonl") lines"; fi
+expect_grep "batch error record" '"id":"3".*"line":4.*"error":"empty text"' "$TMP/out.jsonl"
+expect_grep "batch keeps order" '^\{"id":"1"' "$TMP/out.jsonl"
+expect_grep "summary repeat customer" '"value": "138"' "$TMP/sum.json"
+expect_grep "summary by month" '"value": "2024-03"' "$TMP/sum.json"
+if ls "$TMP"/out.jsonl.tmp* >/dev/null 2>&1; then fail "batch leaves no temp file" "found"; else pass "batch leaves no temp file"; fi
+printf '{"id":"a","text":"吃了过敏"}\n' | "$TRIAGE" batch -r $D/corpus/min.yaml --format jsonl - > "$TMP/o2" 2>/dev/null
+expect_grep "batch reads standard input" '"type":"adverse_reaction"' "$TMP/o2"
