@@ -28,24 +28,24 @@ void tally_add(struct tally *t, const char *key)
     t->counts[t->n++] = 1;
 }
 
-void summary_add(struct batch_summary *s, const triage_result *r,
+void summary_add(struct batch_summary *s, const struct batch_facts *f,
                  const char *id, const char *date, const char *customer)
 {
     char month[8];
-    unsigned i;
+    size_t i;
 
-    tally_add(&s->t[SUM_TYPE], triage_result_type(r));
-    tally_add(&s->t[SUM_NATURE], triage_result_nature(r));
-    tally_add(&s->t[SUM_SEVERITY], triage_result_severity(r));
-    tally_add(&s->t[SUM_TEMPERAMENT], triage_result_temperament(r));
-    tally_add(&s->t[SUM_LEVEL], triage_result_level(r));
+    tally_add(&s->t[SUM_TYPE], f->type);
+    tally_add(&s->t[SUM_NATURE], f->nature);
+    tally_add(&s->t[SUM_SEVERITY], f->severity);
+    tally_add(&s->t[SUM_TEMPERAMENT], f->temperament);
+    tally_add(&s->t[SUM_LEVEL], f->level);
     if (date != NULL)
         tally_add(&s->t[SUM_MONTH], batch_parse_month(date, month) ? month : "unknown");
-    for (i = 0; i < triage_result_fired_count(r); i++)
-        tally_add(&s->t[SUM_RULE], triage_result_fired(r, i));
+    for (i = 0; i < f->n_fired; i++)
+        tally_add(&s->t[SUM_RULE], f->fired[i]);
     if (customer != NULL && *customer != '\0')
         tally_add(&s->t[SUM_CUSTOMER], customer);
-    if (strcmp(triage_result_level(r), "L4") == 0)
+    if (s->top_level != NULL && strcmp(f->level, s->top_level) == 0)
         tally_add(&s->urgent, id);
 }
 
@@ -91,7 +91,8 @@ int summary_write(const struct batch_summary *s, const char *path)
 
     for (i = 0; i < s->urgent.n; i++)
         json_array_append_new(urgent, json_string(s->urgent.keys[i]));
-    json_object_set_new(j, "l4_cases", urgent);
+    json_object_set_new(j, "top_level", json_string(s->top_level ? s->top_level : ""));
+    json_object_set_new(j, "top_level_cases", urgent);
     json_object_set_new(j, "counts", json_pack("{s:I,s:I,s:I}", "read",
         (json_int_t)s->read, "triaged", (json_int_t)s->triaged,
         "errors", (json_int_t)s->errors));
@@ -108,12 +109,12 @@ int summary_write(const struct batch_summary *s, const char *path)
     } else {
         fprintf(fp, "read %lu, triaged %lu, error records %lu\n", s->read,
                 s->triaged, s->errors);
-        fprintf(fp, "\nL4 cases (%zu):", s->urgent.n);
+        fprintf(fp, "\n%s cases (%zu):", s->top_level ? s->top_level : "top-level", s->urgent.n);
         for (i = 0; i < s->urgent.n; i++)
             fprintf(fp, " %s", s->urgent.keys[i]);
         fputc('\n', fp);
         json_object_foreach(j, key, v) {
-            if (!json_is_array(v) || strcmp(key, "l4_cases") == 0)
+            if (!json_is_array(v) || strcmp(key, "top_level_cases") == 0)
                 continue;
             fprintf(fp, "\n%s:\n", key);
             for (k = 0; k < json_array_size(v); k++) {

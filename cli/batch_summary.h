@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include "triage.h"
+#include "batch_run.h"
 
 struct tally {
     char **keys;
@@ -19,12 +20,13 @@ enum { SUM_TYPE, SUM_NATURE, SUM_SEVERITY, SUM_TEMPERAMENT, SUM_LEVEL,
 
 struct batch_summary {
     struct tally t[SUM_AXES];
-    struct tally urgent;        /* ids of L4 cases, in input order      */
+    struct tally urgent;        /* ids at the top level, in input order */
+    const char *top_level;      /* the most urgent level (last declared) */
     unsigned long read, triaged, errors;
 };
 
 void tally_add(struct tally *t, const char *key);
-void summary_add(struct batch_summary *s, const triage_result *r,
+void summary_add(struct batch_summary *s, const struct batch_facts *f,
                  const char *id, const char *date, const char *customer);
 /* Write as JSON when 'path' ends in .json, else as text. 0 on success. */
 int summary_write(const struct batch_summary *s, const char *path);

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "batch_input.h"
+#include "batch_run.h"
 #include "batch_summary.h"
 #include "cli.h"
 
@@ -19,7 +21,7 @@ struct batch_args {
     const char *text_cols[MAX_COLS], *keep_cols[MAX_COLS], *inputs[256];
     size_t n_inputs;
     const char *out, *summary;
-    int quiet;
+    int quiet, redact, csv, bom, threads;
 };
 
 static void help(FILE *fp)
@@ -33,6 +35,9 @@ static void help(FILE *fp)
         "  --keep COL (repeatable)       copy a column into the output\n"
         "  --no-header                   CSV/TSV first line is data\n"
         "  -o FILE                       write atomically (default: stdout)\n"
+        "  --output-format jsonl|csv     default jsonl; --bom adds a UTF-8 BOM (Excel)\n"
+        "  --threads N                   default: all cores; output order is input order\n"
+        "  --redact                      mask phones, ID and card numbers, e-mails\n"
         "  --summary FILE                statistics, JSON if FILE ends in .json\n"
         "  --quiet                       no progress line\n"
         "Column names guessed when not given: 投诉内容 内容 描述 complaint text\n"
@@ -69,6 +74,8 @@ static int parse(int argc, char **argv, struct batch_args *a)
             continue;
         }
         if (!strcmp(o, "--quiet")) { a->quiet = 1; continue; }
+        if (!strcmp(o, "--redact")) { a->redact = 1; continue; }
+        if (!strcmp(o, "--bom")) { a->bom = 1; continue; }
         if (!strcmp(o, "--no-header")) { a->in.no_header = 1; continue; }
         if (!strcmp(o, "--help")) { help(stdout); exit(EXIT_OK_); }
         if (v == NULL)
@@ -88,6 +95,12 @@ static int parse(int argc, char **argv, struct batch_args *a)
         else if (!strcmp(o, "--customer-col")) a->in.customer_col = v;
         else if (!strcmp(o, "-o")) a->out = v;
         else if (!strcmp(o, "--summary")) a->summary = v;
+        else if (!strcmp(o, "--threads")) { a->threads = atoi(v); if (a->threads < 1 || a->threads > 256) return -1; }
+        else if (!strcmp(o, "--output-format")) {
+            if (strcmp(v, "csv") && strcmp(v, "jsonl"))
+                return -1;
+            a->csv = !strcmp(v, "csv");
+        }
         else return -1;
     }
     a->in.text_cols = nt ? a->text_cols : NULL;
@@ -97,176 +110,388 @@ static int parse(int argc, char **argv, struct batch_args *a)
     return a->n_inputs ? 0 : -1;
 }
 
-static void write_source(FILE *out, const char *file, const struct batch_record *rec)
-{
-    fprintf(out, "\"source\":{\"file\":");
-    json_print_str(out, file, strlen(file));
-    fprintf(out, ",\"record\":%llu,\"line\":%llu,\"offset\":%llu}", rec->number,
-            rec->line, rec->offset);
-}
-
-struct batch_run {
+struct batch_state {
+    struct batch_args *a;
     const triage_ruleset *rs;
-    triage_scratch *s;
-    FILE *out;
+    struct batch_pool *pool;
+    struct batch_window w;
     struct batch_summary sum;
-    int progress;
+    FILE *out;
+    int progress, failed;
+    unsigned long long bytes_done, bytes_total, file_base;
     time_t started, last;
 };
 
-static void write_kept(FILE *out, const struct batch_record *rec)
+/* Copy one reader record into the window (the reader reuses its memory). */
+static void take(struct batch_state *b, const char *file,
+                 const struct batch_record *rec)
+{
+    struct batch_slot *sl = &b->w.slots[b->w.n++];
+    char idbuf[32];
+    size_t i;
+
+    sl->file = file;
+    sl->number = rec->number;
+    sl->line = rec->line;
+    sl->offset = rec->offset;
+    sl->is_error = rec->error != NULL;
+    sl->failed = 0;
+    if (rec->id == NULL)
+        snprintf(idbuf, sizeof idbuf, "%llu", rec->number);
+    sl->id = window_put(&b->w, rec->id ? rec->id : idbuf,
+                        strlen(rec->id ? rec->id : idbuf));
+    sl->has_date = rec->date != NULL;
+    sl->date = window_put(&b->w, rec->date ? rec->date : "", rec->date ? strlen(rec->date) : 0);
+    sl->has_customer = rec->customer != NULL;
+    sl->customer = window_put(&b->w, rec->customer ? rec->customer : "",
+                              rec->customer ? strlen(rec->customer) : 0);
+    sl->error = window_put(&b->w, rec->error ? rec->error : "",
+                           rec->error ? strlen(rec->error) : 0);
+    sl->text = window_put(&b->w, rec->text ? rec->text : "", rec->text ? rec->text_len : 0);
+    sl->text_len = rec->text ? rec->text_len : 0;
+    if (b->a->redact)
+        redact(b->w.arena + sl->text, sl->text_len);
+    /* Kept fields as "name\0value\0" pairs, lengths implied by NULs is not
+     * enough for values holding NUL bytes, so store length-prefixed. */
+    sl->kept = b->w.alen;
+    sl->n_kept = rec->n_kept;
+    for (i = 0; i < rec->n_kept; i++) {
+        size_t off;
+
+        window_put(&b->w, rec->kept[i].name, strlen(rec->kept[i].name));
+        window_put(&b->w, (const char *)&rec->kept[i].len, sizeof rec->kept[i].len);
+        off = window_put(&b->w, rec->kept[i].value, rec->kept[i].len);
+        if (b->a->redact)
+            redact(b->w.arena + off, rec->kept[i].len);
+    }
+}
+
+/* Walk the kept fields stored by take(). */
+static const char *next_kept(const char *p, const char **name, const char **value,
+                             size_t *len)
+{
+    *name = p;
+    p += strlen(p) + 1;
+    memcpy(len, p, sizeof *len);
+    p += sizeof *len + 1;
+    *value = p;
+    return p + *len + 1;
+}
+
+static void csv_field(FILE *out, const char *s, size_t n, int first)
 {
     size_t i;
 
-    fprintf(out, ",\"kept\":{");
-    for (i = 0; i < rec->n_kept; i++) {
-        fputs(i ? "," : "", out);
-        json_print_str(out, rec->kept[i].name, strlen(rec->kept[i].name));
-        fputc(':', out);
-        json_print_str(out, rec->kept[i].value, rec->kept[i].len);
+    if (!first)
+        fputc(',', out);
+    if (strcspn(s, ",\"\r\n") >= n && memchr(s, '\0', n) == NULL) {
+        fwrite(s, 1, n, out);
+        return;
     }
-    fputc('}', out);
+    fputc('"', out);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"')
+            fputc('"', out);
+        fputc(s[i] ? s[i] : ' ', out);
+    }
+    fputc('"', out);
 }
 
-/* One record in, exactly one line out. Returns 0 or an exit code. */
-static int one_record(struct batch_run *b, const char *file,
-                      const struct batch_record *rec)
+static void csv_list(FILE *out, const char *const *items, size_t n)
 {
-    const triage_result *r;
-    const char *json;
-    char idbuf[32];
-    const char *id = rec->id;
-    size_t len;
-    triage_status st;
+    char buf[4096];
+    size_t i, at = 0;
 
-    if (id == NULL) {
-        snprintf(idbuf, sizeof idbuf, "%llu", rec->number);
-        id = idbuf;
+    buf[0] = '\0';
+    for (i = 0; i < n && at < sizeof buf - 1; i++)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", i ? " " : "", items[i]);
+    csv_field(out, buf, strlen(buf), 0);
+}
+
+static void csv_header(struct batch_state *b)
+{
+    static const char *const cols[] = { "type", "confidence", "nature", "severity",
+        "temperament", "level", "team", "hours", "scripts", "rules", "flags", "error" };
+    size_t i;
+
+    if (b->a->bom)
+        fputs("\xef\xbb\xbf", b->out);
+    csv_field(b->out, "id", 2, 1);
+    for (i = 0; i < b->a->in.n_keep_cols; i++)
+        csv_field(b->out, b->a->keep_cols[i], strlen(b->a->keep_cols[i]), 0);
+    for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        csv_field(b->out, cols[i], strlen(cols[i]), 0);
+    fputs("\r\n", b->out);
+}
+
+static void write_csv(struct batch_state *b, const struct batch_slot *sl)
+{
+    const struct batch_facts *f = &sl->facts;
+    const char *p = window_str(&b->w, sl->kept), *name, *value;
+    char num[64];
+    size_t i, len;
+
+    csv_field(b->out, window_str(&b->w, sl->id), strlen(window_str(&b->w, sl->id)), 1);
+    for (i = 0; i < sl->n_kept; i++) {
+        p = next_kept(p, &name, &value, &len);
+        csv_field(b->out, value, len, 0);
     }
-    b->sum.read++;
+    if (sl->is_error) {
+        for (i = 0; i < 11; i++)
+            fputc(',', b->out);
+        csv_field(b->out, window_str(&b->w, sl->error), strlen(window_str(&b->w, sl->error)), 0);
+        fputs("\r\n", b->out);
+        return;
+    }
+    csv_field(b->out, f->type, strlen(f->type), 0);
+    snprintf(num, sizeof num, "%.3f", f->confidence);
+    csv_field(b->out, num, strlen(num), 0);
+    csv_field(b->out, f->nature, strlen(f->nature), 0);
+    csv_field(b->out, f->severity, strlen(f->severity), 0);
+    csv_field(b->out, f->temperament, strlen(f->temperament), 0);
+    csv_field(b->out, f->level, strlen(f->level), 0);
+    csv_field(b->out, f->team, strlen(f->team), 0);
+    snprintf(num, sizeof num, "%g", f->hours);
+    csv_field(b->out, num, strlen(num), 0);
+    csv_list(b->out, f->scripts, f->n_scripts);
+    csv_list(b->out, f->fired, f->n_fired);
+    snprintf(num, sizeof num, "%s%s%s%s%s",
+             f->flags & TRIAGE_FLAG_INVALID_UTF8 ? "invalid_utf8 " : "",
+             f->flags & TRIAGE_FLAG_NO_MATCH ? "no_match " : "",
+             f->flags & TRIAGE_FLAG_CLOSE_CALL ? "close_call " : "",
+             f->flags & TRIAGE_FLAG_TRUNCATED ? "truncated " : "",
+             f->flags & TRIAGE_FLAG_REGEX_LIMIT ? "regex_limit " : "");
+    csv_field(b->out, num, strlen(num) ? strlen(num) - 1 : 0, 0);
+    fputs(",\r\n", b->out);
+}
+
+static void write_jsonl(struct batch_state *b, const struct batch_slot *sl)
+{
+    const char *p = window_str(&b->w, sl->kept), *name, *value;
+    const char *id = window_str(&b->w, sl->id);
+    size_t i, len;
+
     fputs("{\"id\":", b->out);
     json_print_str(b->out, id, strlen(id));
-    fputc(',', b->out);
-    write_source(b->out, file, rec);
-    if (rec->error != NULL) {
-        b->sum.errors++;
+    fputs(",\"source\":{\"file\":", b->out);
+    json_print_str(b->out, sl->file, strlen(sl->file));
+    fprintf(b->out, ",\"record\":%llu,\"line\":%llu,\"offset\":%llu}", sl->number,
+            sl->line, sl->offset);
+    if (sl->is_error) {
         fputs(",\"error\":", b->out);
-        json_print_str(b->out, rec->error, strlen(rec->error));
+        json_print_str(b->out, window_str(&b->w, sl->error),
+                       strlen(window_str(&b->w, sl->error)));
         fputs("}\n", b->out);
-        return 0;
+        return;
     }
-    write_kept(b->out, rec);
-    st = triage_classify(b->rs, b->s, rec->text, rec->text_len, &r);
-    if (st == TRIAGE_OK)
-        st = triage_result_json(r, NULL, &json, &len);
-    if (st != TRIAGE_OK) {
-        fprintf(stderr, "triage batch: %s\n", triage_strerror(st));
-        return EXIT_INTERNAL;
+    fputs(",\"kept\":{", b->out);
+    for (i = 0; i < sl->n_kept; i++) {
+        p = next_kept(p, &name, &value, &len);
+        fputs(i ? "," : "", b->out);
+        json_print_str(b->out, name, strlen(name));
+        fputc(':', b->out);
+        json_print_str(b->out, value, len);
     }
-    fputc(',', b->out);
-    fwrite(json + 1, 1, len - 1, b->out);   /* the result's own members */
+    fputs("},", b->out);
+    fwrite(sl->json + 1, 1, sl->json_len - 1, b->out);   /* result members */
     fputc('\n', b->out);
-    b->sum.triaged++;
-    summary_add(&b->sum, r, id, rec->date, rec->customer);
-    return 0;
 }
 
-static void progress(struct batch_run *b, int final)
+static void progress(struct batch_state *b, int final)
 {
     time_t now = time(NULL);
-    double secs;
+    double secs = difftime(now, b->started), rate;
 
     if (!b->progress || (!final && now == b->last))
         return;
     b->last = now;
-    secs = difftime(now, b->started);
-    fprintf(stderr, "\r%lu records, %.0f records/s, %lu errors%s",
-            b->sum.read, secs > 0 ? (double)b->sum.read / secs : 0.0,
-            b->sum.errors, final ? "\n" : "   ");
+    rate = secs > 0 ? (double)b->sum.read / secs : 0.0;
+    fprintf(stderr, "\r%lu records, %.0f records/s, %lu errors", b->sum.read, rate,
+            b->sum.errors);
+    if (b->bytes_total > 0 && b->bytes_done > 0) {
+        double share = (double)b->bytes_done / (double)b->bytes_total;
+
+        fprintf(stderr, ", %.0f%% done", 100 * (share > 1 ? 1 : share));
+        if (!final && share > 0 && share < 1)
+            fprintf(stderr, ", ETA %.0f s", secs / share - secs);
+    }
+    fputs(final ? "\n" : "    ", stderr);
 }
 
-static int run_file(struct batch_run *b, const char *file, const struct batch_opts *o)
+/* Classify the window, then write it out in input order. */
+static void flush_window(struct batch_state *b)
+{
+    size_t i;
+
+    if (b->w.n == 0)
+        return;
+    pool_run(b->pool, &b->w);
+    for (i = 0; i < b->w.n && !b->failed; i++) {
+        const struct batch_slot *sl = &b->w.slots[i];
+
+        if (sl->failed) {
+            fprintf(stderr, "triage batch: %s: record %llu: %s\n", sl->file,
+                    sl->number, triage_strerror((triage_status)sl->failed));
+            b->failed = EXIT_INTERNAL;
+            break;
+        }
+        b->sum.read++;
+        if (sl->is_error)
+            b->sum.errors++;
+        else
+            b->sum.triaged++;
+        if (b->a->csv)
+            write_csv(b, sl);
+        else
+            write_jsonl(b, sl);
+        if (!sl->is_error)
+            summary_add(&b->sum, &sl->facts, window_str(&b->w, sl->id),
+                        sl->has_date ? window_str(&b->w, sl->date) : NULL,
+                        sl->has_customer ? window_str(&b->w, sl->customer) : NULL);
+    }
+    fflush(b->out);   /* a streaming filter hands results on as it goes */
+    b->w.n = 0;
+    b->w.alen = 0;
+    progress(b, 0);
+}
+
+static int run_file(struct batch_state *b, const char *file)
 {
     struct batch_reader *rd = NULL;
     struct batch_record rec;
     char err[512];
-    int got, rc = 0;
+    int got = 0;
 
-    if (batch_reader_open(&rd, file, o, err, sizeof err) != TRIAGE_OK) {
+    if (batch_reader_open(&rd, file, &b->a->in, err, sizeof err) != TRIAGE_OK) {
         fprintf(stderr, "%s: error: %s\n", file, err);
         return EXIT_IO;
     }
-    while (rc == 0 && (got = batch_reader_next(rd, &rec)) == 1) {
-        rc = one_record(b, file, &rec);
-        if ((b->sum.read & 1023) == 0) {
-            fflush(b->out);
-            progress(b, 0);
+    while (!b->failed && (got = batch_reader_next(rd, &rec)) == 1) {
+        take(b, file, &rec);
+        b->bytes_done = b->file_base + rec.offset;
+        if (b->w.n == BATCH_WINDOW || b->w.alen > (64u << 20))
+            flush_window(b);
+    }
+    if (got < 0)
+        fprintf(stderr, "%s: error: %s\n", file, batch_reader_error(rd));
+    flush_window(b);   /* records of one file never wait for the next file */
+    batch_reader_close(rd);
+    return b->failed ? b->failed : got < 0 ? EXIT_IO : EXIT_OK_;
+}
+
+static unsigned long long total_size(const struct batch_paths *p)
+{
+    unsigned long long total = 0;
+    struct stat sb;
+    size_t i;
+
+    for (i = 0; i < p->count; i++) {
+        if (strcmp(p->paths[i], "-") == 0 || stat(p->paths[i], &sb) != 0 ||
+            !S_ISREG(sb.st_mode))
+            return 0;   /* unknown: no share or ETA */
+        total += (unsigned long long)sb.st_size;
+    }
+    return total;
+}
+
+static int open_output(struct batch_state *b, char **tmp)
+{
+    b->out = stdout;
+    if (b->a->out != NULL) {
+        size_t n = strlen(b->a->out) + 32;
+
+        *tmp = malloc(n);
+        if (*tmp == NULL)
+            return EXIT_INTERNAL;
+        snprintf(*tmp, n, "%s.tmp%ld", b->a->out, (long)getpid());
+        b->out = fopen(*tmp, "w");
+        if (b->out == NULL) {
+            fprintf(stderr, "triage batch: cannot write %s\n", *tmp);
+            return EXIT_IO;
         }
     }
-    if (rc == 0 && got < 0) {
-        fprintf(stderr, "%s: error: %s\n", file, batch_reader_error(rd));
-        rc = EXIT_IO;
+    if (b->a->csv)
+        csv_header(b);
+    return EXIT_OK_;
+}
+
+static int finish_output(struct batch_state *b, char *tmp, int rc)
+{
+    if (b->out != NULL && b->out != stdout) {
+        if (fclose(b->out) != 0 && rc == EXIT_OK_)
+            rc = EXIT_IO;
+        if (rc == EXIT_OK_ && rename(tmp, b->a->out) != 0)
+            rc = EXIT_IO;
+        if (rc != EXIT_OK_)
+            unlink(tmp);   /* an interrupted run leaves no file that looks complete */
     }
-    batch_reader_close(rd);
     return rc;
 }
 
 int cmd_batch(int argc, char **argv)
 {
     struct batch_args a;
-    struct batch_run b;
+    struct batch_state *b = calloc(1, sizeof *b);
     struct batch_paths paths = { NULL, 0 };
     triage_ruleset *rs = NULL;
     char err[512], *tmp = NULL;
     size_t i;
     int rc;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
     memset(&a, 0, sizeof a);
-    memset(&b, 0, sizeof b);
     batch_opts_init(&a.in);
+    a.threads = cores > 0 ? (int)cores : 1;
+    if (b == NULL)
+        return EXIT_INTERNAL;
     if (parse(argc, argv, &a) < 0) {
         help(stderr);
+        free(b);
         return EXIT_USAGE;
     }
+    b->a = &a;
     rc = cli_load_rules(&a.rules, &rs);
-    if (rc != EXIT_OK_)
-        return rc;
-    if (batch_collect_paths(a.inputs, a.n_inputs, &paths, err, sizeof err) != TRIAGE_OK) {
+    if (rc == EXIT_OK_ &&
+        batch_collect_paths(a.inputs, a.n_inputs, &paths, err, sizeof err) != TRIAGE_OK) {
         fprintf(stderr, "triage batch: %s\n", err);
-        triage_ruleset_destroy(rs);
-        return EXIT_IO;
-    }
-    b.rs = rs;
-    b.out = stdout;
-    b.progress = !a.quiet && isatty(2);
-    b.started = b.last = time(NULL);
-    if (a.out != NULL) {
-        tmp = malloc(strlen(a.out) + 32);
-        sprintf(tmp, "%s.tmp%ld", a.out, (long)getpid());
-        b.out = fopen(tmp, "w");
-    }
-    if (b.out == NULL || triage_scratch_create(rs, &b.s) != TRIAGE_OK) {
-        fprintf(stderr, "triage batch: cannot write %s\n", tmp ? tmp : "output");
         rc = EXIT_IO;
     }
-    for (i = 0; rc == EXIT_OK_ && i < paths.count; i++)
-        rc = run_file(&b, paths.paths[i], &a.in);
-    progress(&b, 1);
-    if (b.out != NULL && b.out != stdout && (fclose(b.out) != 0 ||
-        (rc == EXIT_OK_ && rename(tmp, a.out) != 0)))
+    if (rc == EXIT_OK_ && pool_create(&b->pool, rs, a.threads) != 0)
+        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK_)
+        rc = open_output(b, &tmp);
+    if (rc == EXIT_OK_) {
+        b->rs = rs;
+        b->sum.top_level = triage_vocab_name(rs, TRIAGE_AXIS_LEVEL,
+            triage_vocab_count(rs, TRIAGE_AXIS_LEVEL) - 1);
+        b->progress = !a.quiet && isatty(2);
+        b->bytes_total = total_size(&paths);
+        b->started = b->last = time(NULL);
+        for (i = 0; rc == EXIT_OK_ && i < paths.count; i++) {
+            struct stat sb;
+
+            rc = run_file(b, paths.paths[i]);
+            if (stat(paths.paths[i], &sb) == 0)
+                b->file_base += (unsigned long long)sb.st_size;
+        }
+        b->bytes_done = b->bytes_total;
+        progress(b, 1);
+        fprintf(stderr, "read %lu = triaged %lu + error records %lu\n", b->sum.read,
+                b->sum.triaged, b->sum.errors);
+    }
+    rc = finish_output(b, tmp, rc);
+    if (rc == EXIT_OK_ && a.summary != NULL && summary_write(&b->sum, a.summary) != 0) {
+        fprintf(stderr, "triage batch: cannot write %s\n", a.summary);
         rc = EXIT_IO;
-    if (tmp != NULL && rc != EXIT_OK_)
-        unlink(tmp);   /* an interrupted run leaves no file that looks complete */
-    if (rc == EXIT_OK_ && a.summary != NULL && summary_write(&b.sum, a.summary) != 0)
-        rc = EXIT_IO;
-    fprintf(stderr, "read %lu = triaged %lu + error records %lu\n", b.sum.read,
-            b.sum.triaged, b.sum.errors);
-    if (rc == EXIT_OK_ && b.sum.errors > 0)
+    }
+    if (rc == EXIT_OK_ && b->sum.errors > 0)
         rc = EXIT_PARTIAL;
-    summary_free(&b.sum);
+    summary_free(&b->sum);
+    window_free(&b->w);
+    pool_destroy(b->pool);
     batch_paths_free(&paths);
-    triage_scratch_destroy(b.s);
     triage_ruleset_destroy(rs);
     free(tmp);
+    free(b);
     return rc;
 }

@@ -37,3 +37,23 @@ expect_grep "summary by month" '"value": "2024-03"' "$TMP/sum.json"
 if ls "$TMP"/out.jsonl.tmp* >/dev/null 2>&1; then fail "batch leaves no temp file" "found"; else pass "batch leaves no temp file"; fi
 printf '{"id":"a","text":"吃了过敏"}\n' | "$TRIAGE" batch -r $D/corpus/min.yaml --format jsonl - > "$TMP/o2" 2>/dev/null
 expect_grep "batch reads standard input" '"type":"adverse_reaction"' "$TMP/o2"
+
+# Threads give the same output, in input order, as one thread.
+i=0; : > "$TMP/many.txt"
+while [ $i -lt 3000 ]; do echo "第${i}条：吃了药以后过敏，药品也发霉了" >> "$TMP/many.txt"; i=$((i + 1)); done
+"$TRIAGE" batch -r $D/corpus/min.yaml --format text --quiet --threads 1 "$TMP/many.txt" > "$TMP/t1" 2>/dev/null
+"$TRIAGE" batch -r $D/corpus/min.yaml --format text --quiet --threads 2 "$TMP/many.txt" > "$TMP/t2" 2>/dev/null
+if cmp -s "$TMP/t1" "$TMP/t2" && [ "$(wc -l < "$TMP/t2")" -eq 3000 ]; then pass "batch threads identical"; else fail "batch threads identical" "outputs differ"; fi
+expect_grep "batch order kept" '"id":"3000".*第2999条' "$TMP/t2"
+
+expect_exit "batch csv output" 5 "$TRIAGE" batch -r $D/corpus/min.yaml --output-format csv --bom --keep 客户 "$TMP/log.csv"
+expect_grep "csv header with kept column" "^.?.?.?id,客户,type,confidence,nature" "$TMP/out"
+expect_grep "csv error record" '^3,138,,,,,,,,,,,,empty text' "$TMP/out"
+if head -c 3 "$TMP/out" | od -An -tx1 | grep -q "ef bb bf"; then pass "csv bom"; else fail "csv bom" "no BOM"; fi
+
+printf '电话13800001234 邮箱 zhang.san@example.com 身份证11010119900307123X 吃了过敏\n' > "$TMP/pii.txt"
+"$TRIAGE" batch -r $D/corpus/min.yaml --format text --redact "$TMP/pii.txt" > "$TMP/red" 2>/dev/null
+expect_no_grep "redact phone" "13800001234" "$TMP/red"
+expect_no_grep "redact id number" "11010119900307123X" "$TMP/red"
+expect_no_grep "redact e-mail" "zhang.san@example" "$TMP/red"
+expect_grep "redact keeps spans valid" '"spans":\[\[[0-9]+,[0-9]+\]\],"text":"过敏"' "$TMP/red"

@@ -1,0 +1,186 @@
+/*
+ * batch_pool.c - classification of a window of records by N threads, each
+ * with its own scratch over the one shared rule set. Worker k takes slots
+ * k, k+N, ...; output order is the slot order, so results are identical to
+ * one thread whatever N is.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "batch_run.h"
+
+struct worker {
+    struct batch_pool *pool;
+    triage_scratch *s;
+    int index;
+    struct batch_window *w;
+    pthread_t tid;
+};
+
+struct batch_pool {
+    const triage_ruleset *rs;
+    int n;
+    struct worker *workers;
+};
+
+size_t window_put(struct batch_window *w, const char *s, size_t n)
+{
+    size_t at = w->alen;
+
+    if (w->alen + n + 1 > w->acap) {
+        size_t cap = w->acap ? w->acap : 1 << 20;
+        char *p;
+
+        while (cap < w->alen + n + 1)
+            cap *= 2;
+        p = realloc(w->arena, cap);
+        if (p == NULL)
+            abort();   /* the CLI cannot go on without memory */
+        w->arena = p;
+        w->acap = cap;
+    }
+    memcpy(w->arena + at, s, n);
+    w->arena[at + n] = '\0';
+    w->alen += n + 1;
+    return at;
+}
+
+static void push(const char ***arr, size_t *n, size_t *cap, const char *s)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        *arr = realloc(*arr, *cap * sizeof **arr);
+        if (*arr == NULL)
+            abort();
+    }
+    (*arr)[(*n)++] = s;
+}
+
+static void facts_of(struct batch_facts *f, const triage_result *r)
+{
+    unsigned i;
+
+    f->type = triage_result_type(r);
+    f->nature = triage_result_nature(r);
+    f->severity = triage_result_severity(r);
+    f->temperament = triage_result_temperament(r);
+    f->level = triage_result_level(r);
+    f->team = triage_result_team(r);
+    f->confidence = triage_result_confidence(r);
+    f->hours = triage_result_hours(r);
+    f->flags = triage_result_flags(r);
+    f->n_fired = f->n_scripts = 0;
+    for (i = 0; i < triage_result_fired_count(r); i++)
+        push(&f->fired, &f->n_fired, &f->fired_cap, triage_result_fired(r, i));
+    for (i = 0; i < triage_result_script_count(r); i++)
+        push(&f->scripts, &f->n_scripts, &f->scripts_cap, triage_result_script_id(r, i));
+}
+
+static void classify_slot(struct worker *wk, struct batch_slot *sl)
+{
+    const triage_result *r;
+    const char *json;
+    size_t len;
+    triage_status st;
+
+    st = triage_classify(wk->pool->rs, wk->s, window_str(wk->w, sl->text),
+                         sl->text_len, &r);
+    if (st == TRIAGE_OK)
+        st = triage_result_json(r, NULL, &json, &len);
+    if (st != TRIAGE_OK) {
+        sl->failed = (int)st;
+        return;
+    }
+    if (len + 1 > sl->json_cap) {
+        sl->json_cap = len + 1 > 4096 ? len + 1 : 4096;
+        free(sl->json);
+        sl->json = malloc(sl->json_cap);
+        if (sl->json == NULL)
+            abort();
+    }
+    memcpy(sl->json, json, len + 1);
+    sl->json_len = len;
+    facts_of(&sl->facts, r);
+}
+
+static void *work(void *arg)
+{
+    struct worker *wk = arg;
+    size_t i;
+
+    for (i = (size_t)wk->index; i < wk->w->n; i += (size_t)wk->pool->n)
+        if (!wk->w->slots[i].is_error)
+            classify_slot(wk, &wk->w->slots[i]);
+    return NULL;
+}
+
+int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads)
+{
+    struct batch_pool *p = calloc(1, sizeof *p);
+    int i;
+
+    *out = NULL;
+    if (p == NULL)
+        return -1;
+    p->rs = rs;
+    p->n = threads < 1 ? 1 : threads;
+    p->workers = calloc((size_t)p->n, sizeof *p->workers);
+    for (i = 0; p->workers != NULL && i < p->n; i++) {
+        p->workers[i].pool = p;
+        p->workers[i].index = i;
+        if (triage_scratch_create(rs, &p->workers[i].s) != TRIAGE_OK)
+            break;
+    }
+    if (p->workers == NULL || i < p->n) {
+        pool_destroy(p);
+        return -1;
+    }
+    *out = p;
+    return 0;
+}
+
+int pool_run(struct batch_pool *p, struct batch_window *w)
+{
+    int i, started = 0;
+
+    for (i = 0; i < p->n; i++)
+        p->workers[i].w = w;
+    if (p->n == 1 || w->n < 64) {     /* not worth a thread */
+        for (i = 0; i < p->n; i++)
+            work(&p->workers[i]);
+        return 0;
+    }
+    for (i = 1; i < p->n; i++)
+        if (pthread_create(&p->workers[i].tid, NULL, work, &p->workers[i]) == 0)
+            started = i;
+        else
+            work(&p->workers[i]);
+    work(&p->workers[0]);
+    for (i = 1; i <= started; i++)
+        pthread_join(p->workers[i].tid, NULL);
+    return 0;
+}
+
+void pool_destroy(struct batch_pool *p)
+{
+    int i;
+
+    if (p == NULL)
+        return;
+    for (i = 0; p->workers != NULL && i < p->n; i++)
+        triage_scratch_destroy(p->workers[i].s);
+    free(p->workers);
+    free(p);
+}
+
+void window_free(struct batch_window *w)
+{
+    size_t i;
+
+    for (i = 0; i < BATCH_WINDOW; i++) {
+        free(w->slots[i].json);
+        free(w->slots[i].facts.fired);
+        free(w->slots[i].facts.scripts);
+    }
+    free(w->arena);
+}

@@ -1,0 +1,62 @@
+/*
+ * batch_run.h - the batch pipeline: a window of records read on the main
+ * thread, classified by N workers (one scratch each), written in input
+ * order. Memory is bounded by the window, not by the input.
+ */
+#ifndef TRIAGE_BATCH_RUN_H
+#define TRIAGE_BATCH_RUN_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "triage.h"
+
+#define BATCH_WINDOW 2048
+
+/* What the summary and CSV output need of one result; every string is
+ * borrowed from the rule set, so it outlives the worker's scratch. */
+struct batch_facts {
+    const char *type, *nature, *severity, *temperament, *level, *team;
+    double confidence, hours;
+    unsigned flags;
+    const char **fired;   size_t n_fired, fired_cap;
+    const char **scripts; size_t n_scripts, scripts_cap;
+};
+
+struct batch_slot {
+    /* Input, copied out of the reader (offsets into the window arena). */
+    size_t text, text_len, id, date, customer, kept, error;
+    unsigned long long number, line, offset;
+    const char *file;
+    size_t n_kept;
+    int has_date, has_customer, is_error;
+    /* Output of a worker. */
+    char *json;          size_t json_len, json_cap;
+    struct batch_facts facts;
+    int failed;          /* engine failure (triage_status) */
+};
+
+struct batch_window {
+    char *arena;         size_t alen, acap;
+    struct batch_slot slots[BATCH_WINDOW];
+    size_t n;
+};
+
+/* Append bytes to the arena; returns their offset. */
+size_t window_put(struct batch_window *w, const char *s, size_t n);
+static inline const char *window_str(const struct batch_window *w, size_t off)
+{
+    return w->arena + off;
+}
+
+struct batch_pool;
+int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads);
+/* Classify every good slot of the window; results in input order. */
+int pool_run(struct batch_pool *p, struct batch_window *w);
+void pool_destroy(struct batch_pool *p);
+void window_free(struct batch_window *w);
+
+/* Mask phone numbers, Chinese ID numbers, e-mail addresses and bank card
+ * numbers in place, byte for byte, so spans stay valid. */
+void redact(char *s, size_t n);
+
+#endif
