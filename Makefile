@@ -104,3 +104,6 @@ install: all
 
 clean:
 	rm -rf build build-asan
+
+# Further targets (bench, fuzz) live in their own files.
+include $(wildcard mk/*.mk)
