@@ -1,0 +1,60 @@
+# batch.sh - end-to-end tests of `triage batch` on real-looking exports:
+# counts, order, error records and exit status for each file.
+. tests/e2e/lib.sh
+B=tests/data/batch
+R="-r tests/data/corpus/min.yaml --quiet"
+
+# batch_case NAME FILE EXIT READ TRIAGED ERRORS [extra args]
+batch_case() {
+    name=$1; file=$2; want=$3; r=$4; t=$5; e=$6; shift 6
+    "$TRIAGE" batch $R "$@" "$file" > "$TMP/o" 2> "$TMP/e"
+    got=$?
+    if [ "$got" -eq "$want" ] && grep -q "^read $r = triaged $t + error records $e$" "$TMP/e" &&
+       [ "$(wc -l < "$TMP/o")" -eq "$r" ]; then
+        pass "$name"
+    else
+        fail "$name" "exit $got (want $want), $(cat "$TMP/e"), $(wc -l < "$TMP/o") lines"
+    fi
+}
+
+batch_case "GB18030 Excel CSV" $B/gb18030_excel.csv 0 4 4 0
+"$TRIAGE" batch $R --keep 投诉内容 $B/gb18030_excel.csv > "$TMP/o" 2>/dev/null
+expect_grep "GB18030 text decoded" '"kept":\{"投诉内容":"吃了你们的感冒药以后全身起疹子' "$TMP/o"
+expect_grep "GB18030 month from 2024/3/5" '"id":"A001"' "$TMP/o"
+batch_case "multi-line quoted complaints" $B/multiline.csv 0 5 5 0
+batch_case "truncated last line" $B/truncated.csv 5 2 1 1
+expect_grep "truncated: error record" '"record":2,.*"error":"bad quoting: unterminated quote at end of file"' "$TMP/o"
+batch_case "stray quote" $B/stray_quote.csv 5 6 3 3
+expect_grep "stray quote: error names line" '"line":[0-9]+,"offset":[0-9]+\},"error":"bad quoting: text after closing quote"' "$TMP/o"
+batch_case "empty text cells" $B/empty_text.csv 5 7 2 5
+batch_case "JSON Lines with broken lines" $B/broken.jsonl 5 10 4 6
+expect_grep "broken JSON: reason without text" '"error":"invalid JSON: premature end of input' "$TMP/o"
+batch_case "NUL bytes" $B/nul.csv 0 2 2 0
+batch_case "folder of mixed files" $B/mixed 0 5 5 0
+expect_no_grep "hidden files skipped" "hidden" "$TMP/o"
+if grep -o '"file":"[^"]*"' "$TMP/o" | sed 's/"file"://' | sort -c 2>/dev/null; then
+    pass "folder files in sorted order"
+else
+    fail "folder files in sorted order" "$(grep -o '"file":"[^"]*"' "$TMP/o")"
+fi
+batch_case "UTF-16LE TSV (Excel Unicode text)" $B/utf16le.tsv 0 3 3 0
+expect_exit "missing input" 4 "$TRIAGE" batch $R "$TMP/nope.csv"
+expect_exit "bad option" 2 "$TRIAGE" batch $R --format xml $B/multiline.csv
+
+# Under GNU parallel --pipe: chunks of JSON Lines, order kept with -k.
+if command -v parallel >/dev/null 2>&1; then
+    i=1; : > "$TMP/big.jsonl"
+    while [ $i -le 500 ]; do
+        printf '{"id":"c%d","text":"第%d位顾客：吃了以后过敏"}\n' $i $i >> "$TMP/big.jsonl"; i=$((i + 1))
+    done
+    "$TRIAGE" batch $R "$TMP/big.jsonl" 2>/dev/null | grep -o '"id":"c[0-9]*"' > "$TMP/one"
+    parallel --pipe -k -N 100 "$TRIAGE" batch $R --format jsonl - < "$TMP/big.jsonl" \
+        2> "$TMP/perr" | grep -o '"id":"c[0-9]*"' > "$TMP/many"
+    if cmp -s "$TMP/one" "$TMP/many" && [ "$(wc -l < "$TMP/many")" -eq 500 ]; then
+        pass "GNU parallel --pipe keeps every record in order"
+    else
+        fail "GNU parallel --pipe keeps every record in order" "$(wc -l < "$TMP/many") ids"
+    fi
+    total=$(sed -n 's/^read \([0-9]*\) = .*/\1/p' "$TMP/perr" | awk '{s += $1} END {print s}')
+    if [ "$total" = 500 ]; then pass "chunk counts add up"; else fail "chunk counts add up" "$total"; fi
+fi
