@@ -214,13 +214,17 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
             mark_scope(s, c, TRI_HIT_NEG);
         else if (role == TRI_ROLE_HYPO)
             mark_scope(s, c, TRI_HIT_HYPO);
-        tri_trace(s, TRIAGE_TRACE_CUE, NULL, 1, 0, "%s cue at bytes %u-%u",
-                  role == TRI_ROLE_HYPO ? "hypothetical" :
-                  role == TRI_ROLE_TERM ? "terminator" :
-                  role == TRI_ROLE_PSEUDO ? "pseudo-negation" : "negation",
-                  (unsigned)tri_norm_orig(&s->norm, c->start),
-                  (unsigned)tri_norm_orig_end(&s->norm, s->orig, s->orig_len,
-                                              c->end));
+        if (s->trace_on) {
+            size_t a = tri_norm_orig(&s->norm, c->start);
+            size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, c->end);
+
+            tri_trace(s, TRIAGE_TRACE_CUE, NULL, 1, 0, "%s cue \"%.*s\" at %zu-%zu",
+                      role == TRI_ROLE_HYPO ? "hypothetical" :
+                      role == TRI_ROLE_TERM ? "terminator" :
+                      role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
+                      role == TRI_ROLE_NEG_POST ? "post-negation" : "negation",
+                      (int)(e - a), s->orig + a, a, e);
+        }
     }
     return mark_questions(s), TRIAGE_OK;
 }
