@@ -95,10 +95,31 @@ static int compile_paths(const char *const *paths, int n, int quiet,
     return io != TRIAGE_OK ? EXIT_IO : st == TRIAGE_ENOMEM ? EXIT_INTERNAL : EXIT_RULES;
 }
 
+/* The rules installed beside this binary (PREFIX/bin/../share/triage/rules),
+ * so an install works wherever PREFIX pointed at build time. */
+static int installed_rules(char *buf, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    char *slash;
+    struct stat sb;
+
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    if ((slash = strrchr(buf, '/')) == NULL)
+        return -1;
+    *slash = '\0';
+    if ((size_t)snprintf(slash, len - (size_t)(slash - buf), "/../share/triage/rules") >=
+        len - (size_t)(slash - buf))
+        return -1;
+    return stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
+}
+
 int cli_load_rules(const struct rules_opt *o, triage_ruleset **out)
 {
     const char *env = getenv("TRIAGE_RULES");
     const char *path;
+    char near[4096];
     struct stat sb;
 
     *out = NULL;
@@ -110,6 +131,8 @@ int cli_load_rules(const struct rules_opt *o, triage_ruleset **out)
         path = env;
     else if (stat("rules", &sb) == 0 && S_ISDIR(sb.st_mode))
         path = "rules";
+    else if (installed_rules(near, sizeof near) == 0)
+        path = near;
     else
         path = TRIAGE_DATADIR "/rules";
     if (is_table_file(path))
