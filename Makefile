@@ -35,7 +35,7 @@ deps:
 	apt-get update
 	apt-get install -y build-essential pkg-config libpcre2-dev libyaml-dev \
 	    libcmocka-dev libvectorscan-dev libutf8proc-dev opencc libopencc-dev \
-	    libjansson-dev parallel
+	    libjansson-dev parallel libyara-dev clang libclang-rt-14-dev
 
 # The traditional-to-simplified character table comes from OpenCC's own
 # dictionary, dumped at build time (OpenCC ships it only as binary .ocd2).
