@@ -11,8 +11,10 @@ triage_status tri_buf_add(struct tri_buf *b, const void *p, size_t n)
 {
     triage_status st = tri_grow((void **)&b->data, &b->cap, b->len + n + 1, 1);
 
-    if (st != TRIAGE_OK)
+    if (st != TRIAGE_OK) {
+        b->failed = 1;  /* callers that append many pieces check once */
         return st;
+    }
     if (n > 0)
         memcpy(b->data + b->len, p, n);
     b->len += n;
@@ -42,8 +44,10 @@ triage_status tri_buf_printf(struct tri_buf *b, const char *fmt, ...)
     if (n < 0)
         return TRIAGE_EINVAL;
     st = tri_grow((void **)&b->data, &b->cap, b->len + (size_t)n + 1, 1);
-    if (st != TRIAGE_OK)
+    if (st != TRIAGE_OK) {
+        b->failed = 1;
         return st;
+    }
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -41,6 +41,8 @@ static void build_free(struct tri_build *b)
     tri_buf_free(&b->esc);
     tri_buf_free(&b->scripts);
     tri_buf_free(&b->checks);
+    tri_buf_free(&b->esc_files);
+    tri_buf_free(&b->script_files);
     tri_buf_free(&b->tagnodes);
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         tri_buf_free(&b->vaxis[a]);
@@ -127,7 +129,7 @@ static triage_status move_into_table(struct tri_build *b)
 
 /* 'rules:' conditions name rules that may come later in the set. */
 static void resolve_rule_names(struct tri_build *b, struct tri_when *w,
-                               unsigned line, unsigned col)
+                               const char *file, unsigned line, unsigned col)
 {
     const struct tri_rule *r = (const struct tri_rule *)b->rules.data;
     uint32_t *u = (uint32_t *)b->u32s.data;
@@ -140,22 +142,41 @@ static void resolve_rule_names(struct tri_build *b, struct tri_when *w,
         for (j = 0; j < nr && strcmp(tri_str(b->t, r[j].id), name) != 0; j++)
             ;
         if (j == nr)
-            tri_diag(&b->c->diag, TRIAGE_ERULE_SCHEMA, 0, NULL, line, col, NULL,
+            tri_diag(&b->c->diag, TRIAGE_ERULE_SCHEMA, 0, file, line, col, NULL,
                      -1, -1, "condition names unknown rule '%s'", name);
         u[w->first[TRI_W_RULES] + i] = (uint32_t)j;
     }
+}
+
+/* Strings and staging arrays are appended to without a check at every
+ * call; a failed append is remembered by its buffer and caught here. */
+static int build_failed(const struct tri_build *b)
+{
+    int a, failed = b->t->pool.failed || b->u32s.failed || b->patterns.failed ||
+                    b->nodes.failed || b->kids.failed || b->rules.failed ||
+                    b->esc.failed || b->scripts.failed || b->checks.failed ||
+                    b->esc_files.failed || b->script_files.failed;
+
+    for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
+        failed |= b->vaxis[a].failed;
+    return failed;
 }
 
 static void resolve_all(struct tri_build *b)
 {
     struct tri_esc_row *e = (struct tri_esc_row *)b->esc.data;
     struct tri_script *s = (struct tri_script *)b->scripts.data;
-    size_t i;
+    const char **ef = (const char **)b->esc_files.data;
+    const char **sf = (const char **)b->script_files.data;
+    size_t i, nef = b->esc_files.len / sizeof *ef;
+    size_t nsf = b->script_files.len / sizeof *sf;
 
     for (i = 0; i < b->esc.len / sizeof *e; i++)
-        resolve_rule_names(b, &e[i].when, e[i].line, e[i].column);
+        resolve_rule_names(b, &e[i].when, i < nef ? ef[i] : NULL, e[i].line,
+                           e[i].column);
     for (i = 0; i < b->scripts.len / sizeof *s; i++)
-        resolve_rule_names(b, &s[i].when, s[i].line, s[i].column);
+        resolve_rule_names(b, &s[i].when, i < nsf ? sf[i] : NULL, s[i].line,
+                           s[i].column);
 }
 
 triage_status triage_compiler_finish(triage_compiler *c, triage_ruleset **out)
@@ -182,10 +203,16 @@ triage_status triage_compiler_finish(triage_compiler *c, triage_ruleset **out)
         tri_diag(&c->diag, TRIAGE_ENORULES, 0, c->docs->file, 0, 0, NULL, -1, -1,
                  "the rule set has no rules or cues");
     resolve_all(&b);
-    tri_escalation_finish(&b);
-    st = tri_scripts_finish(&b);
+    st = tri_escalation_finish(&b);
+    if (st == TRIAGE_OK)
+        st = tri_scripts_finish(&b);
     if (st == TRIAGE_OK)
         st = tri_vocab_finish(&b);
+    if (st == TRIAGE_OK && build_failed(&b)) {
+        tri_diag(&c->diag, TRIAGE_ENOMEM, 0, NULL, 0, 0, NULL, -1, -1,
+                 "out of memory");
+        st = TRIAGE_ENOMEM;
+    }
     if (st == TRIAGE_OK && c->diag.errors == 0)
         st = move_into_table(&b);
     if (st == TRIAGE_OK && c->diag.errors == 0)

@@ -71,6 +71,7 @@ struct tri_build {
     int have_context, have_defaults;
     struct tri_buf u32s;         /* staging for t->u32s                    */
     struct tri_buf patterns, nodes, kids, rules, esc, scripts, checks;
+    struct tri_buf esc_files, script_files; /* const char *: row's file  */
     struct tri_buf vaxis[TRIAGE_AXIS_COUNT]; /* tri_vocab_entry per axis */
     struct tri_buf tagnodes;     /* first use of each open value (lint)   */
     uint32_t *pat_hash;          /* open addressing: pattern index + 1    */

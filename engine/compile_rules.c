@@ -51,8 +51,10 @@ static int pat_hash_grow(struct tri_build *b)
         return 1;
     tri_free(b->pat_hash);
     b->pat_hash = tri_calloc(cap, sizeof *b->pat_hash);
-    if (b->pat_hash == NULL)
+    if (b->pat_hash == NULL) {
+        b->pat_hash_cap = 0;   /* compiling goes on: retry, don't use it */
         return 0;
+    }
     b->pat_hash_cap = cap;
     for (i = 0; i < np; i++)
         *pat_slot(b, p[i].kind, p[i].role, tri_str(b->t, p[i].src),
@@ -129,7 +131,7 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
     p.role = role;
     if (kind == TRI_PAT_LITERAL) {
         if (tri_fold_literal(n->str, n->len, &folded) != TRIAGE_OK)
-            return TRI_NONE;
+            goto oom;
         s = folded.data ? folded.data : "";
         len = folded.len;
         if (len == 0 || (len == 1 && s[0] == ' ')) {
@@ -221,6 +223,8 @@ static void part(struct tri_build *b, const struct tri_ynode *list, int which,
         if (id != TRI_NONE)
             tri_buf_add(&ids, &id, sizeof id);
     }
+    if (ids.failed)
+        tri_err(b, list, TRIAGE_ENOMEM, "out of memory");
     nd->first[which] = (uint32_t)(b->kids.len / sizeof(uint32_t));
     nd->count[which] = (uint32_t)(ids.len / sizeof(uint32_t));
     if (ids.len)

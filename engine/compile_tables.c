@@ -183,7 +183,8 @@ static void esc_row(struct tri_build *b, const struct tri_ynode *n, unsigned idx
         tri_pool_add(b->t, v->str, v->len, &r.team);
     if ((v = tri_map_get(n, "hours")) != NULL)
         tri_get_double(b, v, 0, 8760, &r.hours);
-    if (tri_buf_add(&b->esc, &r, sizeof r) != TRIAGE_OK)
+    if (tri_buf_add(&b->esc, &r, sizeof r) != TRIAGE_OK ||
+        tri_buf_add(&b->esc_files, &b->file, sizeof b->file) != TRIAGE_OK)
         tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
 }
 
@@ -270,7 +271,8 @@ static void script_one(struct tri_build *b, const struct tri_ynode *n)
     tri_pool_add(b->t, id->str, id->len, &s.id);
     tri_pool_add(b->t, group->str, group->len, &s.group);
     tri_pool_add(b->t, text->str, text->len, &s.text);
-    if (tri_buf_add(&b->scripts, &s, sizeof s) != TRIAGE_OK)
+    if (tri_buf_add(&b->scripts, &s, sizeof s) != TRIAGE_OK ||
+        tri_buf_add(&b->script_files, &b->file, sizeof b->file) != TRIAGE_OK)
         tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
     b->rule_id = NULL;
 }
@@ -384,9 +386,14 @@ static void check_one(struct tri_build *b, const struct tri_ynode *n)
     for (i = 0; i < ph->n; i++) {
         uint32_t off;
 
-        if (!tri_expect(b, ph->kids[i], TRI_Y_SCALAR, "a phrase") ||
-            tri_fold_literal(ph->kids[i]->str, ph->kids[i]->len, &folded) != TRIAGE_OK ||
-            folded.len == 0)
+        if (!tri_expect(b, ph->kids[i], TRI_Y_SCALAR, "a phrase"))
+            continue;
+        if (tri_fold_literal(ph->kids[i]->str, ph->kids[i]->len,
+                             &folded) != TRIAGE_OK) {
+            tri_err(b, ph->kids[i], TRIAGE_ENOMEM, "out of memory");
+            continue;
+        }
+        if (folded.len == 0)
             continue;
         tri_pool_add(b->t, folded.data, folded.len, &off);
         tri_u32_push(b, off);

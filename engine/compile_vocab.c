@@ -76,7 +76,8 @@ static void tag_data(struct tri_build *b, struct tri_vocab_entry *e,
         else
             tri_buf_json_str(&json, v->str, v->len);
     }
-    if (json.len && tri_pool_add(b->t, json.data, json.len, &e->data) != TRIAGE_OK)
+    if (json.failed || (json.len && tri_pool_add(b->t, json.data, json.len,
+                                                 &e->data) != TRIAGE_OK))
         tri_err(b, data, TRIAGE_ENOMEM, "out of memory");
     tri_buf_free(&json);
 }
@@ -151,7 +152,7 @@ triage_status tri_vocab_declare(struct tri_build *b, const struct tri_ynode *roo
 void tri_vocab_seed(struct tri_build *b)
 {
     static const char *const sev[] = { "low", "medium", "high", "critical" };
-    char team[16], name[8];
+    char team[24], name[16];   /* room for any int: -Wformat-truncation */
     int i;
 
     if (!b->declared[TRIAGE_AXIS_SEVERITY])

@@ -34,6 +34,7 @@ triage_status tri_grow(void **buf, size_t *cap, size_t need, size_t size);
 struct tri_buf {
     char *data;
     size_t len, cap;
+    int failed;     /* an append failed (out of memory) since it was reset */
 };
 triage_status tri_buf_add(struct tri_buf *b, const void *p, size_t n);
 triage_status tri_buf_addc(struct tri_buf *b, char c);
@@ -229,6 +230,7 @@ struct triage_scratch {
     const struct triage_ruleset *rs;
     int busy;
     int trace_on;
+    int oom;                     /* the Vectorscan callback ran out       */
     hs_scratch_t *hs;
     pcre2_match_data *md;
     pcre2_match_context *mctx;

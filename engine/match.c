@@ -40,13 +40,23 @@ static int on_match(unsigned int id, unsigned long long from,
                     unsigned long long to, unsigned int flags, void *ctx)
 {
     struct triage_scratch *s = ctx;
-    const struct tri_pattern *p = &s->rs->t.patterns[id];
+    const struct tri_pattern *p;
     uint32_t start;
 
     (void)from;
     (void)flags;
+    /* The literal itself lives in the Vectorscan blob of a loaded table;
+     * a table that disagrees with it must not make a span out of bounds. */
+    if (id >= s->rs->t.n_patterns)
+        return 0;
+    p = &s->rs->t.patterns[id];
+    if (p->kind == TRI_PAT_LITERAL && p->src_len > to)
+        return 0;
     if (p->kind == TRI_PAT_REGEX) {
-        s->rx[s->n_rx++] = id;    /* SINGLEMATCH: at most once per id */
+        /* SINGLEMATCH: at most once per id, unless a loaded table calls a
+         * literal of its blob a regex; rx holds n_patterns + 1 ids. */
+        if (s->n_rx < s->rs->t.n_patterns)
+            s->rx[s->n_rx++] = id;
         return 0;
     }
     start = (uint32_t)(to - p->src_len);
@@ -54,11 +64,19 @@ static int on_match(unsigned int id, unsigned long long from,
         return 0;
     if ((p->flags & TRI_PATF_WORD_END) && to < s->norm.len && word_byte(&s->norm, to))
         return 0;
-    return push_hit(s, p->role != TRI_ROLE_RULE, id, start, (uint32_t)to) <= 0;
+    switch (push_hit(s, p->role != TRI_ROLE_RULE, id, start, (uint32_t)to)) {
+    case 1:
+        return 0;
+    case 0:
+        return 1;      /* hit limit: stop, the result is flagged truncated */
+    default:
+        s->oom = 1;    /* stop, and fail the call (not a silent partial scan) */
+        return 1;
+    }
 }
 
-static void add_field(struct triage_scratch *s, uint32_t pat, const pcre2_code *re,
-                      PCRE2_SIZE *ov)
+static triage_status add_field(struct triage_scratch *s, uint32_t pat,
+                               const pcre2_code *re, PCRE2_SIZE *ov)
 {
     uint32_t count = 0, size = 0, i;
     PCRE2_SPTR table;
@@ -75,16 +93,18 @@ static void add_field(struct triage_scratch *s, uint32_t pat, const pcre2_code *
         for (k = 0; k < s->n_fields; k++)   /* the first value of a name wins */
             if (strcmp(s->fields[k].name, (const char *)table + 2) == 0)
                 break;
-        if (k < s->n_fields ||
-            tri_grow((void **)&s->fields, &s->fields_cap, s->n_fields + 1,
-                     sizeof *s->fields) != TRIAGE_OK)
+        if (k < s->n_fields)
             continue;
+        if (tri_grow((void **)&s->fields, &s->fields_cap, s->n_fields + 1,
+                     sizeof *s->fields) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
         s->fields[s->n_fields].pattern = pat;
         s->fields[s->n_fields].name = (const char *)table + 2;
         s->fields[s->n_fields].start = (uint32_t)ov[2 * g];
         s->fields[s->n_fields].end = (uint32_t)ov[2 * g + 1];
         s->n_fields++;
     }
+    return TRIAGE_OK;
 }
 
 /* Every match of one regex, bounded in count and by PCRE2's limits. */
@@ -107,8 +127,9 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
         if (ov[1] > ov[0] || found == 0) {
             if (push_hit(s, 0, pat, (uint32_t)ov[0], (uint32_t)ov[1]) < 0)
                 return TRIAGE_ENOMEM;
-            if (s->rs->t.patterns[pat].flags & TRI_PATF_NAMED)
-                add_field(s, pat, re, ov);
+            if ((s->rs->t.patterns[pat].flags & TRI_PATF_NAMED) &&
+                add_field(s, pat, re, ov) != TRIAGE_OK)
+                return TRIAGE_ENOMEM;
             found++;
         }
         at = ov[1] > at ? ov[1] : at + 1;
@@ -125,10 +146,11 @@ triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *
     triage_status st = TRIAGE_OK;
 
     s->n_hits = s->n_cues = s->n_rx = s->n_fields = 0;
+    s->oom = 0;
     if (rs->db != NULL && s->norm.len > 0) {
         err = hs_scan(rs->db, s->norm.text, (unsigned)s->norm.len, 0, s->hs,
                       on_match, s);
-        if (err != HS_SUCCESS && err != HS_SCAN_TERMINATED)
+        if ((err != HS_SUCCESS && err != HS_SCAN_TERMINATED) || s->oom)
             return TRIAGE_ENOMEM;
     }
     for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++)

@@ -236,6 +236,7 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     b = &r->s->json;
     t = &r->rs->t;
     b->len = 0;
+    b->failed = 0;
     tri_buf_printf(b, "{\"schema_version\":%d", TRIAGE_SCHEMA_VERSION);
     if (id != NULL) {
         jkey(b, "id");
@@ -274,7 +275,8 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     jstr(b, tri_str(t, t->version));
     tri_buf_adds(b, ",\"hash\":");
     jstr(b, tri_str(t, t->hash));
-    if (tri_buf_adds(b, "}}") != TRIAGE_OK)
+    /* Pieces are appended unchecked; one failed append fails the whole. */
+    if (tri_buf_adds(b, "}}") != TRIAGE_OK || b->failed)
         return TRIAGE_ENOMEM;
     *json = b->data;
     if (len != NULL)

@@ -34,9 +34,11 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
 
         if (p->kind != TRI_PAT_REGEX)
             continue;
+        /* No PCRE2_NO_UTF_CHECK: a loaded table's source is not trusted,
+         * and PCRE2 reads out of bounds on invalid UTF-8 without the check. */
         rs->re[i] = pcre2_compile((PCRE2_SPTR)tri_str(t, p->src), p->src_len,
-                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                                  PCRE2_NO_UTF_CHECK, &err, &off, NULL);
+                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+                                  &err, &off, NULL);
         if (rs->re[i] == NULL) {
             rdiag(d, TRIAGE_EPATTERN, "regex no longer compiles: ",
                   tri_str(t, p->src));

@@ -230,8 +230,10 @@ static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t nod
             return 0;
     if (nd->within == TRI_NONE)
         return 1;
-    if (within_gap(s, r, nd, &best) != TRIAGE_OK)
+    if (within_gap(s, r, nd, &best) != TRIAGE_OK) {
+        s->oom = 1;   /* not "did not fire": tri_rules_eval fails the call */
         return 0;
+    }
     tri_trace(s, TRIAGE_TRACE_WITHIN, tri_str(&s->rs->t, r->id), best <= nd->within,
               depth, best == UINT32_MAX ? "within %u: no pair of parts found"
               : "within %u: closest parts are %u code points apart", nd->within,
@@ -314,6 +316,8 @@ triage_status tri_rules_eval(struct triage_scratch *s)
         const struct tri_rule *r = &t->rules[rule];
         int fired = eval(s, r, r->root, 1);
 
+        if (s->oom)
+            return TRIAGE_ENOMEM;
         s->fired[rule] = (uint8_t)fired;
         if (fired)
             s->fired_list[s->n_fired++] = rule;

@@ -328,8 +328,14 @@ static void tables_ok(struct check *c)
         off_ok(c, t->checks[i].id, 0);
         off_ok(c, t->checks[i].message, 0);
         run_ok(c, t->checks[i].phrases_first, t->checks[i].phrases_count, t->n_u32s);
-        for (k = 0; k < t->checks[i].phrases_count && !c->bad; k++)
-            off_ok(c, t->u32s[t->checks[i].phrases_first + k], 0);
+        for (k = 0; k < t->checks[i].phrases_count && !c->bad; k++) {
+            uint32_t off = t->u32s[t->checks[i].phrases_first + k];
+
+            off_ok(c, off, 0);
+            /* An empty phrase is found everywhere: check-reply would spin. */
+            if (!c->bad && t->pool.data[off] == '\0')
+                c->bad = 1;
+        }
     }
 }
 
@@ -373,13 +379,20 @@ static int table_ok(const struct tri_table *t)
 
 static triage_status check_header(const struct tdb_header *h, size_t len)
 {
+    struct tdb_header want;
+
     if (memcmp(h->magic, TDB_MAGIC, 8) != 0)
         return TRIAGE_ECORRUPT;
+    /* Whole fields, padding included: the CRC does not cover the header,
+     * so a byte changed after a version string's NUL must not pass. */
+    memset(&want, 0, sizeof want);
+    snprintf(want.engine, sizeof want.engine, "%s", TRIAGE_VERSION_STRING);
+    snprintf(want.hs_version, sizeof want.hs_version, "%s", hs_version());
     if (h->format != TDB_FORMAT || h->header_size != sizeof *h ||
-        strncmp(h->engine, TRIAGE_VERSION_STRING, sizeof h->engine) != 0 ||
-        strncmp(h->hs_version, hs_version(), sizeof h->hs_version) != 0)
+        memcmp(h->engine, want.engine, sizeof h->engine) != 0 ||
+        memcmp(h->hs_version, want.hs_version, sizeof h->hs_version) != 0)
         return TRIAGE_EVERSION;
-    if (h->body_len != len - sizeof *h)
+    if (h->body_len != len - sizeof *h || h->sections != 0)
         return TRIAGE_ECORRUPT;
     return TRIAGE_OK;
 }

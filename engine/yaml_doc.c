@@ -187,8 +187,10 @@ triage_status tri_yaml_parse(const char *file, const char *text, size_t len,
                  "rule file larger than 16 MiB");
         return TRIAGE_ELIMIT;
     }
-    if (!yaml_parser_initialize(&parser))
+    if (!yaml_parser_initialize(&parser)) {
+        tri_diag(d, TRIAGE_ENOMEM, 0, file, 0, 0, NULL, -1, -1, "out of memory");
         return TRIAGE_ENOMEM;
+    }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     while (!done && !y.failed) {
         if (!yaml_parser_parse(&parser, &ev)) {
@@ -209,6 +211,9 @@ triage_status tri_yaml_parse(const char *file, const char *text, size_t len,
         if (doc != NULL)
             doc->file = tri_strndup(file, strlen(file));
         if (doc == NULL || doc->file == NULL) {
+            /* Reported too: the built-in context is parsed here as well. */
+            tri_diag(d, TRIAGE_ENOMEM, 0, file, 0, 0, NULL, -1, -1,
+                     "out of memory");
             tri_free(doc);
             ynode_free(y.root);
             return TRIAGE_ENOMEM;

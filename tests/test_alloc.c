@@ -1,0 +1,427 @@
+/* test_alloc.c - out of memory at every engine allocation (sqlite faultsim
+ * style): compiling, loading and classifying fail with TRIAGE_ENOMEM or
+ * give exactly the normal result, never crash, and free everything. The
+ * counting allocator is installed before any object exists and removed at
+ * the end; third-party libraries allocate on their own and are not failed,
+ * but LeakSanitizer (make asan) still sees anything they leak. */
+#include <unistd.h>
+#include "test_util.h"
+
+/* Touches most of the compiler: header, vocabularies with data, defaults,
+ * the built-in context, every condition kind, a field, a regex only PCRE2
+ * takes, cues, escalation, scripts with a written zh-Hant twin (no OpenCC,
+ * which would make each of the thousands of runs slow) and reply checks. */
+static const char yaml[] =
+    "ruleset: { name: oom, version: '1' }\n"
+    "vocabulary:\n"
+    "  types: [adverse_reaction, product_quality, refund, other]\n"
+    "  levels:\n"
+    "    - { id: L1, team: desk, hours: 24 }\n"
+    "    - { id: L3, team: safety, hours: 4 }\n"
+    "  tags:\n"
+    "    - id: adr\n"
+    "      data: { days: 15, body: nmpa, urgent: true }\n"
+    "    - angry\n"
+    "defaults: { type: other, close_call: 0.7 }\n"
+    "rules:\n"
+    "  - id: o.allergy\n"
+    "    type: adverse_reaction\n"
+    "    severity: high\n"
+    "    weight: 3\n"
+    "    tags: [adr]\n"
+    "    match: { any: [过敏, 皮疹, rash], none: [不是我] }\n"
+    "  - id: o.dizzy\n"
+    "    type: adverse_reaction\n"
+    "    match: { all: [吃药, { any: [头晕, 恶心] }], within: 6 }\n"
+    "  - id: o.lot\n"
+    "    type: product_quality\n"
+    "    match: { regex: ['批号(?<lot>[a-z0-9]{4,})', '药品\\K发霉'] }\n"
+    "  - id: o.refund\n"
+    "    type: refund\n"
+    "    hypothetical: include\n"
+    "    match: { any: [退款] }\n"
+    "cues:\n"
+    "  - id: o.angry\n"
+    "    temperament: choleric\n"
+    "    nature: venting\n"
+    "    tags: [angry]\n"
+    "    question: exclude\n"
+    "    match: { any: [气死, 投诉] }\n"
+    "escalation:\n"
+    "  - when: { tags: [angry], severity: '>= high' }\n"
+    "    level: L3\n"
+    "    hours: 2\n"
+    "  - when: { rules: [o.dizzy], score: '>= 1' }\n"
+    "    level: L3\n"
+    "  - default: true\n"
+    "    level: L1\n"
+    "scripts:\n"
+    "  - id: hi\n"
+    "    group: open\n"
+    "    lang: zh-Hans\n"
+    "    when: { level: [L3] }\n"
+    "    text: 请您放心\n"
+    "  - id: hi\n"
+    "    group: open\n"
+    "    lang: zh-Hant\n"
+    "    text: 請您放心\n"
+    "  - id: hi.en\n"
+    "    group: open\n"
+    "    lang: en\n"
+    "    text: Sorry\n"
+    "reply_checks:\n"
+    "  - id: c.no\n"
+    "    phrases: [与我无关, not my job]\n"
+    "    message: 不要推卸\n";
+
+static const char *const texts[] = {
+    "气死了！吃了以后过敏，起了皮疹，还要投诉",
+    "吃药以后头晕，药品发霉，批号AB1234，如果不行就退款",
+    "没有过敏，但是 rash? 藥品發霉",
+    "\xff过敏\x00 no rash",
+};
+#define N_TEXTS (sizeof texts / sizeof texts[0])
+
+/* ---- the fault-injecting allocator ------------------------------------- */
+
+static struct {
+    long count;      /* engine allocations so far                */
+    long fail_at;    /* refuse this one (1-based); 0: refuse none */
+    long live;       /* blocks handed out and not freed yet      */
+    int refused;     /* the fail_at-th allocation happened        */
+} F;
+
+static void *f_malloc(size_t n, void *user)
+{
+    void *p;
+
+    (void)user;
+    if (++F.count == F.fail_at) {
+        F.refused = 1;
+        return NULL;
+    }
+    p = malloc(n);
+    F.live += p != NULL;
+    return p;
+}
+
+static void *f_realloc(void *p, size_t n, void *user)
+{
+    void *q;
+
+    (void)user;
+    if (++F.count == F.fail_at) {
+        F.refused = 1;
+        return NULL;
+    }
+    q = realloc(p, n);
+    F.live += q != NULL && p == NULL;
+    return q;
+}
+
+static void f_free(void *p, void *user)
+{
+    (void)user;
+    if (p != NULL)
+        F.live--;
+    free(p);
+}
+
+static void arm(long fail_at)
+{
+    F.count = 0;
+    F.fail_at = fail_at;
+    F.refused = 0;
+}
+
+static int setup(void **state)
+{
+    static const triage_allocator a = { f_malloc, f_realloc, f_free, NULL };
+
+    (void)state;
+    memset(&F, 0, sizeof F);
+    triage_set_allocator(&a);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    triage_set_allocator(NULL);
+    /* Restored: plain malloc works again and nothing is counted. */
+    F.count = 0;
+    {
+        triage_compiler *c = NULL;
+
+        if (triage_compiler_create(&c) != TRIAGE_OK || F.count != 0)
+            return -1;
+        triage_compiler_destroy(c);
+    }
+    return F.live == 0 ? 0 : -1;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static triage_status compile(triage_ruleset **out)
+{
+    triage_compiler *c = NULL;
+    triage_status st = triage_compiler_create(&c);
+
+    *out = NULL;
+    if (st == TRIAGE_OK)
+        st = triage_compiler_add_string(c, "oom.yaml", yaml, sizeof yaml - 1);
+    if (st == TRIAGE_OK)
+        st = triage_compiler_finish(c, out);
+    triage_compiler_destroy(c);
+    return st;
+}
+
+/* All JSON of texts[] plus the reply issues, as one string (malloc'd). */
+static triage_status results(const triage_ruleset *rs, triage_scratch *s, char **out)
+{
+    size_t cap = 1 << 16, len = 0, i;
+    char *buf = malloc(cap);
+    triage_status st = TRIAGE_OK;
+
+    *out = NULL;
+    assert_non_null(buf);
+    for (i = 0; i < N_TEXTS && st == TRIAGE_OK; i++) {
+        const triage_result *r = NULL;
+        const char *js;
+        size_t n = 0;
+
+        st = triage_classify(rs, s, texts[i], strlen(texts[i]) + (i == 3 ? 9 : 0), &r);
+        if (st == TRIAGE_OK)
+            st = triage_result_json(r, "k", &js, &n);
+        if (st == TRIAGE_OK) {
+            assert_true(len + n + 2 < cap);
+            memcpy(buf + len, js, n);
+            len += n;
+            buf[len++] = '\n';
+        }
+    }
+    if (st == TRIAGE_OK) {
+        const triage_reply_issue *is;
+        unsigned n = 0, k;
+
+        st = triage_check_reply(rs, s, "这与我无关, NOT MY JOB", 27, 0, &is, &n);
+        for (k = 0; st == TRIAGE_OK && k < n; k++)
+            len += (size_t)snprintf(buf + len, cap - len, "%s %zu-%zu\n",
+                                    is[k].check_id, is[k].start, is[k].end);
+    }
+    buf[len] = '\0';
+    if (st == TRIAGE_OK)
+        *out = buf;
+    else
+        free(buf);
+    return st;
+}
+
+static char *reference(const triage_ruleset *rs)
+{
+    triage_scratch *s = NULL;
+    char *ref = NULL;
+
+    arm(0);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(results(rs, s, &ref), TRIAGE_OK);
+    triage_scratch_destroy(s);
+    return ref;
+}
+
+/* Fail showing where 'got' first differs from 'want'. */
+static void fail_diff(const char *got, const char *want, const char *what, long k)
+{
+    size_t i = 0, from;
+
+    while (got[i] != '\0' && got[i] == want[i])
+        i++;
+    from = i > 60 ? i - 60 : 0;
+    fail_msg("%s succeeded with allocation %ld refused, but differs at byte %zu "
+             "(got %zu bytes, want %zu):\n  got  ...%.160s\n  want ...%.160s", what, k,
+             i, strlen(got), strlen(want), got + from, want + from);
+}
+
+/* A run that reported success must give exactly the normal results. */
+static void check_same(const triage_ruleset *rs, const char *ref, long k, const char *what)
+{
+    char *got = reference(rs);
+
+    if (strcmp(got, ref) != 0)
+        fail_diff(got, ref, what, k);
+    free(got);
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_alloc_compile_fails_cleanly_at_every_allocation(void **state)
+{
+    triage_ruleset *rs = NULL;
+    char *ref;
+    long total, k, oom = 0, base = F.live;
+
+    (void)state;
+    arm(0);
+    assert_int_equal(compile(&rs), TRIAGE_OK);
+    total = F.count;
+    assert_true(total > 100);
+    ref = reference(rs);
+    triage_ruleset_destroy(rs);
+    assert_int_equal(F.live, base);
+
+    for (k = 1; k <= total + 1; k++) {
+        triage_status st;
+
+        arm(k);
+        st = compile(&rs);
+        if (st == TRIAGE_OK) {
+            assert_non_null(rs);
+            if (F.refused)
+                check_same(rs, ref, k, "compile");
+            triage_ruleset_destroy(rs);
+        } else {
+            if (st != TRIAGE_ENOMEM)
+                fail_msg("allocation %ld of %ld refused: compile gave '%s'", k, total,
+                         triage_strerror(st));
+            assert_null(rs);
+            oom++;
+        }
+        if (F.live != base)
+            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
+                     F.live - base);
+    }
+    assert_false(F.refused);   /* k = total + 1 is past the last one */
+    assert_true(oom > total / 2);
+    free(ref);
+}
+
+static void test_alloc_load_fails_cleanly_at_every_allocation(void **state)
+{
+    char path[] = "/tmp/triage-oom-XXXXXX";
+    int fd = mkstemp(path);
+    triage_ruleset *rs = NULL;
+    char *ref;
+    long total, k, base = F.live;
+
+    (void)state;
+    assert_true(fd >= 0);
+    close(fd);
+    arm(0);
+    assert_int_equal(compile(&rs), TRIAGE_OK);
+    ref = reference(rs);
+    assert_int_equal(triage_ruleset_save(rs, path), TRIAGE_OK);
+    triage_ruleset_destroy(rs);
+    /* Saving fails cleanly too, and leaves the old file alone. */
+    arm(0);
+    assert_int_equal(triage_ruleset_load(path, &rs), TRIAGE_OK);
+    total = F.count;
+    for (k = 1; k <= 8; k++) {
+        char other[64];
+
+        snprintf(other, sizeof other, "%s.save", path);
+        arm(k);
+        if (triage_ruleset_save(rs, other) == TRIAGE_OK)
+            assert_false(F.refused);
+        else
+            assert_int_equal(access(other, F_OK), -1);
+        unlink(other);
+    }
+    triage_ruleset_destroy(rs);
+
+    for (k = 1; k <= total + 1; k++) {
+        triage_status st;
+
+        arm(k);
+        st = triage_ruleset_load(path, &rs);
+        if (st == TRIAGE_OK) {
+            if (F.refused)
+                check_same(rs, ref, k, "load");
+            triage_ruleset_destroy(rs);
+        } else {
+            if (st != TRIAGE_ENOMEM)
+                fail_msg("allocation %ld of %ld refused: load gave '%s'", k, total,
+                         triage_strerror(st));
+            assert_null(rs);
+        }
+        if (F.live != base)
+            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
+                     F.live - base);
+    }
+    unlink(path);
+    free(ref);
+}
+
+static void test_alloc_classify_fails_cleanly_at_every_allocation(void **state)
+{
+    triage_ruleset *rs = NULL;
+    char *ref;
+    long base, total, k, oom = 0, start = F.live;
+
+    (void)state;
+    arm(0);
+    assert_int_equal(compile(&rs), TRIAGE_OK);
+    base = F.live;
+    ref = reference(rs);
+    assert_int_equal(F.live, base);
+    /* How many allocations scratch + classify + JSON + check-reply take. */
+    arm(0);
+    {
+        triage_scratch *s = NULL;
+        char *got = NULL;
+
+        assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+        assert_int_equal(results(rs, s, &got), TRIAGE_OK);
+        total = F.count;
+        free(got);
+        triage_scratch_destroy(s);
+    }
+    assert_true(total > 20);
+
+    for (k = 1; k <= total + 1; k++) {
+        triage_scratch *s = NULL;
+        char *got = NULL;
+        triage_status st;
+
+        arm(k);
+        st = triage_scratch_create(rs, &s);
+        if (st == TRIAGE_OK)
+            st = results(rs, s, &got);
+        if (st == TRIAGE_OK) {
+            if (strcmp(got, ref) != 0)
+                fail_diff(got, ref, "classify", k);
+            free(got);
+        } else if (st != TRIAGE_ENOMEM) {
+            fail_msg("allocation %ld of %ld refused: classify gave '%s'", k, total,
+                     triage_strerror(st));
+        } else {
+            oom++;
+        }
+        /* After a failure the same scratch still gives the right answer. */
+        if (s != NULL) {
+            arm(0);
+            assert_int_equal(results(rs, s, &got), TRIAGE_OK);
+            if (strcmp(got, ref) != 0)
+                fail_diff(got, ref, "the scratch reused after it", k);
+            free(got);
+        }
+        triage_scratch_destroy(s);
+        if (F.live != base)
+            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
+                     F.live - base);
+    }
+    assert_true(oom > 0);
+    triage_ruleset_destroy(rs);
+    assert_int_equal(F.live, start);
+    free(ref);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_alloc_compile_fails_cleanly_at_every_allocation),
+        cmocka_unit_test(test_alloc_load_fails_cleanly_at_every_allocation),
+        cmocka_unit_test(test_alloc_classify_fails_cleanly_at_every_allocation),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,960 @@
+/* test_classify.c - classification against tests/data/classify.yaml:
+ * context (negation, hypotheticals, questions), conditions, spans in the
+ * original text, awkward input, decisions, scripts, JSON and reply checks. */
+#include <time.h>
+#include <jansson.h>
+#include "test_util.h"
+
+#define DATA "tests/data/"
+
+struct fx {
+    triage_ruleset *rs;
+    triage_scratch *s;
+};
+
+static triage_ruleset *compile_path(const char *path)
+{
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+
+    if (triage_compiler_create(&c) != TRIAGE_OK)
+        return NULL;
+    if (triage_compiler_add_path(c, path) != TRIAGE_OK ||
+        triage_compiler_finish(c, &rs) != TRIAGE_OK ||
+        triage_compiler_errors(c) + triage_compiler_warnings(c) != 0) {
+        triage_ruleset_destroy(rs);
+        rs = NULL;
+    }
+    triage_compiler_destroy(c);
+    return rs;
+}
+
+static triage_ruleset *compile_yaml(const char *yaml)
+{
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "inline.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    triage_compiler_destroy(c);
+    return rs;
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+
+    if (f == NULL)
+        return -1;
+    f->rs = compile_path(DATA "classify.yaml");
+    if (f->rs == NULL || triage_scratch_create(f->rs, &f->s) != TRIAGE_OK) {
+        fprintf(stderr, "cannot compile " DATA "classify.yaml cleanly\n");
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    triage_scratch_destroy(f->s);
+    triage_ruleset_destroy(f->rs);
+    free(f);
+    return 0;
+}
+
+static const triage_result *run_len(struct fx *f, const char *text, size_t len)
+{
+    const triage_result *r = NULL;
+
+    assert_int_equal(triage_classify(f->rs, f->s, text, len, &r), TRIAGE_OK);
+    assert_non_null(r);
+    return r;
+}
+
+static const triage_result *run(struct fx *f, const char *text)
+{
+    return run_len(f, text, strlen(text));
+}
+
+static int fired(const triage_result *r, const char *id)
+{
+    unsigned i;
+
+    for (i = 0; i < triage_result_fired_count(r); i++)
+        if (strcmp(triage_result_fired(r, i), id) == 0)
+            return 1;
+    return 0;
+}
+
+/* The n-th hit (0-based) recorded for rule 'id'; fails if there is none. */
+static triage_hit hit_of(const triage_result *r, const char *id, unsigned n)
+{
+    triage_hit h;
+    unsigned i;
+
+    for (i = 0; i < triage_result_hit_count(r); i++) {
+        assert_int_equal(triage_result_hit(r, i, &h), TRIAGE_OK);
+        if (strcmp(h.rule_id, id) == 0 && n-- == 0)
+            return h;
+    }
+    fail_msg("no hit %u for rule %s", n, id);
+    memset(&h, 0, sizeof h);
+    return h;
+}
+
+static void assert_span(const triage_hit *h, size_t start, size_t end)
+{
+    if (h->start != start || h->end != end)
+        fail_msg("span [%zu,%zu), want [%zu,%zu)", h->start, h->end, start, end);
+}
+
+static json_t *json_of(const triage_result *r, const char *id)
+{
+    const char *js = NULL;
+    size_t len = 0;
+    json_error_t err;
+    json_t *root;
+
+    assert_int_equal(triage_result_json(r, id, &js, &len), TRIAGE_OK);
+    assert_non_null(js);
+    assert_int_equal(strlen(js), len);
+    root = json_loadb(js, len, 0, &err);
+    if (root == NULL)
+        fail_msg("invalid JSON (%s at %d): %s", err.text, err.position, js);
+    return root;
+}
+
+/* ---- negation ---------------------------------------------------------- */
+
+static void test_classify_negated_keyword_does_not_fire(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "吃了以后没有过敏");
+    triage_hit h;
+
+    assert_int_equal(triage_result_fired_count(r), 0);
+    assert_string_equal(triage_result_type(r), "other");
+    assert_int_equal(triage_result_flags(r), TRIAGE_FLAG_NO_MATCH);
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 18, 24);
+    assert_true(h.negated);
+    assert_false(h.counted);
+    /* The same words without the cue fire. */
+    r = run(f, "吃了以后过敏了");
+    assert_true(fired(r, "adr.allergy"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_false(h.negated);
+    assert_true(h.counted);
+}
+
+static void test_classify_negation_stays_in_its_clause(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "没有任何不良反应，就是没效果");
+    triage_hit h;
+
+    /* 不 inside 不良反应 and 没 inside 没效果 are not cues. */
+    assert_int_equal(triage_result_fired_count(r), 1);
+    assert_string_equal(triage_result_fired(r, 0), "efficacy.none");
+    assert_string_equal(triage_result_type(r), "efficacy");
+    h = hit_of(r, "adr.allergy", 0);
+    assert_true(h.negated);
+    assert_false(h.counted);
+    h = hit_of(r, "efficacy.none", 0);
+    assert_span(&h, 33, 42);
+    assert_false(h.negated);
+    assert_true(h.counted);
+}
+
+static void test_classify_english_negation_matches_whole_words(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "no rash");
+    triage_hit h;
+
+    assert_false(fired(r, "adr.allergy"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_true(h.negated);
+    assert_span(&h, 3, 7);
+    /* "no" must not be found inside "know". */
+    r = run(f, "know rash");
+    assert_true(fired(r, "adr.allergy"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_false(h.negated);
+    assert_span(&h, 5, 9);
+    /* And "rash" not inside "rashes" or "crash". */
+    r = run(f, "rashes after the crash");
+    assert_int_equal(triage_result_hit_count(r), 0);
+    assert_false(fired(r, "adr.allergy"));
+    r = run(f, "Rash!");
+    assert_true(fired(r, "adr.allergy"));
+}
+
+static void test_classify_pseudo_negation_negates_nothing(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "不但过敏还起了皮疹");
+    triage_hit h;
+
+    assert_true(fired(r, "adr.allergy"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 6, 12);
+    assert_false(h.negated);
+    h = hit_of(r, "adr.allergy", 1);
+    assert_span(&h, 21, 27);
+    assert_false(h.negated);
+    r = run(f, "not only a rash but a fever");
+    assert_true(fired(r, "adr.allergy"));
+    assert_false(hit_of(r, "adr.allergy", 0).negated);
+}
+
+/* ---- hypotheticals, questions, modes ----------------------------------- */
+
+static void test_classify_hypothetical_hit_does_not_fire(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "吃了会不会过敏？");
+    triage_hit h;
+
+    assert_false(fired(r, "adr.allergy"));
+    assert_true(triage_result_flags(r) & TRIAGE_FLAG_NO_MATCH);
+    h = hit_of(r, "adr.allergy", 0);
+    assert_true(h.hypothetical);
+    assert_true(h.question);
+    assert_false(h.negated);
+    assert_false(h.counted);
+}
+
+static void test_classify_hypothetical_include_fires(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "吃了会不会有副作用？");
+    triage_hit h;
+
+    assert_true(fired(r, "adr.worry"));
+    assert_string_equal(triage_result_type(r), "adverse_reaction");
+    h = hit_of(r, "adr.worry", 0);
+    assert_span(&h, 18, 27);
+    assert_true(h.hypothetical);
+    assert_true(h.counted);
+    /* Plain mentions count for it too. */
+    r = run(f, "有副作用");
+    assert_true(fired(r, "adr.worry"));
+    assert_false(hit_of(r, "adr.worry", 0).hypothetical);
+}
+
+static void test_classify_question_flag_and_question_only(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "过敏了怎么办？");
+    triage_hit h;
+
+    assert_true(fired(r, "service.what_now"));
+    assert_true(fired(r, "adr.allergy"));   /* question: include (default) */
+    h = hit_of(r, "adr.allergy", 0);
+    assert_true(h.question);
+    assert_false(h.hypothetical);           /* '?' alone is not hypothetical */
+    h = hit_of(r, "service.what_now", 0);
+    assert_span(&h, 9, 18);
+    assert_true(h.question);
+    /* Without the question mark the question-only rule stays silent. */
+    r = run(f, "过敏了怎么办");
+    assert_false(fired(r, "service.what_now"));
+    assert_true(fired(r, "adr.allergy"));
+    assert_false(hit_of(r, "service.what_now", 0).question);
+    /* A later clause's '?' is not this clause's. */
+    r = run(f, "怎么办。过敏了吗?");
+    assert_false(fired(r, "service.what_now"));
+}
+
+static void test_classify_negated_only_counts_negated_hits(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "没有说明书");
+    triage_hit h;
+
+    assert_true(fired(r, "service.no_leaflet"));
+    assert_string_equal(triage_result_type(r), "service");
+    h = hit_of(r, "service.no_leaflet", 0);
+    assert_true(h.negated);
+    assert_true(h.counted);
+    r = run(f, "说明书写错了");
+    assert_false(fired(r, "service.no_leaflet"));
+    assert_false(hit_of(r, "service.no_leaflet", 0).counted);
+}
+
+/* ---- conditions -------------------------------------------------------- */
+
+static void test_classify_within_measures_code_points(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    /* within: 4. Four Han characters apart: 12 bytes but 4 code points. */
+    r = run(f, "吃药一二三四头晕");
+    assert_true(fired(r, "adr.dizzy_after_pill"));
+    r = run(f, "吃药一二三四五头晕");
+    assert_false(fired(r, "adr.dizzy_after_pill"));
+    assert_int_equal(triage_result_hit_count(r), 2);
+    /* Touching parts and reversed order. */
+    r = run(f, "吃药头晕");
+    assert_true(fired(r, "adr.dizzy_after_pill"));
+    r = run(f, "头晕一二吃药");
+    assert_true(fired(r, "adr.dizzy_after_pill"));
+    /* The closest pair is chosen among several hits. */
+    r = run(f, "吃药一二三四五六七八头晕吃药");
+    assert_true(fired(r, "adr.dizzy_after_pill"));
+    /* Only one part present. */
+    r = run(f, "头晕");
+    assert_false(fired(r, "adr.dizzy_after_pill"));
+}
+
+static void test_classify_none_blocks_rule(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "我要退款");
+
+    assert_true(fired(r, "refund.ask"));
+    r = run(f, "已退款，还要退款");
+    assert_false(fired(r, "refund.ask"));
+    r = run(f, "please refund me");
+    assert_true(fired(r, "refund.ask"));
+}
+
+static void test_classify_regex_named_group_becomes_field(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "批号：AB1234有问题");
+    json_t *root, *lot;
+    triage_hit h;
+
+    assert_true(fired(r, "quality.lot"));
+    h = hit_of(r, "quality.lot", 0);
+    assert_span(&h, 0, 15);
+    root = json_of(r, NULL);
+    lot = json_object_get(json_object_get(root, "fields"), "lot");
+    assert_non_null(lot);
+    /* The value is cut from the original text (upper case, full-width ：). */
+    assert_string_equal(json_string_value(json_object_get(lot, "value")), "AB1234");
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(lot, "span"), 0)), 9);
+    assert_int_equal(json_integer_value(json_array_get(json_object_get(lot, "span"), 1)), 15);
+    json_decref(root);
+    r = run(f, "批号 x1");   /* too short for the group */
+    assert_false(fired(r, "quality.lot"));
+    root = json_of(r, NULL);
+    assert_int_equal(json_object_size(json_object_get(root, "fields")), 0);
+    json_decref(root);
+}
+
+/* ---- spans in the original text ---------------------------------------- */
+
+static void test_classify_traditional_text_spans_point_into_original(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "藥品發霉了");
+    triage_hit h;
+
+    assert_true(fired(r, "quality.mold"));
+    h = hit_of(r, "quality.mold", 0);
+    assert_span(&h, 0, 12);
+    /* Full-width letters (3 bytes each, 1 folded) and a zero-width space
+     * (3 bytes, removed) before the hit. */
+    r = run(f, "ＡＢＣ\u200b過敏");
+    assert_true(fired(r, "adr.allergy"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 12, 18);
+    /* Invisible characters inside the keyword. */
+    r = run(f, "服药后过\u200d敏");
+    assert_true(fired(r, "adr.allergy"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 9, 18);
+}
+
+static void test_classify_space_between_han_is_ignored(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "退 款");
+    triage_hit h;
+
+    assert_true(fired(r, "refund.ask"));
+    h = hit_of(r, "refund.ask", 0);
+    assert_span(&h, 0, 7);
+    r = run(f, "退\u3000\u3000款");   /* ideographic spaces */
+    assert_true(fired(r, "refund.ask"));
+    h = hit_of(r, "refund.ask", 0);
+    assert_span(&h, 0, 12);
+    r = run(f, "退\n款");            /* a line break ends a clause */
+    assert_false(fired(r, "refund.ask"));
+}
+
+/* A hit ends where its last character ends: what folding dropped after
+ * it (a space between Han characters, invisibles, NUL) is not included. */
+static void test_classify_span_end_excludes_dropped_characters(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "过敏 退款");
+    triage_hit h;
+    json_t *root;
+
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 0, 6);
+    h = hit_of(r, "refund.ask", 0);
+    assert_span(&h, 7, 13);
+    r = run(f, "过敏\u200b\u200b了，批号：AB1234\u200b的药");
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 0, 6);
+    root = json_of(r, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+        json_object_get(root, "hits"), 0), "text")), "过敏");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+        root, "fields"), "lot"), "value")), "AB1234");
+    json_decref(root);
+}
+
+/* Results belong to the scratch: the caller's text may go away. */
+static void test_classify_result_outlives_callers_text(void **state)
+{
+    struct fx *f = *state;
+    static const char src[] = "我过敏了，批号：AB1234";
+    char *text = malloc(sizeof src);
+    const triage_result *r;
+    json_t *root;
+    triage_hit h;
+
+    assert_non_null(text);
+    memcpy(text, src, sizeof src);
+    r = run_len(f, text, sizeof src - 1);
+    memset(text, '#', sizeof src);
+    free(text);
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 3, 9);
+    root = json_of(r, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+        json_object_get(root, "hits"), 0), "text")), "过敏");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(
+        root, "fields"), "lot"), "value")), "AB1234");
+    json_decref(root);
+}
+
+/* ---- awkward input ----------------------------------------------------- */
+
+static void test_classify_invalid_utf8_is_flagged_and_matching_goes_on(void **state)
+{
+    struct fx *f = *state;
+    static const char text[] = "\xff\xfe过敏\x80 \xe8\xbf退款";
+    const triage_result *r = run_len(f, text, sizeof text - 1);
+    triage_hit h;
+    json_t *root, *hits;
+
+    assert_true(triage_result_flags(r) & TRIAGE_FLAG_INVALID_UTF8);
+    assert_true(fired(r, "adr.allergy"));
+    assert_true(fired(r, "refund.ask"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 2, 8);
+    h = hit_of(r, "refund.ask", 0);
+    assert_span(&h, 12, 18);
+    /* The JSON stays valid UTF-8 whatever the input held. */
+    root = json_of(r, NULL);
+    hits = json_object_get(root, "hits");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hits, 0), "text")),
+                        "过敏");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(root, "flags"), 0)),
+                        "invalid_utf8");
+    json_decref(root);
+    r = run(f, "过敏");
+    assert_false(triage_result_flags(r) & TRIAGE_FLAG_INVALID_UTF8);
+}
+
+static void test_classify_nul_bytes_inside_text(void **state)
+{
+    struct fx *f = *state;
+    static const char text[] = "abc\0过敏\0退款";
+    const triage_result *r = run_len(f, text, sizeof text - 1);
+    triage_hit h;
+    json_t *root;
+
+    assert_true(fired(r, "adr.allergy"));
+    assert_true(fired(r, "refund.ask"));
+    h = hit_of(r, "adr.allergy", 0);
+    assert_span(&h, 4, 10);
+    h = hit_of(r, "refund.ask", 0);
+    assert_span(&h, 11, 17);
+    assert_false(triage_result_flags(r) & TRIAGE_FLAG_INVALID_UTF8);
+    root = json_of(r, NULL);
+    json_decref(root);
+}
+
+static void check_defaults(const triage_result *r)
+{
+    assert_string_equal(triage_result_type(r), "other");
+    assert_float_equal(triage_result_confidence(r), 0.0, 1e-12);
+    assert_string_equal(triage_result_severity(r), "low");
+    assert_string_equal(triage_result_nature(r), "formal");
+    assert_string_equal(triage_result_temperament(r), "phlegmatic");
+    assert_string_equal(triage_result_lang(r), "zh-Hans");
+    assert_string_equal(triage_result_level(r), "L1");
+    assert_string_equal(triage_result_team(r), "service_desk");
+    assert_float_equal(triage_result_hours(r), 24.0, 1e-12);
+    assert_int_equal(triage_result_flags(r), TRIAGE_FLAG_NO_MATCH);
+    assert_int_equal(triage_result_fired_count(r), 0);
+    assert_int_equal(triage_result_hit_count(r), 0);
+    assert_int_equal(triage_result_also_count(r), 0);
+    assert_int_equal(triage_result_tag_count(r), 0);
+}
+
+static void test_classify_empty_text_gives_defaults(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = NULL;
+    json_t *root;
+
+    check_defaults(run_len(f, "", 0));
+    assert_int_equal(triage_classify(f->rs, f->s, NULL, 0, &r), TRIAGE_OK);
+    check_defaults(r);
+    root = json_of(r, NULL);
+    assert_string_equal(json_string_value(json_object_get(root, "type")), "other");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(root, "flags"), 0)),
+                        "no_match");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(root, "escalation"),
+                                                          "row")), "fallback");
+    json_decref(root);
+    /* White space and punctuation only. */
+    check_defaults(run(f, "  \n\t，。！"));
+}
+
+static void test_classify_huge_text_is_truncated(void **state)
+{
+    struct fx *f = *state;
+    size_t len = 20u << 20, i;
+    char *text = malloc(len);
+    const triage_result *r;
+
+    assert_non_null(text);
+    for (i = 0; i < len; i++)
+        text[i] = "abc "[i % 4];
+    memcpy(text + 100, "过敏", 6);
+    memcpy(text + (17u << 20), "退款", 6);   /* past the 16 MiB cut */
+    r = run_len(f, text, len);
+    assert_true(triage_result_flags(r) & TRIAGE_FLAG_TRUNCATED);
+    assert_true(fired(r, "adr.allergy"));
+    assert_false(fired(r, "refund.ask"));
+    /* A multi-byte character across the cut is not split. */
+    for (i = 0; i + 3 <= len; i += 3)
+        memcpy(text + i, "药", 3);
+    r = run_len(f, text, len - len % 3);
+    assert_true(triage_result_flags(r) & TRIAGE_FLAG_TRUNCATED);
+    assert_false(triage_result_flags(r) & TRIAGE_FLAG_INVALID_UTF8);
+    free(text);
+    /* The scratch is fine afterwards. */
+    r = run(f, "我过敏了");
+    assert_int_equal(triage_result_flags(r), 0);
+    assert_true(fired(r, "adr.allergy"));
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_classify_catastrophic_regex_stops_quickly(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: evil\n"
+        "    type: t\n"
+        "    match: { regex: '(a+)+$' }\n";
+    static const char yaml_slow[] =
+        "rules:\n"
+        "  - id: evil.slow\n"
+        "    type: t\n"
+        "    match: { regex: '(a+)+\\K$' }\n";
+    triage_ruleset *rs = compile_yaml(yaml), *slow = compile_yaml(yaml_slow);
+    triage_scratch *s = NULL, *s2 = NULL;
+    const triage_result *r = NULL;
+    size_t n = 30000;
+    char *text = malloc(n + 3);
+    double t0;
+
+    (void)state;
+    assert_non_null(text);
+    memset(text, 'a', n);
+    memcpy(text + n, "!a", 3);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_scratch_create(slow, &s2), TRIAGE_OK);
+
+    /* 30000 'a' + '!': no match at all, which the Vectorscan prefilter
+     * proves without running PCRE2, so there is no limit to report. */
+    t0 = seconds();
+    assert_int_equal(triage_classify(rs, s, text, n + 1, &r), TRIAGE_OK);
+    assert_true(seconds() - t0 < 2.0);
+    assert_int_equal(triage_result_flags(r), TRIAGE_FLAG_NO_MATCH);
+    /* With a real match at the end, PCRE2 runs from the start and hits
+     * its match limit on the 30000 'a': flagged, not fired, no hang. */
+    t0 = seconds();
+    assert_int_equal(triage_classify(rs, s, text, n + 2, &r), TRIAGE_OK);
+    assert_true(seconds() - t0 < 2.0);
+    assert_int_equal(triage_result_flags(r), TRIAGE_FLAG_NO_MATCH | TRIAGE_FLAG_REGEX_LIMIT);
+    /* A regex Vectorscan cannot take always runs in PCRE2. */
+    t0 = seconds();
+    assert_int_equal(triage_classify(slow, s2, text, n + 1, &r), TRIAGE_OK);
+    assert_true(seconds() - t0 < 2.0);
+    assert_int_equal(triage_result_flags(r), TRIAGE_FLAG_NO_MATCH | TRIAGE_FLAG_REGEX_LIMIT);
+    /* The flag does not stick to the next text. */
+    assert_int_equal(triage_classify(slow, s2, "aaa", 3, &r), TRIAGE_OK);
+    assert_int_equal(triage_result_flags(r), 0);
+    assert_int_equal(triage_result_fired_count(r), 1);
+    free(text);
+    triage_scratch_destroy(s);
+    triage_scratch_destroy(s2);
+    triage_ruleset_destroy(rs);
+    triage_ruleset_destroy(slow);
+}
+
+/* ---- decisions --------------------------------------------------------- */
+
+static void test_classify_escalation_first_matching_row_wins(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+    json_t *root;
+
+    /* Rows 'violence' and 'adr_high' both hold: the first decides. */
+    r = run(f, "我过敏了，要砸店");
+    assert_string_equal(triage_result_level(r), "L4");
+    assert_string_equal(triage_result_team(r), "crisis");
+    assert_float_equal(triage_result_hours(r), 1.0, 1e-12);
+    assert_string_equal(triage_result_severity(r), "critical");
+    r = run(f, "我过敏了");
+    assert_string_equal(triage_result_level(r), "L3");
+    assert_string_equal(triage_result_team(r), "pharmacovigilance");
+    assert_float_equal(triage_result_hours(r), 2.0, 1e-12);   /* row's hours */
+    root = json_of(r, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(root, "escalation"),
+                                                          "row")), "adr_high");
+    json_decref(root);
+    /* Nothing holds: the default row, wherever it is. */
+    r = run(f, "没效果");
+    assert_string_equal(triage_result_level(r), "L1");
+    assert_string_equal(triage_result_team(r), "service_desk");
+    assert_float_equal(triage_result_hours(r), 24.0, 1e-12);
+}
+
+static void test_classify_escalation_compares_severity(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    r = run(f, "吃药后休克");                    /* critical >= high */
+    assert_string_equal(triage_result_severity(r), "critical");
+    assert_string_equal(triage_result_level(r), "L3");
+    r = run(f, "吃药以后头晕");                  /* medium < high */
+    assert_string_equal(triage_result_type(r), "adverse_reaction");
+    assert_string_equal(triage_result_severity(r), "medium");
+    assert_string_equal(triage_result_level(r), "L1");
+}
+
+static void test_classify_escalation_type_matches_also(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    /* product_quality 3+1 beats adverse_reaction 3: 'primary_type:
+     * [adverse_reaction]' does not hold although severity is high, and
+     * 'type: [product_quality]' holds through the primary type. */
+    r = run(f, "药品发霉，批号AB1234，吃了皮疹");
+    assert_string_equal(triage_result_type(r), "product_quality");
+    assert_int_equal(triage_result_also_count(r), 1);
+    assert_string_equal(triage_result_also(r, 0), "adverse_reaction");
+    assert_string_equal(triage_result_severity(r), "high");
+    assert_string_equal(triage_result_level(r), "L2");
+    /* 'type' also holds when product_quality is only in 'also'. */
+    r = run(f, "没效果，批号：AB1234");
+    assert_string_equal(triage_result_type(r), "efficacy");
+    assert_string_equal(triage_result_also(r, 0), "product_quality");
+    assert_string_equal(triage_result_level(r), "L2");
+    assert_string_equal(triage_result_team(r), "quality");
+}
+
+static void test_classify_also_and_close_call(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    /* efficacy 2 = refund 2: vocabulary order breaks the tie. */
+    r = run(f, "没效果，我要退款");
+    assert_string_equal(triage_result_type(r), "efficacy");
+    assert_int_equal(triage_result_also_count(r), 1);
+    assert_string_equal(triage_result_also(r, 0), "refund");
+    assert_null(triage_result_also(r, 1));
+    assert_int_equal(triage_result_flags(r), TRIAGE_FLAG_CLOSE_CALL);
+    assert_float_equal(triage_result_confidence(r), 2.0 / 5.0, 1e-9);
+    /* 1 >= 0.5 x 2 goes to also, but 1 < 0.8 x 2 is no close call. */
+    r = run(f, "没效果，批号：AB1234");
+    assert_int_equal(triage_result_also_count(r), 1);
+    assert_int_equal(triage_result_flags(r), 0);
+    assert_float_equal(triage_result_confidence(r), 2.0 / 4.0, 1e-9);
+    /* Three types: also sorted strongest first. */
+    r = run(f, "过敏，没效果，批号：AB1234");
+    assert_string_equal(triage_result_type(r), "adverse_reaction");
+    assert_int_equal(triage_result_also_count(r), 1);   /* 1 < 0.5 x 3 */
+    assert_string_equal(triage_result_also(r, 0), "efficacy");
+    assert_false(triage_result_flags(r) & TRIAGE_FLAG_CLOSE_CALL);
+}
+
+static void test_classify_confidence_is_top_over_top_second_one(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    r = run(f, "我过敏了");                            /* 3 / (3 + 0 + 1) */
+    assert_float_equal(triage_result_confidence(r), 0.75, 1e-9);
+    assert_float_equal(triage_result_type_score(r, 0), 3.0, 1e-12);
+    r = run(f, "药品发霉，批号AB1234，吃了皮疹");        /* 4 / (4 + 3 + 1) */
+    assert_float_equal(triage_result_confidence(r), 0.5, 1e-9);
+    assert_float_equal(triage_result_type_score(r, 1), 4.0, 1e-12);
+    assert_float_equal(triage_result_type_score(r, 0), 3.0, 1e-12);
+    assert_float_equal(triage_result_type_score(r, 99), 0.0, 1e-12);
+    r = run(f, "过敏了怎么办？");                       /* 3 / (3 + 1 + 1) */
+    assert_float_equal(triage_result_confidence(r), 0.6, 1e-9);
+    r = run(f, "吃药以后头晕");                         /* 2 / (2 + 0 + 1) */
+    assert_float_equal(triage_result_confidence(r), 2.0 / 3.0, 1e-9);
+}
+
+static void test_classify_detects_language(void **state)
+{
+    struct fx *f = *state;
+
+    assert_string_equal(triage_result_lang(run(f, "我吃了这个药以后过敏了")), "zh-Hans");
+    assert_string_equal(triage_result_lang(run(f, "我吃了這個藥以後過敏了")), "zh-Hant");
+    assert_string_equal(triage_result_lang(run(f, "I took the pills and got a rash")), "en");
+    /* A few Latin letters in Chinese text stay Chinese. */
+    assert_string_equal(triage_result_lang(run(f, "批号AB1234的药过敏")), "zh-Hans");
+    assert_string_equal(triage_result_lang(run(f, "APP里买的藥過敏")), "zh-Hant");
+}
+
+/* ---- scripts ----------------------------------------------------------- */
+
+static void check_scripts(struct fx *f, const char *text, const char *lang,
+                          const char *id0, const char *text0, const char *id1)
+{
+    const triage_result *r = run(f, text);
+    unsigned want = id1 ? 2 : 1;
+
+    assert_string_equal(triage_result_lang(r), lang);
+    assert_int_equal(triage_result_script_count(r), want);
+    assert_string_equal(triage_result_script_id(r, 0), id0);
+    assert_string_equal(triage_result_script_text(r, 0), text0);
+    if (id1 != NULL)
+        assert_string_equal(triage_result_script_id(r, 1), id1);
+    assert_null(triage_result_script_id(r, want));
+    assert_null(triage_result_script_text(r, want));
+}
+
+static void test_classify_scripts_first_per_group_in_the_complaints_language(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    check_scripts(f, "我过敏了", "zh-Hans", "open.urgent", "请您放心，我们会立即处理",
+                  "follow.pharmacist");
+    /* The zh-Hant twin derived by OpenCC from the zh-Hans text. */
+    check_scripts(f, "我過敏了", "zh-Hant", "open.urgent", "請您放心，我們會立即處理",
+                  "follow.pharmacist");
+    check_scripts(f, "I got a rash", "en", "open.urgent",
+                  "Please rest assured, we are on it.", "follow.pharmacist");
+    /* An explicit zh-Hant script replaces the derived one. */
+    check_scripts(f, "藥品發霉了", "zh-Hant", "open.general", "您好，謝謝您的意見", NULL);
+    check_scripts(f, "没效果", "zh-Hans", "open.general", "您好，感谢您的反馈", NULL);
+    check_scripts(f, "it is useless", "en", "open.general",
+                  "Thank you for your feedback.", NULL);
+    /* lang: any serves every language, unconverted. */
+    r = run(f, "我過敏了");
+    assert_string_equal(triage_result_script_text(r, 1), "药师会联系您");
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static void test_classify_json_carries_tags_with_data(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r = run(f, "我过敏了");
+    json_t *root, *tags, *t0, *t1, *esc, *rs, *hit;
+
+    assert_int_equal(triage_result_tag_count(r), 2);
+    assert_string_equal(triage_result_tag(r, 0), "adr_report");
+    assert_string_equal(triage_result_tag(r, 1), "needs_pharmacist");
+    assert_null(triage_result_tag(r, 2));
+    root = json_of(r, "case-17");
+    assert_int_equal(json_integer_value(json_object_get(root, "schema_version")),
+                     TRIAGE_SCHEMA_VERSION);
+    assert_string_equal(json_string_value(json_object_get(root, "id")), "case-17");
+    assert_string_equal(json_string_value(json_object_get(root, "type")),
+                        "adverse_reaction");
+    assert_float_equal(json_real_value(json_object_get(root, "confidence")), 0.75, 1e-9);
+    tags = json_object_get(root, "tags");
+    assert_int_equal(json_array_size(tags), 2);
+    t0 = json_array_get(tags, 0);
+    assert_string_equal(json_string_value(json_object_get(t0, "id")), "adr_report");
+    assert_true(json_is_integer(json_object_get(t0, "report_within_days")));
+    assert_int_equal(json_integer_value(json_object_get(t0, "report_within_days")), 15);
+    assert_string_equal(json_string_value(json_object_get(t0, "regulator")), "nmpa");
+    assert_true(json_is_true(json_object_get(t0, "urgent")));
+    assert_int_equal(json_object_size(t0), 4);
+    t1 = json_array_get(tags, 1);
+    assert_string_equal(json_string_value(json_object_get(t1, "id")), "needs_pharmacist");
+    assert_int_equal(json_object_size(t1), 1);
+    assert_float_equal(json_number_value(json_object_get(json_object_get(root, "scores"),
+                                                         "adverse_reaction")), 3.0, 1e-12);
+    esc = json_object_get(root, "escalation");
+    assert_string_equal(json_string_value(json_object_get(esc, "level")), "L3");
+    assert_string_equal(json_string_value(json_object_get(esc, "team")), "pharmacovigilance");
+    assert_float_equal(json_number_value(json_object_get(esc, "respond_within_hours")),
+                       2.0, 1e-12);
+    hit = json_array_get(json_object_get(root, "hits"), 0);
+    assert_string_equal(json_string_value(json_object_get(hit, "rule")), "adr.allergy");
+    assert_string_equal(json_string_value(json_object_get(hit, "text")), "过敏");
+    assert_int_equal(json_integer_value(json_array_get(json_array_get(
+        json_object_get(hit, "spans"), 0), 0)), 3);
+    assert_true(json_is_true(json_object_get(hit, "counted")));
+    assert_int_equal(json_array_size(json_object_get(root, "flags")), 0);
+    rs = json_object_get(root, "ruleset");
+    assert_string_equal(json_string_value(json_object_get(rs, "name")), "test-classify");
+    assert_string_equal(json_string_value(json_object_get(rs, "version")), "1.2.3");
+    assert_int_equal(strlen(json_string_value(json_object_get(rs, "hash"))), 32);
+    json_decref(root);
+    /* No id given: no member. */
+    root = json_of(r, NULL);
+    assert_null(json_object_get(root, "id"));
+    json_decref(root);
+}
+
+static void test_classify_json_escapes_id_and_text(void **state)
+{
+    struct fx *f = *state;
+    static const char id[] = "a\"b\\c\nd\x01\xe8\xbf";   /* ends in a cut character */
+    const triage_result *r = run(f, "\"过敏\"\\\t");
+    json_t *root = json_of(r, id);
+    const char *got = json_string_value(json_object_get(root, "id"));
+
+    size_t k;
+
+    /* The cut character becomes U+FFFD (one per byte or one in all). */
+    assert_non_null(got);
+    assert_memory_equal(got, "a\"b\\c\nd\x01\xef\xbf\xbd", 11);
+    for (k = 8; got[k] != '\0'; k += 3)
+        assert_memory_equal(got + k, "\xef\xbf\xbd", 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(
+        json_object_get(root, "hits"), 0), "text")), "过敏");
+    json_decref(root);
+}
+
+/* ---- trace and reply checks ------------------------------------------- */
+
+static void test_classify_trace_only_when_enabled(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+    triage_trace_step st;
+    unsigned i, rule_steps = 0, cues = 0;
+
+    r = run(f, "吃了以后没有过敏");
+    assert_int_equal(triage_trace_count(r), 0);
+    triage_scratch_set_trace(f->s, 1);
+    r = run(f, "吃了以后没有过敏");
+    assert_true(triage_trace_count(r) > 0);
+    for (i = 0; i < triage_trace_count(r); i++) {
+        assert_int_equal(triage_trace_get(r, i, &st), TRIAGE_OK);
+        assert_non_null(st.detail);
+        if (st.kind == TRIAGE_TRACE_RULE && st.rule_id &&
+            strcmp(st.rule_id, "adr.allergy") == 0) {
+            rule_steps++;
+            assert_false(st.ok);
+        }
+        cues += st.kind == TRIAGE_TRACE_CUE;
+    }
+    assert_int_equal(rule_steps, 1);
+    assert_int_equal(cues, 1);
+    assert_int_equal(triage_trace_get(r, triage_trace_count(r), &st), TRIAGE_EINVAL);
+    triage_scratch_set_trace(f->s, 0);
+    r = run(f, "吃了以后没有过敏");
+    assert_int_equal(triage_trace_count(r), 0);
+}
+
+static void test_classify_check_reply_finds_phrases_with_spans(void **state)
+{
+    struct fx *f = *state;
+    static const char reply[] = "您好，这件事与我无关，请冷静。It is NOT MY DEPARTMENT.";
+    const triage_reply_issue *is = NULL;
+    unsigned n = 99;
+
+    assert_int_equal(triage_check_reply(f->rs, f->s, reply, strlen(reply), 0, &is, &n),
+                     TRIAGE_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(is[0].check_id, "never.not_mine");
+    assert_int_equal(is[0].start, 18);
+    assert_int_equal(is[0].end, 30);
+    assert_false(is[0].is_warning);
+    assert_string_equal(is[0].message, "推卸责任的说法");
+    assert_string_equal(is[1].check_id, "never.not_mine");
+    assert_int_equal(is[1].start, 51);
+    assert_int_equal(is[1].end, 68);
+    assert_string_equal(is[1].phrase, "not my department");
+    assert_string_equal(is[2].check_id, "warn.calm_down");
+    assert_true(is[2].is_warning);
+    assert_int_equal(is[2].start, 36);
+    /* Follow-up checks apply to follow-up calls only. */
+    assert_int_equal(triage_check_reply(f->rs, f->s, "请再说一遍", 15, 0, &is, &n), TRIAGE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(triage_check_reply(f->rs, f->s, "请再说一遍", 15, 1, &is, &n), TRIAGE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(is[0].check_id, "followup.again");
+    assert_int_equal(is[0].start, 3);
+    assert_int_equal(is[0].end, 15);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_classify_negated_keyword_does_not_fire),
+        cmocka_unit_test(test_classify_negation_stays_in_its_clause),
+        cmocka_unit_test(test_classify_english_negation_matches_whole_words),
+        cmocka_unit_test(test_classify_pseudo_negation_negates_nothing),
+        cmocka_unit_test(test_classify_hypothetical_hit_does_not_fire),
+        cmocka_unit_test(test_classify_hypothetical_include_fires),
+        cmocka_unit_test(test_classify_question_flag_and_question_only),
+        cmocka_unit_test(test_classify_negated_only_counts_negated_hits),
+        cmocka_unit_test(test_classify_within_measures_code_points),
+        cmocka_unit_test(test_classify_none_blocks_rule),
+        cmocka_unit_test(test_classify_regex_named_group_becomes_field),
+        cmocka_unit_test(test_classify_traditional_text_spans_point_into_original),
+        cmocka_unit_test(test_classify_space_between_han_is_ignored),
+        cmocka_unit_test(test_classify_span_end_excludes_dropped_characters),
+        cmocka_unit_test(test_classify_result_outlives_callers_text),
+        cmocka_unit_test(test_classify_invalid_utf8_is_flagged_and_matching_goes_on),
+        cmocka_unit_test(test_classify_nul_bytes_inside_text),
+        cmocka_unit_test(test_classify_empty_text_gives_defaults),
+        cmocka_unit_test(test_classify_huge_text_is_truncated),
+        cmocka_unit_test(test_classify_catastrophic_regex_stops_quickly),
+        cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
+        cmocka_unit_test(test_classify_escalation_compares_severity),
+        cmocka_unit_test(test_classify_escalation_type_matches_also),
+        cmocka_unit_test(test_classify_also_and_close_call),
+        cmocka_unit_test(test_classify_confidence_is_top_over_top_second_one),
+        cmocka_unit_test(test_classify_detects_language),
+        cmocka_unit_test(test_classify_scripts_first_per_group_in_the_complaints_language),
+        cmocka_unit_test(test_classify_json_carries_tags_with_data),
+        cmocka_unit_test(test_classify_json_escapes_id_and_text),
+        cmocka_unit_test(test_classify_trace_only_when_enabled),
+        cmocka_unit_test(test_classify_check_reply_finds_phrases_with_spans),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

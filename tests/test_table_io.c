@@ -1,0 +1,626 @@
+/* test_table_io.c - saving and loading compiled tables: identical results
+ * after a round trip, refusal of damaged, truncated and foreign files,
+ * atomic saves. Header layout: engine/table_io.c struct tdb_header. */
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "test_util.h"
+
+#define DATA "tests/data/"
+
+/* struct tdb_header, as written by engine/table_io.c. */
+#define HDR_SIZE 112
+#define OFF_FORMAT 8
+#define OFF_HEADER_SIZE 12
+#define OFF_ENGINE 16
+#define OFF_HS_VERSION 32
+#define OFF_BODY_LEN 96
+#define OFF_CRC 104
+
+/* Small on purpose: its own short context keeps the Vectorscan database,
+ * and so the table, small enough to flip every byte. */
+static const char tiny_yaml[] =
+    "ruleset: { name: tiny, version: '1' }\n"
+    "context:\n"
+    "  negation: [没有, 'no']\n"
+    "  hypothetical: [如果]\n"
+    "  terminators: [但是]\n"
+    "rules:\n"
+    "  - id: k.allergy\n"
+    "    type: adverse_reaction\n"
+    "    severity: high\n"
+    "    tags: [adr]\n"
+    "    match: { any: [过敏, rash], none: [不过敏] }\n"
+    "  - id: k.lot\n"
+    "    type: product_quality\n"
+    "    match: { all: [药品, { regex: '批号(?<lot>[a-z0-9]{4,})' }], within: 10 }\n"
+    "escalation:\n"
+    "  - when: { severity: '>= high', rules: [k.allergy] }\n"
+    "    level: L3\n"
+    "  - default: true\n"
+    "    level: L1\n"
+    "scripts:\n"
+    "  - id: s1\n"
+    "    group: g\n"
+    "    lang: en\n"
+    "    when: { level: [L3] }\n"
+    "    text: sorry\n"
+    "reply_checks:\n"
+    "  - id: c1\n"
+    "    phrases: [与我无关]\n";
+
+static const char *const texts[] = {
+    "我过敏了", "吃了以后没有过敏", "吃了会不会过敏？", "藥品發霉了，吃了還過敏",
+    "药品批号AB1234有问题", "没效果，我要退款", "no rash, know rash",
+    "I took it and got a rash", "我过敏了，要砸店", "过敏了怎么办？", "",
+    "\xff\xfe过敏\x80",
+};
+#define N_TEXTS (sizeof texts / sizeof texts[0])
+
+struct fx {
+    char dir[64];
+    triage_ruleset *classify, *tiny;
+    unsigned char *tiny_tdb;       /* the saved tiny table */
+    size_t tiny_len;
+};
+
+static triage_ruleset *compile_path(const char *path, const char *yaml)
+{
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+
+    if (triage_compiler_create(&c) != TRIAGE_OK)
+        return NULL;
+    if ((yaml ? triage_compiler_add_string(c, "tiny.yaml", yaml, strlen(yaml))
+              : triage_compiler_add_path(c, path)) != TRIAGE_OK ||
+        triage_compiler_finish(c, &rs) != TRIAGE_OK)
+        rs = NULL;
+    triage_compiler_destroy(c);
+    return rs;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    unsigned char *buf;
+    long n;
+
+    if (fp == NULL)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    n = ftell(fp);
+    rewind(fp);
+    buf = malloc((size_t)n + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void spit(const char *path, const void *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    if (len > 0)
+        assert_int_equal(fwrite(data, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+}
+
+static void path_in(const struct fx *f, const char *name, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%s", f->dir, name);
+}
+
+/* Remove every entry of the temporary folder (it holds plain files only). */
+static void empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[512];
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+}
+
+static unsigned count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    unsigned n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    char p[128];
+
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/triage-tio-XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    f->classify = compile_path(DATA "classify.yaml", NULL);
+    f->tiny = compile_path(NULL, tiny_yaml);
+    if (f->classify == NULL || f->tiny == NULL)
+        return -1;
+    path_in(f, "tiny.tdb", p, sizeof p);
+    if (triage_ruleset_save(f->tiny, p) != TRIAGE_OK)
+        return -1;
+    f->tiny_tdb = slurp(p, &f->tiny_len);
+    unlink(p);
+    if (f->tiny_tdb == NULL || f->tiny_len <= HDR_SIZE)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    triage_ruleset_destroy(f->classify);
+    triage_ruleset_destroy(f->tiny);
+    free(f->tiny_tdb);
+    empty_dir(f->dir);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* JSON of 'text' under rs, copied (the scratch's string is reused). */
+static char *json_for(const triage_ruleset *rs, triage_scratch *s, const char *text)
+{
+    const triage_result *r = NULL;
+    const char *js = NULL;
+    size_t len = 0;
+
+    assert_int_equal(triage_classify(rs, s, text, strlen(text), &r), TRIAGE_OK);
+    assert_int_equal(triage_result_json(r, "x", &js, &len), TRIAGE_OK);
+    return strndup(js, len);
+}
+
+/* Same info, vocabularies, JSON for every text and reply-check count;
+ * returns the number of reply issues found. */
+static unsigned assert_same_results(const triage_ruleset *a, const triage_ruleset *b)
+{
+    triage_scratch *sa = NULL, *sb = NULL;
+    triage_ruleset_info ia, ib;
+    const triage_reply_issue *is;
+    unsigned i, n1 = 0, n2 = 0, ax;
+
+    assert_int_equal(triage_ruleset_get_info(a, &ia), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_get_info(b, &ib), TRIAGE_OK);
+    assert_string_equal(ia.name, ib.name);
+    assert_string_equal(ia.version, ib.version);
+    assert_string_equal(ia.hash, ib.hash);
+    assert_int_equal(ia.rules, ib.rules);
+    assert_int_equal(ia.patterns, ib.patterns);
+    assert_int_equal(ia.slow_patterns, ib.slow_patterns);
+    assert_int_equal(ia.escalation_rows, ib.escalation_rows);
+    assert_int_equal(ia.scripts, ib.scripts);
+    for (ax = 0; ax < TRIAGE_AXIS_COUNT; ax++) {
+        assert_int_equal(triage_vocab_count(a, (triage_axis)ax),
+                         triage_vocab_count(b, (triage_axis)ax));
+        for (i = 0; i < triage_vocab_count(a, (triage_axis)ax); i++)
+            assert_string_equal(triage_vocab_name(a, (triage_axis)ax, i),
+                                triage_vocab_name(b, (triage_axis)ax, i));
+    }
+    assert_int_equal(triage_scratch_create(a, &sa), TRIAGE_OK);
+    assert_int_equal(triage_scratch_create(b, &sb), TRIAGE_OK);
+    for (i = 0; i < N_TEXTS; i++) {
+        char *ja = json_for(a, sa, texts[i]), *jb = json_for(b, sb, texts[i]);
+
+        assert_non_null(ja);
+        assert_non_null(jb);
+        assert_string_equal(ja, jb);
+        free(ja);
+        free(jb);
+    }
+    assert_int_equal(triage_check_reply(a, sa, "这与我无关。请冷静", 27, 0, &is, &n1),
+                     TRIAGE_OK);
+    assert_int_equal(triage_check_reply(b, sb, "这与我无关。请冷静", 27, 0, &is, &n2),
+                     TRIAGE_OK);
+    assert_int_equal(n1, n2);
+    triage_scratch_destroy(sa);
+    triage_scratch_destroy(sb);
+    return n1;
+}
+
+static void test_table_io_round_trip_gives_identical_results(void **state)
+{
+    struct fx *f = *state;
+    triage_ruleset *back = NULL;
+    triage_rule_info r1, r2;
+    char p[128];
+    unsigned i;
+
+    path_in(f, "classify.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(f->classify, p), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_OK);
+    assert_non_null(back);
+    assert_int_equal(assert_same_results(f->classify, back), 2);
+    assert_int_equal(triage_rule_count(back), triage_rule_count(f->classify));
+    for (i = 0; i < triage_rule_count(back); i++) {
+        assert_int_equal(triage_rule_get(f->classify, i, &r1), TRIAGE_OK);
+        assert_int_equal(triage_rule_get(back, i, &r2), TRIAGE_OK);
+        assert_string_equal(r1.id, r2.id);
+        assert_string_equal(r1.file, r2.file);
+        assert_int_equal(r1.line, r2.line);
+        assert_float_equal(r1.weight, r2.weight, 0);
+    }
+    /* A loaded table saves to the same bytes. */
+    {
+        char p2[128];
+        size_t l1, l2;
+        unsigned char *b1, *b2;
+
+        path_in(f, "again.tdb", p2, sizeof p2);
+        assert_int_equal(triage_ruleset_save(back, p2), TRIAGE_OK);
+        b1 = slurp(p, &l1);
+        b2 = slurp(p2, &l2);
+        assert_non_null(b1);
+        assert_non_null(b2);
+        assert_int_equal(l1, l2);
+        assert_memory_equal(b1, b2, l1);
+        free(b1);
+        free(b2);
+        unlink(p2);
+    }
+    triage_ruleset_destroy(back);
+    unlink(p);
+    /* The tiny table (own context, PCRE2 regex with a field) from memory. */
+    assert_int_equal(triage_ruleset_load_mem(f->tiny_tdb, f->tiny_len, &back), TRIAGE_OK);
+    assert_int_equal(assert_same_results(f->tiny, back), 1);
+    triage_ruleset_destroy(back);
+}
+
+static void test_table_io_round_trip_keeps_slow_regexes(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: s.k\n"
+        "    type: q\n"
+        "    match: { regex: '批号\\K(?<lot>[a-z0-9]{4,})' }\n";
+    struct fx *f = *state;
+    triage_ruleset *rs = compile_path(NULL, yaml), *back = NULL;
+    triage_ruleset_info info;
+    triage_scratch *s = NULL;
+    const triage_result *r;
+    char p[128];
+
+    assert_non_null(rs);
+    path_in(f, "slow.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_get_info(back, &info), TRIAGE_OK);
+    assert_int_equal(info.slow_patterns, 1);
+    assert_int_equal(triage_scratch_create(back, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(back, s, "批号AB12", 10, &r), TRIAGE_OK);
+    assert_int_equal(triage_result_fired_count(r), 1);
+    assert_int_equal(assert_same_results(rs, back), 0);
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(back);
+    triage_ruleset_destroy(rs);
+    unlink(p);
+}
+
+static void test_table_io_save_is_atomic(void **state)
+{
+    struct fx *f = *state;
+    triage_ruleset *back = NULL;
+    char p[128], bad[160];
+    size_t len;
+    unsigned char *data;
+
+    empty_dir(f->dir);
+    path_in(f, "atomic.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(f->tiny, p), TRIAGE_OK);
+    assert_int_equal(count_entries(f->dir), 1);   /* no .tmp left behind */
+    /* Replacing an existing file, and a file that was garbage. */
+    spit(p, "garbage", 7);
+    assert_int_equal(triage_ruleset_save(f->tiny, p), TRIAGE_OK);
+    assert_int_equal(count_entries(f->dir), 1);
+    data = slurp(p, &len);
+    assert_non_null(data);
+    assert_int_equal(len, f->tiny_len);
+    assert_memory_equal(data, f->tiny_tdb, len);
+    free(data);
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_OK);
+    triage_ruleset_destroy(back);
+    /* Into a folder that does not exist: EIO, nothing written anywhere. */
+    snprintf(bad, sizeof bad, "%s/no/such/dir/x.tdb", f->dir);
+    assert_int_equal(triage_ruleset_save(f->tiny, bad), TRIAGE_EIO);
+    assert_int_equal(count_entries(f->dir), 1);
+    /* Onto a folder: the rename fails and the temporary file is removed. */
+    snprintf(bad, sizeof bad, "%s/adir", f->dir);
+    assert_int_equal(mkdir(bad, 0700), 0);
+    assert_int_equal(triage_ruleset_save(f->tiny, bad), TRIAGE_EIO);
+    assert_int_equal(count_entries(f->dir), 2);   /* atomic.tdb and adir */
+    assert_int_equal(rmdir(bad), 0);
+    unlink(p);
+}
+
+static triage_status load_copy(const unsigned char *data, size_t len)
+{
+    triage_ruleset *rs = (triage_ruleset *)&rs;
+    triage_status st = triage_ruleset_load_mem(data, len, &rs);
+
+    if (st == TRIAGE_OK)
+        triage_ruleset_destroy(rs);
+    else if (rs != NULL)
+        fail_msg("failed load left *out set");
+    return st;
+}
+
+static void test_table_io_refuses_every_flipped_body_byte(void **state)
+{
+    struct fx *f = *state;
+    unsigned char *m = malloc(f->tiny_len);
+    size_t i;
+    char p[128];
+    triage_ruleset *rs = NULL;
+
+    assert_non_null(m);
+    memcpy(m, f->tiny_tdb, f->tiny_len);
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_OK);
+    for (i = HDR_SIZE; i < f->tiny_len; i++) {
+        m[i] ^= i & 1 ? 0xff : 0x01;
+        if (load_copy(m, f->tiny_len) != TRIAGE_ECORRUPT)
+            fail_msg("flipping body byte %zu was not refused", i);
+        m[i] ^= i & 1 ? 0xff : 0x01;
+    }
+    /* Through a file too, with the message that says what to do. */
+    m[f->tiny_len / 2] ^= 0x20;
+    path_in(f, "flipped.tdb", p, sizeof p);
+    spit(p, m, f->tiny_len);
+    assert_int_equal(triage_ruleset_load(p, &rs), TRIAGE_ECORRUPT);
+    assert_null(rs);
+    assert_non_null(strstr(triage_strerror(TRIAGE_ECORRUPT), "recompile"));
+    unlink(p);
+    free(m);
+}
+
+/* The same on a real-size table: a prime stride giving about 400 bytes
+ * across all fields, plus the first and last 64 bytes of the body. */
+static void test_table_io_refuses_flipped_bytes_of_a_large_table(void **state)
+{
+    struct fx *f = *state;
+    triage_ruleset *back = NULL;
+    unsigned char *m;
+    size_t len, i, stride;
+    char p[128];
+
+    path_in(f, "large.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(f->classify, p), TRIAGE_OK);
+    m = slurp(p, &len);
+    assert_non_null(m);
+    unlink(p);
+    assert_true(len > 100000);
+    stride = len / 400 | 1;
+    while (stride % 3 == 0 || stride % 5 == 0 || stride % 7 == 0)
+        stride += 2;
+    for (i = HDR_SIZE; i < len; i += (i < HDR_SIZE + 64 || i + 64 > len) ? 1 : stride) {
+        m[i] ^= 0x80;
+        if (load_copy(m, len) != TRIAGE_ECORRUPT)
+            fail_msg("flipping body byte %zu of %zu was not refused", i, len);
+        m[i] ^= 0x80;
+    }
+    assert_int_equal(triage_ruleset_load_mem(m, len, &back), TRIAGE_OK);
+    triage_ruleset_destroy(back);
+    free(m);
+}
+
+static uint32_t crc32_ieee(const unsigned char *p, size_t n)
+{
+    static uint32_t table[256];
+    uint32_t c;
+    size_t i;
+    int k;
+
+    if (table[1] == 0)
+        for (i = 0; i < 256; i++) {
+            for (c = (uint32_t)i, k = 0; k < 8; k++)
+                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+    c = 0xffffffffu;
+    for (i = 0; i < n; i++)
+        c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+    return c ^ 0xffffffffu;
+}
+
+/* Damage the checksum cannot see (a flip with the CRC recomputed, as a
+ * broken writer or an edited file would give): every load is refused or
+ * gives a rule set that classifies without crashing or hanging. */
+static void test_table_io_survives_damage_behind_a_good_checksum(void **state)
+{
+    static const unsigned char xors[] = { 0x01, 0xff, 0x10 };
+    struct fx *f = *state;
+    unsigned char *m = malloc(f->tiny_len);
+    size_t i, x, loaded = 0, refused = 0, blob;
+    uint32_t crc;
+
+    assert_non_null(m);
+    memcpy(m, f->tiny_tdb, f->tiny_len);
+    crc = crc32_ieee(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
+    assert_memory_equal(m + OFF_CRC, &crc, 4);   /* the checksum is CRC-32 */
+    /* The body ends with the Vectorscan blob: a u64 length, then bytes.
+     * Vectorscan checks its own blob; the table before it is ours. */
+    for (blob = HDR_SIZE; blob + 8 < f->tiny_len; blob++) {
+        uint64_t n;
+
+        memcpy(&n, m + blob, 8);
+        if (blob + 8 + n == f->tiny_len)
+            break;
+    }
+    assert_true(blob + 8 < f->tiny_len);
+    for (i = HDR_SIZE; i < f->tiny_len; i += i < blob + 8 ? 1 : 31)
+        for (x = 0; x < (i < blob + 8 ? sizeof xors : 1); x++) {
+            triage_ruleset *rs = NULL;
+            triage_scratch *s = NULL;
+            const triage_result *r;
+            const triage_reply_issue *is;
+            const char *js;
+            size_t k, jl;
+            unsigned n;
+            triage_status st;
+
+            m[i] ^= xors[x];
+            crc = crc32_ieee(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
+            memcpy(m + OFF_CRC, &crc, 4);
+            st = triage_ruleset_load_mem(m, f->tiny_len, &rs);
+            m[i] ^= xors[x];
+            if (st != TRIAGE_OK) {
+                refused++;
+                assert_null(rs);
+                continue;
+            }
+            loaded++;
+            assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+            for (k = 0; k < 4; k++)
+                if (triage_classify(rs, s, texts[k * 3 + 1], strlen(texts[k * 3 + 1]),
+                                    &r) == TRIAGE_OK)
+                    triage_result_json(r, NULL, &js, &jl);
+            triage_check_reply(rs, s, "与我无关", 12, 1, &is, &n);
+            triage_scratch_destroy(s);
+            triage_ruleset_destroy(rs);
+        }
+    /* Both outcomes happen: the checks are neither absent nor blanket. */
+    assert_true(refused > 0);
+    assert_true(loaded > 0);
+    free(m);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static void test_table_io_header_names_version_and_damage(void **state)
+{
+    struct fx *f = *state;
+    unsigned char *m = malloc(f->tiny_len);
+    uint32_t u;
+    uint64_t body;
+
+    assert_non_null(m);
+    memcpy(m, f->tiny_tdb, f->tiny_len);
+    /* The layout this test relies on. */
+    assert_memory_equal(m, "TRIAGEDB", 8);
+    memcpy(&u, m + OFF_FORMAT, 4);
+    assert_int_equal(u, 1);
+    memcpy(&u, m + OFF_HEADER_SIZE, 4);
+    assert_int_equal(u, HDR_SIZE);
+    assert_string_equal((const char *)m + OFF_ENGINE, TRIAGE_VERSION_STRING);
+    memcpy(&body, m + OFF_BODY_LEN, 8);
+    assert_int_equal(body, f->tiny_len - HDR_SIZE);
+
+    m[0] = 'X';                                           /* magic */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_ECORRUPT);
+    m[0] = 'T';
+    put32(m + OFF_FORMAT, 2);                             /* format number */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    put32(m + OFF_FORMAT, 0);
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    put32(m + OFF_FORMAT, 1);
+    put32(m + OFF_HEADER_SIZE, HDR_SIZE + 8);             /* header size */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    put32(m + OFF_HEADER_SIZE, HDR_SIZE);
+    m[OFF_ENGINE + 4] ^= 1;                               /* "1.0.1" */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    m[OFF_ENGINE + 4] ^= 1;
+    memcpy(m + OFF_ENGINE, "0.9.0", 5);                  /* older engine */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    memcpy(m + OFF_ENGINE, TRIAGE_VERSION_STRING, strlen(TRIAGE_VERSION_STRING));
+    m[OFF_HS_VERSION] ^= 1;                               /* Vectorscan version */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    m[OFF_HS_VERSION] ^= 1;
+    m[OFF_BODY_LEN] ^= 1;                                 /* body length */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_ECORRUPT);
+    m[OFF_BODY_LEN] ^= 1;
+    m[OFF_CRC] ^= 1;                                      /* checksum */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_ECORRUPT);
+    m[OFF_CRC] ^= 1;
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_OK);
+    assert_non_null(strstr(triage_strerror(TRIAGE_EVERSION), "recompile"));
+    free(m);
+}
+
+static void test_table_io_refuses_truncated_or_padded_file(void **state)
+{
+    struct fx *f = *state;
+    const size_t cuts[] = { 0, 1, 8, HDR_SIZE - 1, HDR_SIZE, HDR_SIZE + 1,
+                            HDR_SIZE + 200, f->tiny_len / 2, f->tiny_len - 1 };
+    unsigned char *m = malloc(f->tiny_len + 1);
+    triage_ruleset *rs = NULL;
+    char p[128];
+    size_t i;
+
+    assert_non_null(m);
+    memcpy(m, f->tiny_tdb, f->tiny_len);
+    path_in(f, "cut.tdb", p, sizeof p);
+    for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        triage_status st;
+
+        spit(p, m, cuts[i]);
+        st = triage_ruleset_load(p, &rs);
+        if (st != TRIAGE_ECORRUPT)
+            fail_msg("a table cut to %zu bytes gave '%s'", cuts[i], triage_strerror(st));
+        assert_null(rs);
+        assert_int_equal(load_copy(m, cuts[i]), TRIAGE_ECORRUPT);
+    }
+    m[f->tiny_len] = 0;                                   /* one byte too many */
+    assert_int_equal(load_copy(m, f->tiny_len + 1), TRIAGE_ECORRUPT);
+    unlink(p);
+    free(m);
+}
+
+static void test_table_io_missing_file_is_eio(void **state)
+{
+    struct fx *f = *state;
+    triage_ruleset *rs = (triage_ruleset *)&rs;
+    char p[128];
+
+    path_in(f, "never-written.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_load(p, &rs), TRIAGE_EIO);
+    assert_null(rs);
+    /* A folder is not a table either. */
+    rs = (triage_ruleset *)&rs;
+    assert_int_equal(triage_ruleset_load(f->dir, &rs), TRIAGE_EIO);
+    assert_null(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_io_round_trip_gives_identical_results),
+        cmocka_unit_test(test_table_io_round_trip_keeps_slow_regexes),
+        cmocka_unit_test(test_table_io_save_is_atomic),
+        cmocka_unit_test(test_table_io_refuses_every_flipped_body_byte),
+        cmocka_unit_test(test_table_io_refuses_flipped_bytes_of_a_large_table),
+        cmocka_unit_test(test_table_io_survives_damage_behind_a_good_checksum),
+        cmocka_unit_test(test_table_io_header_names_version_and_damage),
+        cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
+        cmocka_unit_test(test_table_io_missing_file_is_eio),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
