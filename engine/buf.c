@@ -108,6 +108,19 @@ triage_status tri_buf_json_str(struct tri_buf *b, const char *s, size_t n)
     return st == TRIAGE_OK ? tri_buf_addc(b, '"') : st;
 }
 
+/* Decimal digits without printf: the JSON hot path writes many spans. */
+triage_status tri_buf_uint(struct tri_buf *b, uint64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    return tri_buf_add(b, tmp + i, sizeof tmp - i);
+}
+
 void tri_buf_free(struct tri_buf *b)
 {
     tri_free(b->data);

@@ -42,6 +42,7 @@ triage_status tri_buf_adds(struct tri_buf *b, const char *s);
 triage_status tri_buf_printf(struct tri_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 triage_status tri_buf_json_str(struct tri_buf *b, const char *s, size_t n);
+triage_status tri_buf_uint(struct tri_buf *b, uint64_t v);
 void tri_buf_free(struct tri_buf *b);
 
 /* ---- the decision table ----------------------------------------------- */
@@ -167,6 +168,12 @@ struct triage_ruleset {
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
     uint32_t n_zero_hit;
     uint32_t n_names;             /* regex patterns with named groups     */
+    /* JSON pieces that never change, rendered once (runtime.c): each
+     * script object, each tag object, and the closing ruleset member. */
+    struct tri_buf json;
+    uint32_t *script_json;        /* per script: offset, length pairs     */
+    uint32_t *tag_json;           /* per tag: offset, length pairs        */
+    uint32_t ruleset_json[2];
 };
 
 static inline const char *tri_str(const struct tri_table *t, uint32_t off)

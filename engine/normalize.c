@@ -173,6 +173,12 @@ uint32_t tri_t2s(uint32_t c)
 {
     size_t lo = 0, hi = tri_t2s_count;
 
+    if (c >= TRI_T2S_DENSE_FIRST && c <= TRI_T2S_DENSE_END) {
+        uint32_t s = tri_t2s_dense[c - TRI_T2S_DENSE_FIRST];
+
+        return s ? s : c;
+    }
+
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         uint32_t t = tri_t2s_pairs[mid].trad;

@@ -105,7 +105,21 @@ triage_status triage_result_hit(const triage_result *r, unsigned i, triage_hit *
 
 static void jkey(struct tri_buf *b, const char *k)
 {
-    tri_buf_printf(b, ",\"%s\":", k);
+    tri_buf_add(b, ",\"", 2);
+    tri_buf_adds(b, k);
+    tri_buf_add(b, "\":", 2);
+}
+
+static void jbool(struct tri_buf *b, const char *key, int v)
+{
+    jkey(b, key);
+    tri_buf_adds(b, v ? "true" : "false");
+}
+
+/* A cached piece of the rule set's JSON (see render_json in runtime.c). */
+static void jpiece(struct tri_buf *b, const triage_ruleset *rs, const uint32_t *at)
+{
+    tri_buf_add(b, rs->json.data + at[0], at[1]);
 }
 
 static void jstr(struct tri_buf *b, const char *s)
@@ -128,7 +142,8 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
 
         if (v <= 0)
             continue;
-        tri_buf_printf(b, "%s", first ? "" : ",");
+        if (!first)
+            tri_buf_addc(b, ',');
         jstr(b, VNAME(r, TRIAGE_AXIS_TYPE, i));
         tri_buf_printf(b, ":%g", v);
         first = 0;
@@ -137,35 +152,23 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
     jkey(b, "tags");
     tri_buf_addc(b, '[');
     for (i = 0; i < r->s->n_tags; i++) {
-        const struct tri_vocab_entry *e =
-            &t->vocab[t->vocab_first[TRIAGE_AXIS_TAG] + r->s->tags[i]];
-
-        tri_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        jstr(b, tri_str(t, e->name));
-        if (e->data != TRI_NONE)
-            tri_buf_printf(b, ",%s", tri_str(t, e->data));
-        tri_buf_addc(b, '}');
+        if (i)
+            tri_buf_addc(b, ',');
+        jpiece(b, r->rs, &r->rs->tag_json[2 * r->s->tags[i]]);
     }
     tri_buf_addc(b, ']');
 }
 
 static void json_scripts(const triage_result *r, struct tri_buf *b)
 {
-    const struct tri_table *t = &r->rs->t;
     unsigned i;
 
     jkey(b, "scripts");
     tri_buf_addc(b, '[');
     for (i = 0; i < r->s->n_scripts; i++) {
-        const struct tri_script *sc = &t->scripts[r->s->scripts[i]];
-
-        tri_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        jstr(b, tri_str(t, sc->id));
-        tri_buf_adds(b, ",\"group\":");
-        jstr(b, tri_str(t, sc->group));
-        tri_buf_printf(b, ",\"lang\":\"%s\",\"text\":", lang_names[sc->lang]);
-        jstr(b, tri_str(t, sc->text));
-        tri_buf_addc(b, '}');
+        if (i)
+            tri_buf_addc(b, ',');
+        jpiece(b, r->rs, &r->rs->script_json[2 * r->s->scripts[i]]);
     }
     tri_buf_addc(b, ']');
 }
@@ -182,12 +185,17 @@ static void json_hits(const triage_result *r, struct tri_buf *b)
         triage_result_hit(r, i, &h);
         tri_buf_adds(b, i ? ",{\"rule\":" : "{\"rule\":");
         jstr(b, h.rule_id);
-        tri_buf_printf(b, ",\"spans\":[[%zu,%zu]],\"text\":", h.start, h.end);
+        tri_buf_adds(b, ",\"spans\":[[");
+        tri_buf_uint(b, h.start);
+        tri_buf_addc(b, ',');
+        tri_buf_uint(b, h.end);
+        tri_buf_adds(b, "]],\"text\":");
         tri_buf_json_str(b, s->orig + h.start, h.end - h.start);
-        tri_buf_printf(b, ",\"negated\":%s,\"hypothetical\":%s,\"question\":%s,"
-                       "\"counted\":%s}", h.negated ? "true" : "false",
-                       h.hypothetical ? "true" : "false",
-                       h.question ? "true" : "false", h.counted ? "true" : "false");
+        jbool(b, "negated", h.negated);
+        jbool(b, "hypothetical", h.hypothetical);
+        jbool(b, "question", h.question);
+        jbool(b, "counted", h.counted);
+        tri_buf_addc(b, '}');
     }
     tri_buf_addc(b, ']');
     jkey(b, "fields");
@@ -220,7 +228,11 @@ static void json_flags(const triage_result *r, struct tri_buf *b)
     tri_buf_addc(b, '[');
     for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (r->flags & flags[i].bit)
-            tri_buf_printf(b, "%s\"%s\"", n++ ? "," : "", flags[i].name);
+        {
+            tri_buf_adds(b, n++ ? ",\"" : "\"");
+            tri_buf_adds(b, flags[i].name);
+            tri_buf_addc(b, '"');
+        }
     tri_buf_addc(b, ']');
 }
 
@@ -237,7 +249,8 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     t = &r->rs->t;
     b->len = 0;
     b->failed = 0;
-    tri_buf_printf(b, "{\"schema_version\":%d", TRIAGE_SCHEMA_VERSION);
+    tri_buf_adds(b, "{\"schema_version\":");
+    tri_buf_uint(b, TRIAGE_SCHEMA_VERSION);
     if (id != NULL) {
         jkey(b, "id");
         jstr(b, id);
@@ -259,7 +272,9 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     jstr(b, triage_result_severity(r));
     jkey(b, "temperament");
     jstr(b, triage_result_temperament(r));
-    tri_buf_printf(b, ",\"lang\":\"%s\",\"escalation\":{\"level\":", lang_names[r->lang]);
+    tri_buf_adds(b, ",\"lang\":\"");
+    tri_buf_adds(b, lang_names[r->lang]);
+    tri_buf_adds(b, "\",\"escalation\":{\"level\":");
     jstr(b, triage_result_level(r));
     tri_buf_adds(b, ",\"team\":");
     jstr(b, r->team);
@@ -269,14 +284,9 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     json_scripts(r, b);
     json_hits(r, b);
     json_flags(r, b);
-    tri_buf_adds(b, ",\"ruleset\":{\"name\":");
-    jstr(b, tri_str(t, t->name));
-    tri_buf_adds(b, ",\"version\":");
-    jstr(b, tri_str(t, t->version));
-    tri_buf_adds(b, ",\"hash\":");
-    jstr(b, tri_str(t, t->hash));
+    jpiece(b, r->rs, r->rs->ruleset_json);   /* ends the object */
     /* Pieces are appended unchecked; one failed append fails the whole. */
-    if (tri_buf_adds(b, "}}") != TRIAGE_OK || b->failed)
+    if (b->failed)
         return TRIAGE_ENOMEM;
     *json = b->data;
     if (len != NULL)

@@ -33,6 +33,9 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_free(rs->slow);
     tri_free(rs->zero_hit_rules);
     hs_free_database(rs->db);
+    tri_buf_free(&rs->json);
+    tri_free(rs->script_json);
+    tri_free(rs->tag_json);
     tri_table_free(&rs->t);
     tri_free(rs);
 }

@@ -214,9 +214,71 @@ static triage_status index_rules(struct triage_ruleset *rs)
     return TRIAGE_OK;
 }
 
+static const char *const lang_names[] = { "zh-Hans", "zh-Hant", "en", "any" };
+
+static void jstr(struct tri_buf *b, const char *s)
+{
+    tri_buf_json_str(b, s, strlen(s));
+}
+
+/* Script objects, tag objects and the ruleset member never change between
+ * results, so they are escaped once here instead of on every record. */
+static triage_status render_json(struct triage_ruleset *rs)
+{
+    const struct tri_table *t = &rs->t;
+    struct tri_buf *b = &rs->json;
+    uint32_t i, ntags = t->vocab_count[TRIAGE_AXIS_TAG];
+
+    rs->script_json = tri_calloc(2 * (size_t)t->n_scripts + 2, sizeof(uint32_t));
+    rs->tag_json = tri_calloc(2 * (size_t)ntags + 2, sizeof(uint32_t));
+    if (rs->script_json == NULL || rs->tag_json == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < t->n_scripts; i++) {
+        const struct tri_script *sc = &t->scripts[i];
+
+        rs->script_json[2 * i] = (uint32_t)b->len;
+        tri_buf_adds(b, "{\"id\":");
+        jstr(b, tri_str(t, sc->id));
+        tri_buf_adds(b, ",\"group\":");
+        jstr(b, tri_str(t, sc->group));
+        tri_buf_adds(b, ",\"lang\":\"");
+        tri_buf_adds(b, lang_names[sc->lang]);
+        tri_buf_adds(b, "\",\"text\":");
+        jstr(b, tri_str(t, sc->text));
+        tri_buf_addc(b, '}');
+        rs->script_json[2 * i + 1] = (uint32_t)b->len - rs->script_json[2 * i];
+    }
+    for (i = 0; i < ntags; i++) {
+        const struct tri_vocab_entry *e = &t->vocab[t->vocab_first[TRIAGE_AXIS_TAG] + i];
+
+        rs->tag_json[2 * i] = (uint32_t)b->len;
+        tri_buf_adds(b, "{\"id\":");
+        jstr(b, tri_str(t, e->name));
+        if (e->data != TRI_NONE) {
+            tri_buf_addc(b, ',');
+            tri_buf_adds(b, tri_str(t, e->data));
+        }
+        tri_buf_addc(b, '}');
+        rs->tag_json[2 * i + 1] = (uint32_t)b->len - rs->tag_json[2 * i];
+    }
+    rs->ruleset_json[0] = (uint32_t)b->len;
+    tri_buf_adds(b, ",\"ruleset\":{\"name\":");
+    jstr(b, tri_str(t, t->name));
+    tri_buf_adds(b, ",\"version\":");
+    jstr(b, tri_str(t, t->version));
+    tri_buf_adds(b, ",\"hash\":");
+    jstr(b, tri_str(t, t->hash));
+    tri_buf_adds(b, "}}");
+    rs->ruleset_json[1] = (uint32_t)b->len - rs->ruleset_json[0];
+    return b->failed ? TRIAGE_ENOMEM : TRIAGE_OK;
+}
+
 triage_status tri_runtime_build(struct triage_ruleset *rs, struct tri_diag_sink *d)
 {
     triage_status st = compile_regexes(rs, d);
+
+    if (st == TRIAGE_OK)
+        st = render_json(rs);
 
     if (st == TRIAGE_OK)
         st = index_rules(rs);

@@ -8,4 +8,7 @@ struct tri_t2s_pair {
 };
 extern const struct tri_t2s_pair tri_t2s_pairs[];
 extern const unsigned tri_t2s_count;
+#define TRI_T2S_DENSE_FIRST 0x3400u   /* CJK Extension A ...            */
+#define TRI_T2S_DENSE_END 0x9FFFu     /* ... through the Unified block  */
+extern const uint32_t tri_t2s_dense[];
 #endif

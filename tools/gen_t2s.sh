@@ -17,3 +17,12 @@ perl -CSD -ne 'chomp; my ($t, $s) = split /\t/; next unless defined $s;
   awk '{ printf "    { 0x%X, 0x%X },\n", $1, $2 }'
 echo "};"
 echo "const unsigned tri_t2s_count = sizeof tri_t2s_pairs / sizeof tri_t2s_pairs[0];"
+# The CJK blocks most text uses get a direct table (0 = unchanged), so the
+# hot path needs no search.
+echo "const uint32_t tri_t2s_dense[TRI_T2S_DENSE_END - TRI_T2S_DENSE_FIRST + 1] = {"
+perl -CSD -ne 'chomp; my ($t, $s) = split /\t/; next unless defined $s;
+  my @c = split / /, $s; my $c = $c[0];
+  next unless length($t) == 1 && length($c) == 1 && $t ne $c;
+  printf "%d %d\n", ord($t), ord($c);' "$tmp" | sort -n -k1,1 -u |
+  awk '$1 >= 13312 && $1 <= 40959 { printf "    [0x%X - 0x3400] = 0x%X,\n", $1, $2 }'
+echo "};"
