@@ -253,14 +253,23 @@ static void when_ok(struct check *c, const struct tri_when *w)
         c->bad = 1;
 }
 
+/* Children come before parents (no cycles) and no chain is deeper than the
+ * compiler allows, so the recursive walks in runtime.c and score.c stay
+ * shallow whatever a damaged file says. */
 static void nodes_ok(struct check *c)
 {
     const struct tri_table *t = c->t;
+    uint8_t *depth = tri_calloc((size_t)t->n_nodes + 1, 1);
     uint32_t i, k, j;
 
+    if (depth == NULL) {
+        c->bad = 1;
+        return;
+    }
     for (i = 0; i < t->n_nodes && !c->bad; i++) {
         const struct tri_node *n = &t->nodes[i];
 
+        depth[i] = 1;
         if (n->kind == TRI_NODE_LEAF) {
             idx_ok(c, n->pattern, t->n_patterns, 0);
             continue;
@@ -269,13 +278,20 @@ static void nodes_ok(struct check *c)
             c->bad = 1;
         for (k = 0; k < TRI_PART_COUNT && !c->bad; k++) {
             run_ok(c, n->first[k], n->count[k], t->n_node_kids);
-            /* Children are stored before parents: no cycles. */
-            for (j = 0; j < n->count[k] && !c->bad; j++)
-                idx_ok(c, t->node_kids[n->first[k] + j], i, 0);
+            for (j = 0; j < n->count[k] && !c->bad; j++) {
+                uint32_t kid = t->node_kids[n->first[k] + j];
+
+                idx_ok(c, kid, i, 0);
+                if (!c->bad && depth[kid] + 1 > depth[i])
+                    depth[i] = (uint8_t)(depth[kid] + 1);
+            }
         }
+        if (depth[i] > TRI_MAX_NEST + 1)
+            c->bad = 1;
         if (n->within != TRI_NONE && (n->count[TRI_PART_ALL] > 8 || n->count[TRI_PART_ALL] < 2))
             c->bad = 1;
     }
+    tri_free(depth);
 }
 
 static void rules_ok(struct check *c)
