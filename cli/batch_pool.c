@@ -15,6 +15,7 @@ struct worker {
     int index;
     struct batch_window *w;
     pthread_t tid;
+    int started;
 };
 
 struct batch_pool {
@@ -139,25 +140,47 @@ int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads)
     return 0;
 }
 
-int pool_run(struct batch_pool *p, struct batch_window *w)
+/*
+ * Start classifying a window and return at once, so the caller can read the
+ * next window meanwhile; pool_wait() joins. With one thread, or a window too
+ * small to be worth threads, the work is done here before returning.
+ */
+int pool_start(struct batch_pool *p, struct batch_window *w)
 {
-    int i, started = 0;
+    int i;
 
     for (i = 0; i < p->n; i++)
         p->workers[i].w = w;
-    if (p->n == 1 || w->n < 64) {     /* not worth a thread */
+    if (p->n == 1 || w->n < 64) {
         for (i = 0; i < p->n; i++)
             work(&p->workers[i]);
         return 0;
     }
-    for (i = 1; i < p->n; i++)
-        if (pthread_create(&p->workers[i].tid, NULL, work, &p->workers[i]) == 0)
-            started = i;
-        else
-            work(&p->workers[i]);
-    work(&p->workers[0]);
-    for (i = 1; i <= started; i++)
-        pthread_join(p->workers[i].tid, NULL);
+    for (i = 0; i < p->n; i++) {
+        if (pthread_create(&p->workers[i].tid, NULL, work, &p->workers[i]) != 0) {
+            work(&p->workers[i]);   /* no thread to be had: do it here */
+            continue;
+        }
+        p->workers[i].started = 1;
+    }
+    return 0;
+}
+
+void pool_wait(struct batch_pool *p)
+{
+    int i;
+
+    for (i = 0; i < p->n; i++)
+        if (p->workers[i].started) {
+            pthread_join(p->workers[i].tid, NULL);
+            p->workers[i].started = 0;
+        }
+}
+
+int pool_run(struct batch_pool *p, struct batch_window *w)
+{
+    pool_start(p, w);
+    pool_wait(p);
     return 0;
 }
 

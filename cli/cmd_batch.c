@@ -114,7 +114,9 @@ struct batch_state {
     struct batch_args *a;
     const triage_ruleset *rs;
     struct batch_pool *pool;
-    struct batch_window w;
+    struct batch_window win[2];   /* one is read while the other is classified */
+    struct batch_window *w;       /* the window being filled                 */
+    struct batch_window *busy;    /* the window being classified, or NULL    */
     struct batch_summary sum;
     FILE *out;
     int progress, failed;
@@ -126,7 +128,7 @@ struct batch_state {
 static void take(struct batch_state *b, const char *file,
                  const struct batch_record *rec)
 {
-    struct batch_slot *sl = &b->w.slots[b->w.n++];
+    struct batch_slot *sl = &b->w->slots[b->w->n++];
     char idbuf[32];
     size_t i;
 
@@ -138,31 +140,31 @@ static void take(struct batch_state *b, const char *file,
     sl->failed = 0;
     if (rec->id == NULL)
         snprintf(idbuf, sizeof idbuf, "%llu", rec->number);
-    sl->id = window_put(&b->w, rec->id ? rec->id : idbuf,
+    sl->id = window_put(b->w, rec->id ? rec->id : idbuf,
                         strlen(rec->id ? rec->id : idbuf));
     sl->has_date = rec->date != NULL;
-    sl->date = window_put(&b->w, rec->date ? rec->date : "", rec->date ? strlen(rec->date) : 0);
+    sl->date = window_put(b->w, rec->date ? rec->date : "", rec->date ? strlen(rec->date) : 0);
     sl->has_customer = rec->customer != NULL;
-    sl->customer = window_put(&b->w, rec->customer ? rec->customer : "",
+    sl->customer = window_put(b->w, rec->customer ? rec->customer : "",
                               rec->customer ? strlen(rec->customer) : 0);
-    sl->error = window_put(&b->w, rec->error ? rec->error : "",
+    sl->error = window_put(b->w, rec->error ? rec->error : "",
                            rec->error ? strlen(rec->error) : 0);
-    sl->text = window_put(&b->w, rec->text ? rec->text : "", rec->text ? rec->text_len : 0);
+    sl->text = window_put(b->w, rec->text ? rec->text : "", rec->text ? rec->text_len : 0);
     sl->text_len = rec->text ? rec->text_len : 0;
     if (b->a->redact)
-        redact(b->w.arena + sl->text, sl->text_len);
+        redact(b->w->arena + sl->text, sl->text_len);
     /* Kept fields as "name\0value\0" pairs, lengths implied by NULs is not
      * enough for values holding NUL bytes, so store length-prefixed. */
-    sl->kept = b->w.alen;
+    sl->kept = b->w->alen;
     sl->n_kept = rec->n_kept;
     for (i = 0; i < rec->n_kept; i++) {
         size_t off;
 
-        window_put(&b->w, rec->kept[i].name, strlen(rec->kept[i].name));
-        window_put(&b->w, (const char *)&rec->kept[i].len, sizeof rec->kept[i].len);
-        off = window_put(&b->w, rec->kept[i].value, rec->kept[i].len);
+        window_put(b->w, rec->kept[i].name, strlen(rec->kept[i].name));
+        window_put(b->w, (const char *)&rec->kept[i].len, sizeof rec->kept[i].len);
+        off = window_put(b->w, rec->kept[i].value, rec->kept[i].len);
         if (b->a->redact)
-            redact(b->w.arena + off, rec->kept[i].len);
+            redact(b->w->arena + off, rec->kept[i].len);
     }
 }
 
@@ -224,14 +226,15 @@ static void csv_header(struct batch_state *b)
     fputs("\r\n", b->out);
 }
 
-static void write_csv(struct batch_state *b, const struct batch_slot *sl)
+static void write_csv(struct batch_state *b, const struct batch_window *w,
+                      const struct batch_slot *sl)
 {
     const struct batch_facts *f = &sl->facts;
-    const char *p = window_str(&b->w, sl->kept), *name, *value;
+    const char *p = window_str(w, sl->kept), *name, *value;
     char num[64];
     size_t i, len;
 
-    csv_field(b->out, window_str(&b->w, sl->id), strlen(window_str(&b->w, sl->id)), 1);
+    csv_field(b->out, window_str(w, sl->id), strlen(window_str(w, sl->id)), 1);
     for (i = 0; i < sl->n_kept; i++) {
         p = next_kept(p, &name, &value, &len);
         csv_field(b->out, value, len, 0);
@@ -239,7 +242,7 @@ static void write_csv(struct batch_state *b, const struct batch_slot *sl)
     if (sl->is_error) {
         for (i = 0; i < 11; i++)
             fputc(',', b->out);
-        csv_field(b->out, window_str(&b->w, sl->error), strlen(window_str(&b->w, sl->error)), 0);
+        csv_field(b->out, window_str(w, sl->error), strlen(window_str(w, sl->error)), 0);
         fputs("\r\n", b->out);
         return;
     }
@@ -265,10 +268,11 @@ static void write_csv(struct batch_state *b, const struct batch_slot *sl)
     fputs(",\r\n", b->out);
 }
 
-static void write_jsonl(struct batch_state *b, const struct batch_slot *sl)
+static void write_jsonl(struct batch_state *b, const struct batch_window *w,
+                        const struct batch_slot *sl)
 {
-    const char *p = window_str(&b->w, sl->kept), *name, *value;
-    const char *id = window_str(&b->w, sl->id);
+    const char *p = window_str(w, sl->kept), *name, *value;
+    const char *id = window_str(w, sl->id);
     size_t i, len;
 
     fputs("{\"id\":", b->out);
@@ -279,8 +283,8 @@ static void write_jsonl(struct batch_state *b, const struct batch_slot *sl)
             sl->line, sl->offset);
     if (sl->is_error) {
         fputs(",\"error\":", b->out);
-        json_print_str(b->out, window_str(&b->w, sl->error),
-                       strlen(window_str(&b->w, sl->error)));
+        json_print_str(b->out, window_str(w, sl->error),
+                       strlen(window_str(w, sl->error)));
         fputs("}\n", b->out);
         return;
     }
@@ -318,16 +322,13 @@ static void progress(struct batch_state *b, int final)
     fputs(final ? "\n" : "    ", stderr);
 }
 
-/* Classify the window, then write it out in input order. */
-static void flush_window(struct batch_state *b)
+/* Write a classified window out in input order, then empty it. */
+static void drain(struct batch_state *b, struct batch_window *w)
 {
     size_t i;
 
-    if (b->w.n == 0)
-        return;
-    pool_run(b->pool, &b->w);
-    for (i = 0; i < b->w.n && !b->failed; i++) {
-        const struct batch_slot *sl = &b->w.slots[i];
+    for (i = 0; i < w->n && !b->failed; i++) {
+        const struct batch_slot *sl = &w->slots[i];
 
         if (sl->failed) {
             fprintf(stderr, "triage batch: %s: record %llu: %s\n", sl->file,
@@ -341,18 +342,46 @@ static void flush_window(struct batch_state *b)
         else
             b->sum.triaged++;
         if (b->a->csv)
-            write_csv(b, sl);
+            write_csv(b, w, sl);
         else
-            write_jsonl(b, sl);
-        if (!sl->is_error)
-            summary_add(&b->sum, &sl->facts, window_str(&b->w, sl->id),
-                        sl->has_date ? window_str(&b->w, sl->date) : NULL,
-                        sl->has_customer ? window_str(&b->w, sl->customer) : NULL);
+            write_jsonl(b, w, sl);
+        if (!sl->is_error && b->a->summary != NULL)
+            summary_add(&b->sum, &sl->facts, window_str(w, sl->id),
+                        sl->has_date ? window_str(w, sl->date) : NULL,
+                        sl->has_customer ? window_str(w, sl->customer) : NULL);
     }
     fflush(b->out);   /* a streaming filter hands results on as it goes */
-    b->w.n = 0;
-    b->w.alen = 0;
+    w->n = 0;
+    w->alen = 0;
     progress(b, 0);
+}
+
+/* Hand the filled window to the workers and go on reading into the other
+ * one, so reading and writing overlap classification. */
+static void rotate(struct batch_state *b)
+{
+    struct batch_window *full = b->w;
+
+    if (full->n == 0)
+        return;
+    if (b->busy != NULL) {
+        pool_wait(b->pool);
+        drain(b, b->busy);
+    }
+    pool_start(b->pool, full);
+    b->busy = full;
+    b->w = full == &b->win[0] ? &b->win[1] : &b->win[0];
+}
+
+/* Classify and write everything read so far. */
+static void settle(struct batch_state *b)
+{
+    rotate(b);
+    if (b->busy != NULL) {
+        pool_wait(b->pool);
+        drain(b, b->busy);
+        b->busy = NULL;
+    }
 }
 
 static int run_file(struct batch_state *b, const char *file)
@@ -369,12 +398,12 @@ static int run_file(struct batch_state *b, const char *file)
     while (!b->failed && (got = batch_reader_next(rd, &rec)) == 1) {
         take(b, file, &rec);
         b->bytes_done = b->file_base + rec.offset;
-        if (b->w.n == BATCH_WINDOW || b->w.alen > (64u << 20))
-            flush_window(b);
+        if (b->w->n == BATCH_WINDOW || b->w->alen > (64u << 20))
+            rotate(b);
     }
     if (got < 0)
         fprintf(stderr, "%s: error: %s\n", file, batch_reader_error(rd));
-    flush_window(b);   /* records of one file never wait for the next file */
+    settle(b);   /* records of one file never wait for the next file */
     batch_reader_close(rd);
     return b->failed ? b->failed : got < 0 ? EXIT_IO : EXIT_OK_;
 }
@@ -450,6 +479,7 @@ int cmd_batch(int argc, char **argv)
         return EXIT_USAGE;
     }
     b->a = &a;
+    b->w = &b->win[0];
     rc = cli_load_rules(&a.rules, &rs);
     if (rc == EXIT_OK_ &&
         batch_collect_paths(a.inputs, a.n_inputs, &paths, err, sizeof err) != TRIAGE_OK) {
@@ -487,7 +517,8 @@ int cmd_batch(int argc, char **argv)
     if (rc == EXIT_OK_ && b->sum.errors > 0)
         rc = EXIT_PARTIAL;
     summary_free(&b->sum);
-    window_free(&b->w);
+    window_free(&b->win[0]);
+    window_free(&b->win[1]);
     pool_destroy(b->pool);
     batch_paths_free(&paths);
     triage_ruleset_destroy(rs);
