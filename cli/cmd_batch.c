@@ -121,6 +121,8 @@ struct batch_state {
     FILE *out;
     int progress, failed;
     unsigned long long bytes_done, bytes_total, file_base;
+    unsigned long bad_dates;      /* dates not understood: month "unknown" */
+    char first_bad_date[300];     /* where the first one was               */
     time_t started, last;
 };
 
@@ -322,6 +324,20 @@ static void progress(struct batch_state *b, int final)
     fputs(final ? "\n" : "    ", stderr);
 }
 
+/* An unparseable date is no error: the record counts under month
+ * "unknown", and the run ends with one warning saying how many and where. */
+static void note_date(struct batch_state *b, const struct batch_window *w,
+                      const struct batch_slot *sl)
+{
+    char month[8];
+
+    if (batch_parse_month(window_str(w, sl->date), month))
+        return;
+    if (b->bad_dates++ == 0)
+        snprintf(b->first_bad_date, sizeof b->first_bad_date,
+                 "%s: record %llu (line %llu)", sl->file, sl->number, sl->line);
+}
+
 /* Write a classified window out in input order, then empty it. */
 static void drain(struct batch_state *b, struct batch_window *w)
 {
@@ -345,6 +361,8 @@ static void drain(struct batch_state *b, struct batch_window *w)
             write_csv(b, w, sl);
         else
             write_jsonl(b, w, sl);
+        if (sl->has_date && !sl->is_error)
+            note_date(b, w, sl);
         if (!sl->is_error && b->a->summary != NULL)
             summary_add(&b->sum, &sl->facts, window_str(w, sl->id),
                         sl->has_date ? window_str(w, sl->date) : NULL,
@@ -506,6 +524,10 @@ int cmd_batch(int argc, char **argv)
         }
         b->bytes_done = b->bytes_total;
         progress(b, 1);
+        if (b->bad_dates > 0)
+            fprintf(stderr, "warning: %lu date(s) not understood, counted under "
+                    "month \"unknown\"; the first at %s\n", b->bad_dates,
+                    b->first_bad_date);
         fprintf(stderr, "read %lu = triaged %lu + error records %lu\n", b->sum.read,
                 b->sum.triaged, b->sum.errors);
     }

@@ -57,3 +57,8 @@ expect_no_grep "redact phone" "13800001234" "$TMP/red"
 expect_no_grep "redact id number" "11010119900307123X" "$TMP/red"
 expect_no_grep "redact e-mail" "zhang.san@example" "$TMP/red"
 expect_grep "redact keeps spans valid" '"spans":\[\[[0-9]+,[0-9]+\]\],"text":"过敏"' "$TMP/red"
+
+printf 'id,date,text\n1,2024-03-05,吃了过敏\n2,03/05/2024,药品发霉\n3,昨天,退款\n' > "$TMP/dates.csv"
+expect_exit "unparseable dates are no error" 0 "$TRIAGE" batch -r $D/corpus/min.yaml --quiet --summary "$TMP/d.json" "$TMP/dates.csv"
+expect_grep "unparseable dates warned once" 'warning: 2 date\(s\) not understood.*record 2 \(line 3\)' "$TMP/err"
+expect_grep "unknown month counted" '"value": "unknown"' "$TMP/d.json"
