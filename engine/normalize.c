@@ -409,6 +409,56 @@ void tri_norm_free(struct tri_norm *n)
     memset(n, 0, sizeof *n);
 }
 
+/* A pinyin letter: a-z, or a tone-marked vowel from Latin-1 Supplement or
+ * Latin Extended-A/B (2-byte UTF-8). Returns its byte length, 0 if none. */
+static size_t pinyin_letter(const unsigned char *s, size_t len, size_t i)
+{
+    static const char *const marked =
+        "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙ";
+    const char *p;
+
+    if (s[i] >= 'a' && s[i] <= 'z')
+        return 1;
+    if (i + 1 >= len || s[i] < 0xc2 || s[i] > 0xc7)
+        return 0;
+    for (p = marked; *p; p += 2)
+        if ((unsigned char)p[0] == s[i] && (unsigned char)p[1] == s[i + 1])
+            return 2;
+    return 0;
+}
+
+/*
+ * Web pages that annotate characters with pinyin ("醫(yī)藥網(wǎng)") break
+ * every keyword. A parenthesised run of 1-7 pinyin letters right after a
+ * Han character is dropped, so the text folds to "医药网". Returns the
+ * bytes to skip at s[i], 0 when there is no such annotation.
+ */
+static size_t pinyin_note(const struct fold *f, const unsigned char *s,
+                          size_t len, size_t i)
+{
+    size_t j = i, k, letters = 0;
+
+    if (!f->prev_han || f->ws)
+        return 0;
+    if (s[j] == '(')
+        j++;
+    else if (j + 2 < len && s[j] == 0xef && s[j + 1] == 0xbc && s[j + 2] == 0x88)
+        j += 3;   /* full-width （ */
+    else
+        return 0;
+    while (j < len && letters < 8 && (k = pinyin_letter(s, len, j)) > 0) {
+        j += k;
+        letters++;
+    }
+    if (letters == 0 || letters > 7 || j >= len)
+        return 0;
+    if (s[j] == ')')
+        return j + 1 - i;
+    if (j + 2 < len && s[j] == 0xef && s[j + 1] == 0xbc && s[j + 2] == 0x89)
+        return j + 3 - i;   /* full-width ） */
+    return 0;
+}
+
 triage_status tri_normalize(struct tri_norm *n, const char *in, size_t len)
 {
     const unsigned char *s = (const unsigned char *)in;
@@ -428,6 +478,12 @@ triage_status tri_normalize(struct tri_norm *n, const char *in, size_t len)
     if ((st = reserve(&f, len + 16)) != TRIAGE_OK)
         goto done;
     while (i < len) {
+        size_t note = (s[i] == '(' || s[i] == 0xef) ? pinyin_note(&f, s, len, i) : 0;
+
+        if (note > 0) {
+            i += note;
+            continue;
+        }
         if (s[i] < 0x80) {
             st = fold_ascii(&f, s[i], i);
             i++;

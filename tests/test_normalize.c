@@ -316,6 +316,22 @@ static void test_normalize_rejects_bad_arguments(void **state)
     assert_int_equal(z.cap, 0);
 }
 
+static void test_normalize_drops_pinyin_annotations(void **state)
+{
+    struct tri_norm *n = *state;
+
+    /* "醫(yī)藥網(wǎng)" as garbled web pages print it. */
+    fold(n, "醫(yī)藥網(wǎng)", "医药网");
+    assert_int_equal(n->orig[3], 8);      /* 药 comes from byte 8 */
+    assert_int_equal(n->orig[6], 11);     /* 网 from byte 11      */
+    fold(n, "過（guò）敏", "过敏");
+    /* Not pinyin: after Latin text, too long, digits, unclosed. */
+    fold(n, "took it (daily)", "took it (daily)");
+    fold(n, "阿莫西林(amoxicillin)", "阿莫西林(amoxicillin)");
+    fold(n, "药(a1)", "药(a1)");
+    fold(n, "药(abc", "药(abc");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +352,7 @@ int main(void)
         T(test_normalize_counts_scripts),
         T(test_normalize_classifies_han),
         T(test_normalize_rejects_bad_arguments),
+        T(test_normalize_drops_pinyin_annotations),
 #undef T
     };
 
