@@ -213,6 +213,7 @@ static triage_status get_blob(struct reader *r, const unsigned char **p, size_t 
 struct check {
     const struct tri_table *t;
     int bad;
+    int oom;            /* the check itself ran out of memory */
 };
 
 static void off_ok(struct check *c, uint32_t off, int none_ok)
@@ -263,7 +264,7 @@ static void nodes_ok(struct check *c)
     uint32_t i, k, j;
 
     if (depth == NULL) {
-        c->bad = 1;
+        c->bad = c->oom = 1;
         return;
     }
     for (i = 0; i < t->n_nodes && !c->bad; i++) {
@@ -355,14 +356,14 @@ static void tables_ok(struct check *c)
     }
 }
 
-static int table_ok(const struct tri_table *t)
+static triage_status table_ok(const struct tri_table *t)
 {
-    struct check c = { t, 0 };
+    struct check c = { t, 0, 0 };
     const struct tri_defaults *d = &t->defaults;
     uint32_t i, a;
 
     if (t->pool.len == 0 || t->pool.data[t->pool.len - 1] != '\0')
-        return 0;
+        return TRIAGE_ECORRUPT;
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         run_ok(&c, t->vocab_first[a], t->vocab_count[a], t->n_vocab);
     for (i = 0; i < t->n_vocab; i++) {
@@ -390,7 +391,10 @@ static int table_ok(const struct tri_table *t)
         rules_ok(&c);
     if (!c.bad)
         tables_ok(&c);
-    return !c.bad && t->vocab_count[TRIAGE_AXIS_LEVEL] > 0 && d->scope > 0;
+    if (c.oom)
+        return TRIAGE_ENOMEM;
+    return !c.bad && t->vocab_count[TRIAGE_AXIS_LEVEL] > 0 && d->scope > 0
+               ? TRIAGE_OK : TRIAGE_ECORRUPT;
 }
 
 static triage_status check_header(const struct tdb_header *h, size_t len)
@@ -436,8 +440,8 @@ static triage_status read_body(triage_ruleset *rs, struct reader *r)
         st = get_blob(r, &p, &n);
     if (st == TRIAGE_OK)
         st = tri_buf_add(&t->pool, p, n);
-    if (st == TRIAGE_OK && !table_ok(t))
-        st = TRIAGE_ECORRUPT;
+    if (st == TRIAGE_OK)
+        st = table_ok(t);
     if (st == TRIAGE_OK)
         st = get_blob(r, &p, &n);
     if (st == TRIAGE_OK && r->p != r->end)
