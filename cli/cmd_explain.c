@@ -79,6 +79,36 @@ static void steps(const triage_result *r, const struct paint *p)
     }
 }
 
+/* A rule that fired can still lose: its type below the winner or the
+ * minimum score, or an escalation row that did not look at it. */
+static void fired_but(const triage_ruleset *rs, const triage_result *r,
+                      unsigned idx)
+{
+    triage_rule_info ri;
+    triage_trace_step st;
+    unsigned i, n = triage_vocab_count(rs, TRIAGE_AXIS_TYPE);
+    double score = 0;
+
+    triage_rule_get(rs, idx, &ri);
+    printf("\n%s fired (weight %g", ri.id, ri.weight);
+    if (ri.type != NULL)
+        printf(", votes %s", ri.type);
+    printf(").\n");
+    for (i = 0; ri.type != NULL && i < n; i++)
+        if (strcmp(triage_vocab_name(rs, TRIAGE_AXIS_TYPE, i), ri.type) == 0)
+            score = triage_result_type_score(r, i);
+    if (ri.type != NULL && strcmp(ri.type, triage_result_type(r)) != 0)
+        printf("  but %s scored %g in all, and the result's type is %s "
+               "(below the winner or the minimum score)\n", ri.type, score,
+               triage_result_type(r));
+    for (i = 0; i < triage_trace_count(r); i++) {
+        triage_trace_get(r, i, &st);
+        if (st.kind == TRIAGE_TRACE_ESCALATION && st.ok)
+            printf("  escalation was decided by row '%s' (%s)\n", st.rule_id,
+                   triage_result_level(r));
+    }
+}
+
 /* Why one rule did not fire, from the trace and its hits. */
 static void why_not(const triage_ruleset *rs, const triage_result *r,
                     const char *rule)
@@ -93,7 +123,7 @@ static void why_not(const triage_ruleset *rs, const triage_result *r,
     }
     for (i = 0; i < triage_result_fired_count(r); i++)
         if (strcmp(triage_result_fired(r, i), rule) == 0) {
-            printf("\n%s fired.\n", rule);
+            fired_but(rs, r, idx);
             return;
         }
     printf("\nwhy not %s:\n", rule);

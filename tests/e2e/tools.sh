@@ -62,3 +62,11 @@ printf 'id,date,text\n1,2024-03-05,吃了过敏\n2,03/05/2024,药品发霉\n3,�
 expect_exit "unparseable dates are no error" 0 "$TRIAGE" batch -r $D/corpus/min.yaml --quiet --summary "$TMP/d.json" "$TMP/dates.csv"
 expect_grep "unparseable dates warned once" 'warning: 2 date\(s\) not understood.*record 2 \(line 3\)' "$TMP/err"
 expect_grep "unknown month counted" '"value": "unknown"' "$TMP/d.json"
+
+"$TRIAGE" explain --why-not t.mold -r $D/corpus/min.yaml '吃了以后过敏，药品有点发霉' > "$TMP/why" 2>&1
+expect_grep "why-not: fired but outscored" "but product_quality scored 1 in all, and the result's type is adverse_reaction" "$TMP/why"
+expect_grep "why-not: deciding escalation row" "escalation was decided by row 'default'" "$TMP/why"
+"$TRIAGE" explain --why-not t.allergy -r $D/corpus/min.yaml '吃了以后没有过敏' > "$TMP/why" 2>&1
+expect_grep "why-not: negated" "1 of its 1 hit\\(s\\) are negated" "$TMP/why"
+"$TRIAGE" explain --why-not t.allergy -r $D/corpus/min.yaml '今天天气不错' > "$TMP/why" 2>&1
+expect_grep "why-not: no pattern" "none of its keywords or regexes occurs" "$TMP/why"
