@@ -94,6 +94,28 @@ static size_t next_bound(const struct triage_scratch *s, uint32_t pos)
     return lo;
 }
 
+/*
+ * 1 if a rule hit among hits[0..lo) overlaps cue c without being the very
+ * same word: 不 inside 不良反应 is part of a keyword and negates nothing,
+ * but a keyword that IS a cue word (会不会 in some rule) leaves the cue be.
+ * maxend lets the walk back stop as soon as no earlier hit can reach c.
+ */
+static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
+                      size_t lo)
+{
+    unsigned steps = 0;
+
+    while (lo > 0 && s->maxend[lo - 1] > c->start) {
+        const struct tri_hit *h = &s->hits[--lo];
+
+        if (h->end > c->start && (h->start != c->start || h->end != c->end))
+            return 1;
+        if (++steps == 256)
+            return 1;   /* pathological pile-up: treat as inside a keyword */
+    }
+    return 0;
+}
+
 /* Drop cues that overlap a hit or a longer cue. cue->flags = 1: dropped. */
 static void settle_cues(struct triage_scratch *s)
 {
@@ -111,7 +133,7 @@ static void settle_cues(struct triage_scratch *s)
             else
                 j = mid;
         }
-        if (lo > 0 && s->maxend[lo - 1] > c->start) {
+        if (overlapped(s, c, lo)) {
             c->flags = 1;
             continue;
         }
