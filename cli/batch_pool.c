@@ -177,13 +177,6 @@ void pool_wait(struct batch_pool *p)
         }
 }
 
-int pool_run(struct batch_pool *p, struct batch_window *w)
-{
-    pool_start(p, w);
-    pool_wait(p);
-    return 0;
-}
-
 void pool_destroy(struct batch_pool *p)
 {
     int i;

@@ -50,9 +50,8 @@ static inline const char *window_str(const struct batch_window *w, size_t off)
 
 struct batch_pool;
 int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads);
-/* Classify every good slot of the window; results in input order. */
-int pool_run(struct batch_pool *p, struct batch_window *w);
-/* The same in two steps, so reading the next window overlaps classifying. */
+/* Classify every good slot of the window (results in input order), in two
+ * steps so reading the next window overlaps classifying this one. */
 int pool_start(struct batch_pool *p, struct batch_window *w);
 void pool_wait(struct batch_pool *p);
 void pool_destroy(struct batch_pool *p);

@@ -228,14 +228,13 @@ triage_status tri_escalation_finish(struct tri_build *b)
 
 static uint32_t lang_of(struct tri_build *b, const struct tri_ynode *v)
 {
-    static const char *const names[] = { "zh-Hans", "zh-Hant", "en", "any" };
     uint32_t i;
 
     if (v == NULL)
         return TRI_LANG_ANY;
     if (tri_expect(b, v, TRI_Y_SCALAR, "lang"))
-        for (i = 0; i < 4; i++)
-            if (strcmp(v->str, names[i]) == 0)
+        for (i = 0; i < TRI_LANG_COUNT; i++)
+            if (strcmp(v->str, tri_lang_names[i]) == 0)
                 return i;
     tri_err(b, v, TRIAGE_ERULE_SCHEMA, "lang must be zh-Hans, zh-Hant, en or any");
     return TRI_LANG_ANY;

@@ -114,6 +114,9 @@ struct tri_esc_row {
 };
 
 enum tri_lang { TRI_LANG_HANS = 0, TRI_LANG_HANT, TRI_LANG_EN, TRI_LANG_ANY };
+#define TRI_LANG_COUNT 4
+/* "zh-Hans", "zh-Hant", "en", "any", indexed by enum tri_lang (result.c). */
+extern const char *const tri_lang_names[TRI_LANG_COUNT];
 
 struct tri_script {
     uint32_t id, group, text, line, column;
@@ -156,7 +159,6 @@ struct tri_table {
     uint32_t vocab_first[TRIAGE_AXIS_COUNT], vocab_count[TRIAGE_AXIS_COUNT];
     struct tri_defaults defaults;
     uint32_t name, version, hash;  /* pool offsets                        */
-    uint32_t n_slow;
 };
 
 struct triage_ruleset {
@@ -167,7 +169,6 @@ struct triage_ruleset {
     uint32_t n_slow;
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
     uint32_t n_zero_hit;
-    uint32_t n_names;             /* regex patterns with named groups     */
     /* JSON pieces that never change, rendered once (runtime.c): each
      * script object, each tag object, and the closing ruleset member. */
     struct tri_buf json;
@@ -193,6 +194,9 @@ triage_status tri_runtime_build(struct triage_ruleset *rs,
 triage_status tri_runtime_load_hs(struct triage_ruleset *rs, const char *blob,
                                   size_t len);
 void tri_table_free(struct tri_table *t);
+/* CRC-32 (IEEE) of a saved table's body (table_io.c); tests and the load
+ * fuzzer use it to forge valid-looking damaged files. */
+uint32_t tri_crc32(const unsigned char *p, size_t n);
 
 /* ---- scratch and result ----------------------------------------------- */
 

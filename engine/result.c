@@ -4,7 +4,7 @@
 #include <string.h>
 #include "internal.h"
 
-static const char *const lang_names[] = { "zh-Hans", "zh-Hant", "en", "any" };
+const char *const tri_lang_names[TRI_LANG_COUNT] = { "zh-Hans", "zh-Hant", "en", "any" };
 
 #define VNAME(r, axis, idx) tri_vocab_str((r)->rs, (axis), (idx))
 
@@ -19,7 +19,7 @@ const char *triage_result_severity(const triage_result *r)
 const char *triage_result_temperament(const triage_result *r)
 { return r ? VNAME(r, TRIAGE_AXIS_TEMPERAMENT, r->temperament) : NULL; }
 const char *triage_result_lang(const triage_result *r)
-{ return r ? lang_names[r->lang] : NULL; }
+{ return r ? tri_lang_names[r->lang] : NULL; }
 const char *triage_result_level(const triage_result *r)
 { return r ? VNAME(r, TRIAGE_AXIS_LEVEL, r->level) : NULL; }
 const char *triage_result_team(const triage_result *r)
@@ -273,7 +273,7 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     jkey(b, "temperament");
     jstr(b, triage_result_temperament(r));
     tri_buf_adds(b, ",\"lang\":\"");
-    tri_buf_adds(b, lang_names[r->lang]);
+    tri_buf_adds(b, tri_lang_names[r->lang]);
     tri_buf_adds(b, "\",\"escalation\":{\"level\":");
     jstr(b, triage_result_level(r));
     tri_buf_adds(b, ",\"team\":");

@@ -214,8 +214,6 @@ static triage_status index_rules(struct triage_ruleset *rs)
     return TRIAGE_OK;
 }
 
-static const char *const lang_names[] = { "zh-Hans", "zh-Hant", "en", "any" };
-
 static void jstr(struct tri_buf *b, const char *s)
 {
     tri_buf_json_str(b, s, strlen(s));
@@ -242,7 +240,7 @@ static triage_status render_json(struct triage_ruleset *rs)
         tri_buf_adds(b, ",\"group\":");
         jstr(b, tri_str(t, sc->group));
         tri_buf_adds(b, ",\"lang\":\"");
-        tri_buf_adds(b, lang_names[sc->lang]);
+        tri_buf_adds(b, tri_lang_names[sc->lang]);
         tri_buf_adds(b, "\",\"text\":");
         jstr(b, tri_str(t, sc->text));
         tri_buf_addc(b, '}');

@@ -31,7 +31,7 @@ struct section {
     uint32_t elem;
 };
 
-static uint32_t crc32(const unsigned char *p, size_t n)
+uint32_t tri_crc32(const unsigned char *p, size_t n)
 {
     uint32_t table[256], c;
     unsigned i, k;
@@ -121,7 +121,7 @@ static void header_of(struct tdb_header *h, const struct tri_buf *body)
     snprintf(h->engine, sizeof h->engine, "%s", TRIAGE_VERSION_STRING);
     snprintf(h->hs_version, sizeof h->hs_version, "%s", hs_version());
     h->body_len = body->len;
-    h->crc = crc32((const unsigned char *)body->data, body->len);
+    h->crc = tri_crc32((const unsigned char *)body->data, body->len);
 }
 
 triage_status triage_ruleset_save(const triage_ruleset *rs, const char *path)
@@ -475,7 +475,7 @@ triage_status triage_ruleset_load_mem(const void *data, size_t len,
         return st;
     r.p = (const unsigned char *)data + sizeof h;
     r.end = (const unsigned char *)data + len;
-    if (crc32(r.p, (size_t)(r.end - r.p)) != h.crc)
+    if (tri_crc32(r.p, (size_t)(r.end - r.p)) != h.crc)
         return TRIAGE_ECORRUPT;
     rs = tri_calloc(1, sizeof *rs);
     if (rs == NULL)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "triage.h"
+#include "internal.h"
 
 /* Header layout of a .tdb (engine/table_io.c, struct tdb_header). */
 #define HDR_SIZE 112u
@@ -29,26 +30,6 @@ static const char tiny_rules[] =
     "    match: { any: [过敏] }\n"
     "context:\n"
     "  negation: [没有]\n";
-
-static uint32_t crc32(const unsigned char *p, size_t n)
-{
-    static uint32_t table[256];
-    uint32_t c;
-    unsigned i, k;
-    size_t j;
-
-    if (table[1] == 0)
-        for (i = 0; i < 256; i++) {
-            c = i;
-            for (k = 0; k < 8; k++)
-                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-    c = 0xffffffffu;
-    for (j = 0; j < n; j++)
-        c = table[(c ^ p[j]) & 0xff] ^ (c >> 8);
-    return c ^ 0xffffffffu;
-}
 
 /* Compile and save a tiny table; keep its header as the template. */
 static void init(void)
@@ -91,7 +72,7 @@ static void init(void)
     memcpy(&blen, buf + BODY_LEN_AT, 8);
     memcpy(&crc, buf + CRC_AT, 4);
     if (hsize != HDR_SIZE || blen != (uint64_t)len - HDR_SIZE ||
-        crc != crc32(buf + HDR_SIZE, (size_t)blen)) {
+        crc != tri_crc32(buf + HDR_SIZE, (size_t)blen)) {
         fprintf(stderr, "fuzz_load: the .tdb header layout changed; "
                 "update HDR_SIZE, BODY_LEN_AT and CRC_AT\n");
         abort();
@@ -202,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(copy, header, BODY_LEN_AT);
         memcpy(copy + CRC_AT + 4, header + CRC_AT + 4, HDR_SIZE - CRC_AT - 4);
         blen = size - HDR_SIZE;
-        crc = crc32(copy + HDR_SIZE, size - HDR_SIZE);
+        crc = tri_crc32(copy + HDR_SIZE, size - HDR_SIZE);
         memcpy(copy + BODY_LEN_AT, &blen, 8);
         memcpy(copy + CRC_AT, &crc, 4);
         try_load(copy, size);

@@ -81,16 +81,6 @@ static const triage_result *run(struct fx *f, const char *text)
     return run_len(f, text, strlen(text));
 }
 
-static int fired(const triage_result *r, const char *id)
-{
-    unsigned i;
-
-    for (i = 0; i < triage_result_fired_count(r); i++)
-        if (strcmp(triage_result_fired(r, i), id) == 0)
-            return 1;
-    return 0;
-}
-
 /* The n-th hit (0-based) recorded for rule 'id'; fails if there is none. */
 static triage_hit hit_of(const triage_result *r, const char *id, unsigned n)
 {

@@ -87,16 +87,6 @@ static const triage_result *classify(const triage_ruleset *rs, triage_scratch *s
     return r;
 }
 
-static int fired(const triage_result *r, const char *id)
-{
-    unsigned i;
-
-    for (i = 0; i < triage_result_fired_count(r); i++)
-        if (strcmp(triage_result_fired(r, i), id) == 0)
-            return 1;
-    return 0;
-}
-
 /* ---- the documented minimal example ----------------------------------- */
 
 static void test_compiler_compiles_minimal_doc_example(void **state)

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "test_util.h"
+#include "internal.h"
 
 #define DATA "tests/data/"
 
@@ -428,25 +429,6 @@ static void test_table_io_refuses_flipped_bytes_of_a_large_table(void **state)
     free(m);
 }
 
-static uint32_t crc32_ieee(const unsigned char *p, size_t n)
-{
-    static uint32_t table[256];
-    uint32_t c;
-    size_t i;
-    int k;
-
-    if (table[1] == 0)
-        for (i = 0; i < 256; i++) {
-            for (c = (uint32_t)i, k = 0; k < 8; k++)
-                c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-            table[i] = c;
-        }
-    c = 0xffffffffu;
-    for (i = 0; i < n; i++)
-        c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
-    return c ^ 0xffffffffu;
-}
-
 /* Damage the checksum cannot see (a flip with the CRC recomputed, as a
  * broken writer or an edited file would give): every load is refused or
  * gives a rule set that classifies without crashing or hanging. */
@@ -460,7 +442,7 @@ static void test_table_io_survives_damage_behind_a_good_checksum(void **state)
 
     assert_non_null(m);
     memcpy(m, f->tiny_tdb, f->tiny_len);
-    crc = crc32_ieee(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
+    crc = tri_crc32(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
     assert_memory_equal(m + OFF_CRC, &crc, 4);   /* the checksum is CRC-32 */
     /* The body ends with the Vectorscan blob: a u64 length, then bytes.
      * Vectorscan checks its own blob; the table before it is ours. */
@@ -484,7 +466,7 @@ static void test_table_io_survives_damage_behind_a_good_checksum(void **state)
             triage_status st;
 
             m[i] ^= xors[x];
-            crc = crc32_ieee(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
+            crc = tri_crc32(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
             memcpy(m + OFF_CRC, &crc, 4);
             st = triage_ruleset_load_mem(m, f->tiny_len, &rs);
             m[i] ^= xors[x];
