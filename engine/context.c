@@ -19,6 +19,25 @@ static int by_start(const void *a, const void *b)
     return x->pattern < y->pattern ? -1 : x->pattern > y->pattern;
 }
 
+/* Vectorscan reports hits by end offset, so they arrive almost in start
+ * order: insertion sort for the usual few, qsort (which allocates) past. */
+static void sort_hits(struct tri_hit *h, size_t n)
+{
+    size_t i, j;
+
+    if (n > 64) {
+        qsort(h, n, sizeof *h, by_start);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        struct tri_hit v = h[i];
+
+        for (j = i; j > 0 && by_start(&h[j - 1], &v) > 0; j--)
+            h[j] = h[j - 1];
+        h[j] = v;
+    }
+}
+
 uint32_t tri_cp_between(const struct triage_scratch *s, uint32_t a, uint32_t b)
 {
     if (b <= a)
@@ -222,10 +241,8 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
     size_t i;
     triage_status st;
 
-    if (s->n_hits > 1)
-        qsort(s->hits, s->n_hits, sizeof *s->hits, by_start);
-    if (s->n_cues > 1)
-        qsort(s->cues, s->n_cues, sizeof *s->cues, by_start);
+    sort_hits(s->hits, s->n_hits);
+    sort_hits(s->cues, s->n_cues);
     if (tri_grow((void **)&s->maxend, &s->maxend_cap, s->n_hits + 1,
                  sizeof *s->maxend) != TRIAGE_OK)
         return TRIAGE_ENOMEM;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <hs.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -36,13 +37,32 @@ struct tri_buf {
     size_t len, cap;
     int failed;     /* an append failed (out of memory) since it was reset */
 };
-triage_status tri_buf_add(struct tri_buf *b, const void *p, size_t n);
-triage_status tri_buf_addc(struct tri_buf *b, char c);
-triage_status tri_buf_adds(struct tri_buf *b, const char *s);
+/* Appends grow the buffer out of line; the common case (room left) is
+ * inlined because JSON rendering appends many short pieces per result. */
+triage_status tri_buf_add_slow(struct tri_buf *b, const void *p, size_t n);
+static inline triage_status tri_buf_add(struct tri_buf *b, const void *p, size_t n)
+{
+    if (b->len + n >= b->cap)
+        return tri_buf_add_slow(b, p, n);
+    if (n > 0)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return TRIAGE_OK;
+}
+static inline triage_status tri_buf_addc(struct tri_buf *b, char c)
+{
+    return tri_buf_add(b, &c, 1);
+}
+static inline triage_status tri_buf_adds(struct tri_buf *b, const char *s)
+{
+    return tri_buf_add(b, s, strlen(s));
+}
 triage_status tri_buf_printf(struct tri_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 triage_status tri_buf_json_str(struct tri_buf *b, const char *s, size_t n);
 triage_status tri_buf_uint(struct tri_buf *b, uint64_t v);
+triage_status tri_buf_num(struct tri_buf *b, double v, int places, int trim);
 void tri_buf_free(struct tri_buf *b);
 
 /* ---- the decision table ----------------------------------------------- */
@@ -170,10 +190,13 @@ struct triage_ruleset {
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
     uint32_t n_zero_hit;
     /* JSON pieces that never change, rendered once (runtime.c): each
-     * script object, each tag object, and the closing ruleset member. */
+     * script object, each tag object, each rule id and vocabulary name as a
+     * JSON string, and the closing ruleset member. */
     struct tri_buf json;
     uint32_t *script_json;        /* per script: offset, length pairs     */
     uint32_t *tag_json;           /* per tag: offset, length pairs        */
+    uint32_t *rule_json;          /* per rule: its id as a JSON string    */
+    uint32_t *vocab_json;         /* per vocab entry: its name, quoted    */
     uint32_t ruleset_json[2];
 };
 

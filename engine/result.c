@@ -103,24 +103,30 @@ triage_status triage_result_hit(const triage_result *r, unsigned i, triage_hit *
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static void jkey(struct tri_buf *b, const char *k)
-{
-    tri_buf_add(b, ",\"", 2);
-    tri_buf_adds(b, k);
-    tri_buf_add(b, "\":", 2);
-}
-
-static void jbool(struct tri_buf *b, const char *key, int v)
-{
-    jkey(b, key);
-    tri_buf_adds(b, v ? "true" : "false");
-}
+/* Keys are literals, so the inlined append knows their length. */
+#define JKEY(b, k) tri_buf_add((b), ",\"" k "\":", sizeof(k) + 3)
+#define JLIT(b, s) tri_buf_add((b), (s), sizeof(s) - 1)
 
 /* A cached piece of the rule set's JSON (see render_json in runtime.c). */
 static void jpiece(struct tri_buf *b, const triage_ruleset *rs, const uint32_t *at)
 {
     tri_buf_add(b, rs->json.data + at[0], at[1]);
 }
+
+/* A vocabulary value of 'axis' as a JSON string, or null. */
+static void jvocab(struct tri_buf *b, const triage_ruleset *rs, triage_axis axis,
+                   uint32_t idx)
+{
+    if (idx == TRI_NONE || idx >= rs->t.vocab_count[axis])
+        JLIT(b, "null");
+    else
+        jpiece(b, rs, &rs->vocab_json[2 * ((size_t)rs->t.vocab_first[axis] + idx)]);
+}
+
+/* 'key' is the literal ,"name": so the inlined append knows its length. */
+#define jbool(b, key, v) \
+    ((v) ? tri_buf_add((b), key "true", sizeof(key) + 3) \
+         : tri_buf_add((b), key "false", sizeof(key) + 4))
 
 static void jstr(struct tri_buf *b, const char *s)
 {
@@ -135,7 +141,7 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
     const struct tri_table *t = &r->rs->t;
     unsigned i, first = 1;
 
-    jkey(b, "scores");
+    JKEY(b, "scores");
     tri_buf_addc(b, '{');
     for (i = 0; i < t->vocab_count[TRIAGE_AXIS_TYPE]; i++) {
         double v = r->s->scores[TRIAGE_AXIS_TYPE][i];
@@ -144,12 +150,13 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
             continue;
         if (!first)
             tri_buf_addc(b, ',');
-        jstr(b, VNAME(r, TRIAGE_AXIS_TYPE, i));
-        tri_buf_printf(b, ":%g", v);
+        jvocab(b, r->rs, TRIAGE_AXIS_TYPE, i);
+        tri_buf_addc(b, ':');
+        tri_buf_num(b, v, 6, 1);
         first = 0;
     }
     tri_buf_addc(b, '}');
-    jkey(b, "tags");
+    JKEY(b, "tags");
     tri_buf_addc(b, '[');
     for (i = 0; i < r->s->n_tags; i++) {
         if (i)
@@ -163,7 +170,7 @@ static void json_scripts(const triage_result *r, struct tri_buf *b)
 {
     unsigned i;
 
-    jkey(b, "scripts");
+    JKEY(b, "scripts");
     tri_buf_addc(b, '[');
     for (i = 0; i < r->s->n_scripts; i++) {
         if (i)
@@ -177,28 +184,33 @@ static void json_hits(const triage_result *r, struct tri_buf *b)
 {
     const struct triage_scratch *s = r->s;
     unsigned i;
-    triage_hit h;
 
-    jkey(b, "hits");
+    JKEY(b, "hits");
     tri_buf_addc(b, '[');
     for (i = 0; i < s->n_rhits; i++) {
-        triage_result_hit(r, i, &h);
-        tri_buf_adds(b, i ? ",{\"rule\":" : "{\"rule\":");
-        jstr(b, h.rule_id);
-        tri_buf_adds(b, ",\"spans\":[[");
-        tri_buf_uint(b, h.start);
+        const struct tri_rhit *rh = &s->rhits[i];
+        const struct tri_hit *h = &s->hits[rh->hit];
+        size_t a = tri_norm_orig(&s->norm, h->start);
+        size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, h->end);
+
+        if (i)
+            tri_buf_addc(b, ',');
+        JLIT(b, "{\"rule\":");
+        jpiece(b, r->rs, &r->rs->rule_json[2 * rh->rule]);
+        JLIT(b, ",\"spans\":[[");
+        tri_buf_uint(b, a);
         tri_buf_addc(b, ',');
-        tri_buf_uint(b, h.end);
-        tri_buf_adds(b, "]],\"text\":");
-        tri_buf_json_str(b, s->orig + h.start, h.end - h.start);
-        jbool(b, "negated", h.negated);
-        jbool(b, "hypothetical", h.hypothetical);
-        jbool(b, "question", h.question);
-        jbool(b, "counted", h.counted);
+        tri_buf_uint(b, e);
+        JLIT(b, "]],\"text\":");
+        tri_buf_json_str(b, s->orig + a, e - a);
+        jbool(b, ",\"negated\":", h->flags & TRI_HIT_NEG);
+        jbool(b, ",\"hypothetical\":", h->flags & TRI_HIT_HYPO);
+        jbool(b, ",\"question\":", h->flags & TRI_HIT_QUESTION);
+        jbool(b, ",\"counted\":", rh->counted);
         tri_buf_addc(b, '}');
     }
     tri_buf_addc(b, ']');
-    jkey(b, "fields");
+    JKEY(b, "fields");
     tri_buf_addc(b, '{');
     for (i = 0; i < s->n_fields; i++) {
         size_t a = tri_norm_orig(&s->norm, s->fields[i].start);
@@ -209,7 +221,11 @@ static void json_hits(const triage_result *r, struct tri_buf *b)
         jstr(b, s->fields[i].name);
         tri_buf_adds(b, ":{\"value\":");
         tri_buf_json_str(b, s->orig + a, e - a);
-        tri_buf_printf(b, ",\"span\":[%zu,%zu]}", a, e);
+        tri_buf_adds(b, ",\"span\":[");
+        tri_buf_uint(b, a);
+        tri_buf_addc(b, ',');
+        tri_buf_uint(b, e);
+        tri_buf_adds(b, "]}");
     }
     tri_buf_addc(b, '}');
 }
@@ -224,7 +240,7 @@ static void json_flags(const triage_result *r, struct tri_buf *b)
         { TRIAGE_FLAG_REGEX_LIMIT, "regex_limit" } };
     unsigned i, n = 0;
 
-    jkey(b, "flags");
+    JKEY(b, "flags");
     tri_buf_addc(b, '[');
     for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (r->flags & flags[i].bit)
@@ -252,33 +268,37 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     tri_buf_adds(b, "{\"schema_version\":");
     tri_buf_uint(b, TRIAGE_SCHEMA_VERSION);
     if (id != NULL) {
-        jkey(b, "id");
+        JKEY(b, "id");
         jstr(b, id);
     }
-    jkey(b, "type");
-    jstr(b, triage_result_type(r));
-    tri_buf_printf(b, ",\"confidence\":%.3f", r->confidence);
-    jkey(b, "also");
+    JKEY(b, "type");
+    jvocab(b, r->rs, TRIAGE_AXIS_TYPE, r->type);
+    tri_buf_adds(b, ",\"confidence\":");
+    tri_buf_num(b, r->confidence, 3, 0);
+    JKEY(b, "also");
     tri_buf_addc(b, '[');
     for (i = 0; i < r->n_also; i++) {
-        tri_buf_adds(b, i ? "," : "");
-        jstr(b, triage_result_also(r, i));
+        if (i)
+            tri_buf_addc(b, ',');
+        jvocab(b, r->rs, TRIAGE_AXIS_TYPE, r->also[i]);
     }
     tri_buf_addc(b, ']');
     json_scores_tags(r, b);
-    jkey(b, "nature");
-    jstr(b, triage_result_nature(r));
-    jkey(b, "severity");
-    jstr(b, triage_result_severity(r));
-    jkey(b, "temperament");
-    jstr(b, triage_result_temperament(r));
+    JKEY(b, "nature");
+    jvocab(b, r->rs, TRIAGE_AXIS_NATURE, r->nature);
+    JKEY(b, "severity");
+    jvocab(b, r->rs, TRIAGE_AXIS_SEVERITY, r->severity);
+    JKEY(b, "temperament");
+    jvocab(b, r->rs, TRIAGE_AXIS_TEMPERAMENT, r->temperament);
     tri_buf_adds(b, ",\"lang\":\"");
     tri_buf_adds(b, tri_lang_names[r->lang]);
     tri_buf_adds(b, "\",\"escalation\":{\"level\":");
-    jstr(b, triage_result_level(r));
+    jvocab(b, r->rs, TRIAGE_AXIS_LEVEL, r->level);
     tri_buf_adds(b, ",\"team\":");
     jstr(b, r->team);
-    tri_buf_printf(b, ",\"respond_within_hours\":%g,\"row\":", r->hours);
+    tri_buf_adds(b, ",\"respond_within_hours\":");
+    tri_buf_num(b, r->hours, 6, 1);
+    tri_buf_adds(b, ",\"row\":");
     jstr(b, tri_str(t, t->esc[r->esc_row].id));
     tri_buf_addc(b, '}');
     json_scripts(r, b);

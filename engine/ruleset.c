@@ -36,6 +36,8 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_buf_free(&rs->json);
     tri_free(rs->script_json);
     tri_free(rs->tag_json);
+    tri_free(rs->rule_json);
+    tri_free(rs->vocab_json);
     tri_table_free(&rs->t);
     tri_free(rs);
 }

@@ -229,8 +229,21 @@ static triage_status render_json(struct triage_ruleset *rs)
 
     rs->script_json = tri_calloc(2 * (size_t)t->n_scripts + 2, sizeof(uint32_t));
     rs->tag_json = tri_calloc(2 * (size_t)ntags + 2, sizeof(uint32_t));
-    if (rs->script_json == NULL || rs->tag_json == NULL)
+    rs->rule_json = tri_calloc(2 * (size_t)t->n_rules + 2, sizeof(uint32_t));
+    rs->vocab_json = tri_calloc(2 * (size_t)t->n_vocab + 2, sizeof(uint32_t));
+    if (rs->script_json == NULL || rs->tag_json == NULL || rs->rule_json == NULL ||
+        rs->vocab_json == NULL)
         return TRIAGE_ENOMEM;
+    for (i = 0; i < t->n_rules; i++) {
+        rs->rule_json[2 * i] = (uint32_t)b->len;
+        jstr(b, tri_str(t, t->rules[i].id));
+        rs->rule_json[2 * i + 1] = (uint32_t)b->len - rs->rule_json[2 * i];
+    }
+    for (i = 0; i < t->n_vocab; i++) {
+        rs->vocab_json[2 * i] = (uint32_t)b->len;
+        jstr(b, tri_str(t, t->vocab[i].name));
+        rs->vocab_json[2 * i + 1] = (uint32_t)b->len - rs->vocab_json[2 * i];
+    }
     for (i = 0; i < t->n_scripts; i++) {
         const struct tri_script *sc = &t->scripts[i];
 

@@ -270,8 +270,16 @@ static void candidates(struct triage_scratch *s)
             s->cand[s->n_cand++] = r;
         }
     }
-    if (s->n_cand > 1)
+    if (s->n_cand > 32)
         qsort(s->cand, s->n_cand, sizeof *s->cand, cmp_u32);
+    else    /* the usual handful: insertion sort beats qsort's set-up */
+        for (i = 1; i < s->n_cand; i++) {
+            uint32_t v = s->cand[i];
+
+            for (j = (uint32_t)i; j > 0 && s->cand[j - 1] > v; j--)
+                s->cand[j] = s->cand[j - 1];
+            s->cand[j] = v;
+        }
 }
 
 /* Remember each candidate rule's hits (for the result and explain). */
