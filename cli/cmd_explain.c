@@ -1,11 +1,13 @@
 /*
  * cmd_explain.c - `triage explain`: the result for people. Which rules
  * fired on which words, which hits were negated or hypothetical, which
- * escalation row decided, and with --why-not, why one rule did not fire.
+ * escalation row decided, with --why-not, why one rule did not fire, and
+ * with --profile, where the time goes on this text.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "rule_profile.h"
 
 struct paint {
     const char *bold, *green, *red, *dim, *off;
@@ -13,9 +15,12 @@ struct paint {
 
 static void help(FILE *fp)
 {
-    fprintf(fp, "usage: triage explain [-r RULES] [-t TABLE] [--why-not RULE] [TEXT...]\n"
+    fprintf(fp, "usage: triage explain [-r RULES] [-t TABLE] [--why-not RULE]\n"
+            "                      [--profile[=N]] [TEXT...]\n"
             "Explain the triage of one complaint (TEXT or standard input).\n"
             "--why-not RULE  say why RULE did not fire (or that it did).\n"
+            "--profile[=N]   classify the text again for about half a second with\n"
+            "                timers on: time per stage and the N (10) slowest rules.\n"
             "Colour on a terminal; NO_COLOR=1 turns it off.\n");
 }
 
@@ -159,6 +164,8 @@ int cmd_explain(int argc, char **argv)
 {
     struct rules_opt o;
     const char *why = NULL;
+    struct profile_opts po = { 10, 0.5 };
+    int profile = 0;
     triage_ruleset *rs = NULL;
     triage_scratch *s = NULL;
     const triage_result *r = NULL;
@@ -173,6 +180,9 @@ int cmd_explain(int argc, char **argv)
             continue;
         if (k == 0 && !strcmp(argv[i], "--why-not") && i + 1 < argc) {
             why = argv[++i];
+        } else if (k == 0 && (k = profile_arg(&po, argv[i], &profile)) != 0) {
+            if (k < 0)
+                return EXIT_USAGE;
         } else if (k == 0 && !strcmp(argv[i], "--help")) {
             help(stdout);
             return EXIT_OK_;
@@ -202,6 +212,16 @@ int cmd_explain(int argc, char **argv)
         steps(r, &p);
         if (why != NULL)
             why_not(rs, r, why);
+    }
+    if (r != NULL && profile) {
+        const char *texts[1] = { text };
+        json_t *prof = profile_texts(rs, texts, &len, 1, &po);
+
+        if (prof != NULL)
+            profile_print(prof, stdout);
+        else
+            rc = EXIT_INTERNAL;
+        json_decref(prof);
     }
     triage_scratch_destroy(s);
     triage_ruleset_destroy(rs);

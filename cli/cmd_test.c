@@ -15,11 +15,14 @@ static void help(FILE *fp)
     fprintf(fp,
         "usage: triage test [-r RULES] [-t TABLE] [--baseline OLD_RULES] [--json]\n"
         "                   [--min-f1 AXIS=X] [--min-accuracy AXIS=X]\n"
-        "                   [--min-recall AXIS:LABEL=X] [--quiet] CORPUS.jsonl...\n"
+        "                   [--min-recall AXIS:LABEL=X] [--quiet] [--profile[=N]]\n"
+        "                   CORPUS.jsonl...\n"
         "Each corpus line: {\"id\",\"text\",\"type\",\"also\",\"nature\",\"severity\",\n"
         "\"temperament\",\"escalation\"}. AXIS is type, nature, severity,\n"
         "temperament or escalation; --min-f1 bars the macro F1. Exit 1 when a\n"
-        "bar is missed, 3 on rule errors, 4 when a corpus cannot be read.\n");
+        "bar is missed, 3 on rule errors, 4 when a corpus cannot be read.\n"
+        "--profile[=N]  classify the corpus again for about a second with timers\n"
+        "               on: time per stage and the N (20) slowest rules.\n");
 }
 
 static int parse_bar(struct eval_opts *o, const char *kind, const char *arg)
@@ -66,6 +69,9 @@ static int parse_args(int argc, char **argv, struct rules_opt *ro,
             if (base->n_paths < CLI_MAX_RULES)
                 base->paths[base->n_paths++] = argv[++i];
             o->baseline = 1;
+        } else if ((k = profile_arg(&o->prof, argv[i], &o->profile)) != 0) {
+            if (k < 0)
+                return -1;
         } else if (!strcmp(argv[i], "--json")) {
             o->json = 1;
         } else if (!strcmp(argv[i], "--quiet")) {
@@ -108,6 +114,8 @@ int cmd_test(int argc, char **argv)
     memset(&base, 0, sizeof base);
     memset(&o, 0, sizeof o);
     ro.quiet = base.quiet = 1;
+    o.prof.top = 20;
+    o.prof.min_seconds = 1.0;
     if (parse_args(argc, argv, &ro, &base, &o) < 0) {
         help(stderr);
         return EXIT_USAGE;
@@ -117,6 +125,8 @@ int cmd_test(int argc, char **argv)
         rc = cli_load_rules(&base, &brs);
     if (rc == EXIT_OK_)
         rc = eval_run(rs, &o, &run);
+    if (rc == EXIT_OK_ && o.profile)
+        rc = eval_profile(rs, &o, &run);
     if (rc == EXIT_OK_ && brs != NULL) {
         rc = eval_run(brs, &o, &old);
         if (rc == EXIT_OK_)

@@ -168,7 +168,25 @@ void eval_free(struct eval_run *run)
         free(c->file);
     }
     free(run->cases);
+    json_decref(run->profile);
     memset(run, 0, sizeof *run);
+}
+
+int eval_profile(const triage_ruleset *rs, const struct eval_opts *o,
+                 struct eval_run *run)
+{
+    const char **texts = calloc(run->n + 1, sizeof *texts);
+    size_t *lens = calloc(run->n + 1, sizeof *lens), i;
+
+    for (i = 0; texts != NULL && lens != NULL && i < run->n; i++) {
+        texts[i] = run->cases[i].text;
+        lens[i] = strlen(texts[i]);
+    }
+    if (texts != NULL && lens != NULL)
+        run->profile = profile_texts(rs, texts, lens, run->n, &o->prof);
+    free(texts);
+    free(lens);
+    return run->profile != NULL ? EXIT_OK_ : EXIT_INTERNAL;
 }
 
 int eval_same(const char *a, const char *b)

@@ -6,7 +6,9 @@
 #define TRIAGE_CORPUS_EVAL_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include "triage.h"
+#include "rule_profile.h"
 
 #define EVAL_AXES 5
 #define EVAL_MAX_BARS 32
@@ -22,7 +24,8 @@ struct eval_bar {
 struct eval_opts {
     const char *corpora[EVAL_MAX_CORPORA];
     int n_corpora;
-    int json, quiet, baseline;
+    int json, quiet, baseline, profile;
+    struct profile_opts prof;
     struct eval_bar bars[EVAL_MAX_BARS];
     int n_bars;
 };
@@ -41,6 +44,7 @@ struct eval_run {
     struct eval_case *cases;
     size_t n, cap;
     const triage_ruleset *rs;
+    json_t *profile;       /* --profile: stage split and slowest rules   */
 };
 
 int eval_axis_index(const char *name);
@@ -54,6 +58,9 @@ int eval_bars(const struct eval_run *run, const struct eval_opts *o);
 void eval_diff(const struct eval_run *old, const struct eval_run *cur,
                const struct eval_opts *o);
 void eval_free(struct eval_run *run);
+/* --profile: classify the run's texts again with a profiling scratch. */
+int eval_profile(const triage_ruleset *rs, const struct eval_opts *o,
+                 struct eval_run *run);
 /* Macro F1 over the labels that occur in the expectations, and accuracy. */
 double eval_macro_f1(const struct eval_run *run, int axis);
 double eval_accuracy(const struct eval_run *run, int axis);

@@ -122,11 +122,16 @@ static json_t *report_json(const triage_ruleset *rs, const struct eval_run *run)
     json_t *axes = json_object();
     int a;
 
+    json_t *rep;
+
     for (a = 0; a < EVAL_AXES; a++)
         json_object_set_new(axes, axis_names[a], axis_json(run, a));
-    return json_pack("{s:I,s:o,s:o,s:o,s:o}", "cases", (json_int_t)run->n,
-                     "axes", axes, "type_confusion", confusion_json(run),
-                     "misclassified", misses_json(run), "rules", rules_json(rs, run));
+    rep = json_pack("{s:I,s:o,s:o,s:o,s:o}", "cases", (json_int_t)run->n,
+                    "axes", axes, "type_confusion", confusion_json(run),
+                    "misclassified", misses_json(run), "rules", rules_json(rs, run));
+    if (rep != NULL && run->profile != NULL)
+        json_object_set(rep, "profile", run->profile);
+    return rep;
 }
 
 static void print_axes(json_t *rep)
@@ -221,6 +226,8 @@ void eval_report(const triage_ruleset *rs, const struct eval_run *run,
         if (!o->quiet)
             print_rules(json_object_get(rep, "rules"),
                         json_object_get(rep, "misclassified"));
+        if (run->profile != NULL)
+            profile_print(run->profile, stdout);
     }
     json_decref(rep);
 }

@@ -2,6 +2,7 @@
  * buf.c - a growable byte buffer, used for the string pool, JSON output
  * and messages.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -147,7 +148,7 @@ triage_status tri_buf_num(struct tri_buf *b, double v, int places, int trim)
             tri_buf_addc(b, '-');
     }
     unit = (uint64_t)scale[places];
-    part = (uint64_t)(v * scale[places] + 0.5);
+    part = (uint64_t)llrint(v * scale[places]);   /* half to even, as printf */
     whole = part / unit;
     part %= unit;
     tri_buf_uint(b, whole);

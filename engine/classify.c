@@ -14,6 +14,7 @@ void triage_scratch_destroy(triage_scratch *s)
 
     if (s == NULL)
         return;
+    triage_scratch_set_profile(s, 0);
     hs_free_scratch(s->hs);
     pcre2_match_data_free(s->md);
     pcre2_match_context_free(s->mctx);
@@ -26,6 +27,10 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->pat_first);
     tri_free(s->pat_count);
     tri_free(s->rule_gen);
+    tri_free(s->rule_nhits);
+    tri_free(s->slot_gen);
+    tri_free(s->slot_head);
+    tri_free(s->slot_links);
     tri_free(s->cand);
     tri_free(s->touched);
     tri_free(s->byp);
@@ -86,6 +91,9 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     s->touched = tri_calloc(np, sizeof *s->touched);
     s->rx = tri_calloc(np, sizeof *s->rx);
     s->rule_gen = tri_calloc(nr, sizeof *s->rule_gen);
+    s->rule_nhits = tri_calloc(nr, sizeof *s->rule_nhits);
+    s->slot_gen = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot_gen);
+    s->slot_head = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot_head);
     s->cand = tri_calloc(nr, sizeof *s->cand);
     s->fired = tri_calloc(nr, sizeof *s->fired);
     s->fired_list = tri_calloc(nr, sizeof *s->fired_list);
@@ -96,6 +104,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
         s->scores[a] = tri_calloc(t->vocab_count[a] + 1, sizeof(double));
     if (s->pat_gen == NULL || s->pat_first == NULL || s->pat_count == NULL ||
         s->touched == NULL || s->rx == NULL || s->rule_gen == NULL ||
+        s->rule_nhits == NULL || s->slot_gen == NULL || s->slot_head == NULL ||
         s->cand == NULL || s->fired == NULL || s->fired_list == NULL ||
         s->tag_gen == NULL || s->tags == NULL || s->scripts == NULL ||
         s->scores[0] == NULL || s->scores[1] == NULL || s->scores[2] == NULL ||
@@ -161,6 +170,39 @@ triage_status triage_trace_get(const triage_result *r, unsigned i,
     return TRIAGE_OK;
 }
 
+/* The stages of pipeline() with a clock read between each; tri_match
+ * books its PCRE2 time to the regex stage itself. */
+static triage_status profiled_stages(const triage_ruleset *rs, triage_scratch *s,
+                                     const char *text, size_t len)
+{
+    double *stage = s->prof->stage, t0 = tri_now(), t1, regex0 = stage[TRIAGE_STAGE_REGEX];
+    triage_status st = tri_normalize(&s->norm, text, len);
+
+    t1 = tri_now();
+    stage[TRIAGE_STAGE_NORMALIZE] += t1 - t0;
+    s->prof->texts++;
+    if (st != TRIAGE_OK)
+        return st;
+    if (s->norm.invalid_utf8)
+        s->result.flags |= TRIAGE_FLAG_INVALID_UTF8;
+    st = tri_match(rs, s);
+    t0 = tri_now();
+    stage[TRIAGE_STAGE_SCAN] += t0 - t1 - (stage[TRIAGE_STAGE_REGEX] - regex0);
+    if (st == TRIAGE_OK)
+        st = tri_context(rs, s);
+    t1 = tri_now();
+    stage[TRIAGE_STAGE_CONTEXT] += t1 - t0;
+    if (st == TRIAGE_OK)
+        st = tri_rules_eval(s);
+    t0 = tri_now();
+    /* The per-rule timers ran inside this span: take their reads off. */
+    stage[TRIAGE_STAGE_RULES] += t0 - t1 - 2 * (double)s->n_cand * s->prof->clock_cost;
+    if (st == TRIAGE_OK)
+        tri_decide(s);
+    stage[TRIAGE_STAGE_DECIDE] += tri_now() - t0;
+    return st;
+}
+
 static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
                               const char *text, size_t len)
 {
@@ -189,9 +231,12 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
     if (++s->gen == 0) {   /* stamps wrapped: clear them once in 4 billion */
         memset(s->pat_gen, 0, (rs->t.n_patterns + 1) * sizeof *s->pat_gen);
         memset(s->rule_gen, 0, (rs->t.n_rules + 1) * sizeof *s->rule_gen);
+        memset(s->slot_gen, 0, ((size_t)rs->n_slots + 1) * sizeof *s->slot_gen);
         memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);
         s->gen = 1;
     }
+    if (s->prof != NULL)
+        return profiled_stages(rs, s, text, len);
     st = tri_normalize(&s->norm, text, len);
     if (st != TRIAGE_OK)
         return st;

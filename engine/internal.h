@@ -189,6 +189,17 @@ struct triage_ruleset {
     uint32_t n_slow;
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
     uint32_t n_zero_hit;
+    /* Per node and part: its leaves' patterns, sorted, and its other kids,
+     * so a long keyword list is checked against the text's few hit
+     * patterns instead of item by item (runtime.c, score.c). */
+    struct tri_part_index {
+        uint32_t leaves_first, n_leaves, others_first, n_others;
+        uint32_t slot;            /* parts with leaves: 0..n_slots-1      */
+    } *parts;                     /* n_nodes * TRI_PART_COUNT             */
+    uint32_t *part_items;
+    uint32_t n_slots;
+    uint32_t *pat_slots_first;    /* per pattern: the slots it is a leaf  */
+    uint32_t *pat_slots;          /*   of, pat_slots[first[p]..first[p+1]) */
     /* JSON pieces that never change, rendered once (runtime.c): each
      * script object, each tag object, each rule id and vocabulary name as a
      * JSON string, and the closing ruleset member. */
@@ -260,8 +271,23 @@ struct triage_result {
     uint32_t esc_row;
 };
 
+/* profile.c: counters of a scratch with profiling on. */
+struct tri_profile {
+    unsigned long long texts;
+    double stage[TRIAGE_STAGE_COUNT];
+    double clock_cost;           /* one clock read, taken off each span   */
+    struct tri_rule_prof {
+        double eval_s, regex_s;
+        unsigned long long evals, fired, regex_runs;
+    } *rules;                    /* per rule                                */
+};
+double tri_now(void);
+double tri_profile_since(const struct tri_profile *p, double t0);
+void tri_profile_regex(struct triage_scratch *s, uint32_t pat, double secs);
+
 struct triage_scratch {
     const struct triage_ruleset *rs;
+    struct tri_profile *prof;    /* NULL unless profiling                 */
     int busy;
     int trace_on;
     int oom;                     /* the Vectorscan callback ran out       */
@@ -280,6 +306,11 @@ struct triage_scratch {
     uint32_t *pat_first;         /* per pattern: first hit (sorted hits)  */
     uint32_t *pat_count;
     uint32_t *rule_gen;          /* per rule: gen when it is a candidate  */
+    uint32_t *rule_nhits;        /* per candidate: its hits, then a fill  */
+    uint32_t *slot_gen;          /* per slot: gen when a leaf of it hit   */
+    uint32_t *slot_head;         /* per slot: first of its slot_links     */
+    struct tri_slot_link { uint32_t pattern, next; } *slot_links;
+    size_t n_slot_links, slot_links_cap;
     uint32_t *cand;              size_t n_cand;
     uint32_t *touched;           size_t n_touched; /* patterns with hits */
     uint32_t *byp;               size_t byp_cap; /* hits grouped by pattern */

@@ -139,6 +139,17 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
     return TRIAGE_OK;
 }
 
+static triage_status timed_regex(struct triage_scratch *s, uint32_t pat)
+{
+    double t = tri_now();
+    triage_status st = run_regex(s, pat);
+
+    t = tri_profile_since(s->prof, t);
+    s->prof->stage[TRIAGE_STAGE_REGEX] += t;
+    tri_profile_regex(s, pat, t);
+    return st;
+}
+
 triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *s)
 {
     hs_error_t err;
@@ -154,8 +165,8 @@ triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *
             return TRIAGE_ENOMEM;
     }
     for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++)
-        st = run_regex(s, s->rx[i]);
+        st = s->prof ? timed_regex(s, s->rx[i]) : run_regex(s, s->rx[i]);
     for (i = 0; st == TRIAGE_OK && i < rs->n_slow; i++)
-        st = run_regex(s, rs->slow[i]);
+        st = s->prof ? timed_regex(s, rs->slow[i]) : run_regex(s, rs->slow[i]);
     return st;
 }

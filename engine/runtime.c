@@ -176,6 +176,94 @@ static void count_or_fill(void *arg, uint32_t pat)
     c->t->rule_refs[c->pos[pat]++] = c->rule;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* For each pattern, the node parts ("slots") it is a leaf of: a text's
+ * hit patterns then tell each part which of its leaves hit (score.c). */
+static triage_status index_slots(struct triage_ruleset *rs)
+{
+    const struct tri_table *t = &rs->t;
+    size_t n = (size_t)t->n_nodes * TRI_PART_COUNT, i, total = 0;
+    uint32_t *first, j;
+
+    first = rs->pat_slots_first = tri_calloc((size_t)t->n_patterns + 2, sizeof *first);
+    if (first == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < n; i++)
+        for (j = 0; j < rs->parts[i].n_leaves; j++)
+            first[rs->part_items[rs->parts[i].leaves_first + j] + 1]++;
+    for (i = 0; i <= t->n_patterns; i++) {   /* counts -> starts */
+        total += first[i];
+        first[i] = (uint32_t)total;
+    }
+    rs->pat_slots = tri_calloc(total + 1, sizeof *rs->pat_slots);
+    if (rs->pat_slots == NULL)
+        return TRIAGE_ENOMEM;
+    /* Counts sat at p + 1, so first[p] is p's start; filling with
+     * first[p]++ leaves it at p's end, and a shift makes it the start. */
+    for (i = 0; i < n; i++)
+        for (j = 0; j < rs->parts[i].n_leaves; j++) {
+            uint32_t p = rs->part_items[rs->parts[i].leaves_first + j];
+
+            rs->pat_slots[first[p]++] = rs->parts[i].slot;
+        }
+    for (i = t->n_patterns; i > 0; i--)   /* ends -> starts */
+        first[i] = first[i - 1];
+    first[0] = 0;
+    return TRIAGE_OK;
+}
+
+/* Split each node part into sorted leaf patterns and other kids. */
+static triage_status index_parts(struct triage_ruleset *rs)
+{
+    const struct tri_table *t = &rs->t;
+    size_t n = (size_t)t->n_nodes * TRI_PART_COUNT, at = 0, total = 0, i;
+    uint32_t k, j;
+
+    /* Summed per part: a loaded table's parts may share kid ranges. */
+    for (i = 0; i < t->n_nodes; i++)
+        for (k = 0; t->nodes[i].kind == TRI_NODE_COND && k < TRI_PART_COUNT; k++)
+            total += t->nodes[i].count[k];
+    rs->parts = tri_calloc(n + 1, sizeof *rs->parts);
+    rs->part_items = tri_calloc(total + 1, sizeof *rs->part_items);
+    if (rs->parts == NULL || rs->part_items == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < t->n_nodes; i++) {
+        const struct tri_node *nd = &t->nodes[i];
+
+        if (nd->kind != TRI_NODE_COND)
+            continue;
+        for (k = 0; k < TRI_PART_COUNT; k++) {
+            struct tri_part_index *pi = &rs->parts[i * TRI_PART_COUNT + k];
+
+            pi->leaves_first = (uint32_t)at;
+            for (j = 0; j < nd->count[k]; j++) {
+                uint32_t kid = t->node_kids[nd->first[k] + j];
+
+                if (t->nodes[kid].kind == TRI_NODE_LEAF)
+                    rs->part_items[at++] = t->nodes[kid].pattern;
+            }
+            pi->n_leaves = (uint32_t)at - pi->leaves_first;
+            pi->slot = pi->n_leaves > 0 ? rs->n_slots++ : TRI_NONE;
+            qsort(rs->part_items + pi->leaves_first, pi->n_leaves, sizeof(uint32_t), cmp_u32);
+            pi->others_first = (uint32_t)at;
+            for (j = 0; j < nd->count[k]; j++) {
+                uint32_t kid = t->node_kids[nd->first[k] + j];
+
+                if (t->nodes[kid].kind != TRI_NODE_LEAF)
+                    rs->part_items[at++] = kid;
+            }
+            pi->n_others = (uint32_t)at - pi->others_first;
+        }
+    }
+    return index_slots(rs);
+}
+
 static triage_status index_rules(struct triage_ruleset *rs)
 {
     struct tri_table *t = &rs->t;
@@ -293,6 +381,8 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, struct tri_diag_sink 
 
     if (st == TRIAGE_OK)
         st = index_rules(rs);
+    if (st == TRIAGE_OK)
+        st = index_parts(rs);
     if (st == TRIAGE_OK && rs->db == NULL)
         st = compile_hs(rs, d);
     return st;

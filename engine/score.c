@@ -17,6 +17,38 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Tell each node part which of its leaf patterns hit: a list per slot,
+ * valid where slot_gen == gen (see index_slots in runtime.c). */
+static triage_status link_slots(struct triage_scratch *s)
+{
+    const struct triage_ruleset *rs = s->rs;
+    size_t i;
+    uint32_t j;
+
+    s->n_slot_links = 0;
+    for (i = 0; i < s->n_touched; i++) {
+        uint32_t p = s->touched[i], a = rs->pat_slots_first[p], e = rs->pat_slots_first[p + 1];
+
+        if (s->n_slot_links + (e - a) >= s->slot_links_cap &&
+            tri_grow((void **)&s->slot_links, &s->slot_links_cap,
+                     s->n_slot_links + (e - a) + 1, sizeof *s->slot_links) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        for (j = a; j < e; j++) {
+            uint32_t slot = rs->pat_slots[j];
+            struct tri_slot_link *l = &s->slot_links[s->n_slot_links];
+
+            if (s->slot_gen[slot] != s->gen) {
+                s->slot_gen[slot] = s->gen;
+                s->slot_head[slot] = TRI_NONE;
+            }
+            l->pattern = p;
+            l->next = s->slot_head[slot];
+            s->slot_head[slot] = (uint32_t)s->n_slot_links++;
+        }
+    }
+    return TRIAGE_OK;
+}
+
 /* Group hit indexes by pattern: pat_first/pat_count valid where pat_gen==gen. */
 static triage_status index_hits(struct triage_scratch *s)
 {
@@ -47,7 +79,7 @@ static triage_status index_hits(struct triage_scratch *s)
 
         s->byp[s->pat_first[p] + s->pat_count[p]++] = (uint32_t)i;
     }
-    return TRIAGE_OK;
+    return link_slots(s);
 }
 
 static int mode_ok(uint32_t mode, int flagged)
@@ -75,6 +107,60 @@ static int leaf_ok(const struct triage_scratch *s, const struct tri_rule *r,
     return 0;
 }
 
+/*
+ * The next pattern among a part's leaves that has hits in this text;
+ * TRI_NONE at the end. *cursor starts at TRI_NONE. The part's hit leaves
+ * were linked by link_slots, so a long keyword list costs its hits, not
+ * its length.
+ */
+static uint32_t next_hit_leaf(const struct triage_scratch *s,
+                              const struct tri_part_index *pi, uint32_t *cursor)
+{
+    uint32_t at;
+
+    if (*cursor == TRI_NONE - 1)
+        return TRI_NONE;
+    if (*cursor == TRI_NONE) {
+        if (pi->slot == TRI_NONE || s->slot_gen[pi->slot] != s->gen)
+            return TRI_NONE;
+        at = s->slot_head[pi->slot];
+    } else {
+        at = s->slot_links[*cursor].next;
+    }
+    *cursor = at;
+    if (at == TRI_NONE) {
+        *cursor = TRI_NONE - 1;   /* exhausted: stays at the end */
+        return TRI_NONE;
+    }
+    return s->slot_links[at].pattern;
+}
+
+static const struct tri_part_index *part_index(const struct triage_scratch *s,
+                                               const struct tri_node *nd, int k)
+{
+    return &s->rs->parts[(size_t)(nd - s->rs->t.nodes) * TRI_PART_COUNT + (size_t)k];
+}
+
+static triage_status leaf_positions(struct triage_scratch *s, const struct tri_rule *r,
+                                    uint32_t pat, size_t base, size_t *n)
+{
+    uint32_t i;
+
+    if (s->pat_gen[pat] != s->gen)
+        return TRIAGE_OK;
+    for (i = 0; i < s->pat_count[pat] && *n - base < 2 * WITHIN_SPANS; i++) {
+        const struct tri_hit *h = &s->hits[s->byp[s->pat_first[pat] + i]];
+
+        if (!tri_hit_eligible(r, h))
+            continue;
+        if (tri_grow((void **)&s->pos, &s->pos_cap, *n + 2, sizeof *s->pos) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        s->pos[(*n)++] = h->start;
+        s->pos[(*n)++] = h->end;
+    }
+    return TRIAGE_OK;
+}
+
 /* Append eligible hits under 'node' (positive parts only) to s->pos as
  * start,end pairs, at most WITHIN_SPANS of them past 'base'. */
 static triage_status positions(struct triage_scratch *s, const struct tri_rule *r,
@@ -86,25 +172,20 @@ static triage_status positions(struct triage_scratch *s, const struct tri_rule *
     triage_status st = TRIAGE_OK;
 
     if (nd->kind == TRI_NODE_COND) {
-        for (k = 0; k < TRI_PART_COUNT && st == TRIAGE_OK; k++)
-            if (k != TRI_PART_NONE)
-                for (i = 0; i < nd->count[k] && st == TRIAGE_OK; i++)
-                    st = positions(s, r, t->node_kids[nd->first[k] + i], base, n);
+        for (k = 0; k < TRI_PART_COUNT && st == TRIAGE_OK; k++) {
+            const struct tri_part_index *pi = part_index(s, nd, (int)k);
+            uint32_t cur = TRI_NONE, p;
+
+            if (k == TRI_PART_NONE)
+                continue;
+            while (st == TRIAGE_OK && (p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
+                st = leaf_positions(s, r, p, base, n);
+            for (i = 0; i < pi->n_others && st == TRIAGE_OK; i++)
+                st = positions(s, r, s->rs->part_items[pi->others_first + i], base, n);
+        }
         return st;
     }
-    if (s->pat_gen[nd->pattern] != s->gen)
-        return TRIAGE_OK;
-    for (i = 0; i < s->pat_count[nd->pattern] && *n - base < 2 * WITHIN_SPANS; i++) {
-        const struct tri_hit *h = &s->hits[s->byp[s->pat_first[nd->pattern] + i]];
-
-        if (!tri_hit_eligible(r, h))
-            continue;
-        if (tri_grow((void **)&s->pos, &s->pos_cap, *n + 2, sizeof *s->pos) != TRIAGE_OK)
-            return TRIAGE_ENOMEM;
-        s->pos[(*n)++] = h->start;
-        s->pos[(*n)++] = h->end;
-    }
-    return TRIAGE_OK;
+    return leaf_positions(s, r, nd->pattern, base, n);
 }
 
 struct within_search {
@@ -189,30 +270,43 @@ static triage_status within_gap(struct triage_scratch *s, const struct tri_rule 
 static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t node,
                 int depth);
 
+/* Whether any item of part k holds: its hit leaves first, then nested
+ * conditions. */
+static int part_any(struct triage_scratch *s, const struct tri_rule *r,
+                    const struct tri_node *nd, int k, int depth)
+{
+    const struct tri_part_index *pi = part_index(s, nd, k);
+    uint32_t cur = TRI_NONE, p, i;
+
+    while ((p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
+        if (leaf_ok(s, r, p))
+            return 1;
+    for (i = 0; i < pi->n_others; i++)
+        if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1))
+            return 1;
+    return 0;
+}
+
 static int part_true(struct triage_scratch *s, const struct tri_rule *r,
                      const struct tri_node *nd, int k, int depth)
 {
-    uint32_t i, n = nd->count[k], ok = 0;
+    uint32_t i;
 
-    for (i = 0; i < n; i++) {
-        int v = eval(s, r, s->rs->t.node_kids[nd->first[k] + i], depth + 1);
-
-        ok += (uint32_t)v;
-        if (k == TRI_PART_ALL && !v) {
+    if (k == TRI_PART_ANY || k == TRI_PART_REGEX)
+        return part_any(s, r, nd, k, depth);
+    if (k == TRI_PART_NONE) {
+        if (!part_any(s, r, nd, k, depth))
+            return 1;
+        tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
+                  "an item of 'none' is present");
+        return 0;
+    }
+    for (i = 0; i < nd->count[k]; i++)
+        if (!eval(s, r, s->rs->t.node_kids[nd->first[k] + i], depth + 1)) {
             tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
                       "part %u of 'all' has no counted hit", i + 1);
             return 0;
         }
-        if ((k == TRI_PART_ANY || k == TRI_PART_REGEX) && v)
-            return 1;
-        if (k == TRI_PART_NONE && v) {
-            tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
-                      "an item of 'none' is present");
-            return 0;
-        }
-    }
-    if ((k == TRI_PART_ANY || k == TRI_PART_REGEX) && n > 0 && !ok)
-        return 0;
     return 1;
 }
 
@@ -282,30 +376,52 @@ static void candidates(struct triage_scratch *s)
         }
 }
 
-/* Remember each candidate rule's hits (for the result and explain). */
-static triage_status record_hits(struct triage_scratch *s, uint32_t rule, int fired)
+/*
+ * Every candidate rule's hits (for the result and explain), grouped by
+ * rule in candidate order and by hit within a rule: a counting sort over
+ * the hits' pattern-to-rule references, so the cost follows the hits.
+ */
+static triage_status record_hits(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
-    const struct tri_rule *r = &t->rules[rule];
-    size_t i;
+    size_t i, total = 0, n = 0;
+    uint32_t j;
 
+    for (i = 0; i < s->n_cand; i++)
+        s->rule_nhits[s->cand[i]] = 0;
     for (i = 0; i < s->n_hits; i++) {
-        const struct tri_hit *h = &s->hits[i];
-        const struct tri_pattern *p = &t->patterns[h->pattern];
-        uint32_t j, uses = 0;
+        const struct tri_pattern *p = &t->patterns[s->hits[i].pattern];
 
-        for (j = 0; j < p->rules_count && !uses; j++)
-            uses = t->rule_refs[p->rules_first + j] == rule;
-        if (!uses)
-            continue;
-        if (tri_grow((void **)&s->rhits, &s->rhits_cap, s->n_rhits + 1,
-                     sizeof *s->rhits) != TRIAGE_OK)
-            return TRIAGE_ENOMEM;
-        s->rhits[s->n_rhits].rule = rule;
-        s->rhits[s->n_rhits].hit = (uint32_t)i;
-        s->rhits[s->n_rhits].counted = (uint32_t)(fired && tri_hit_eligible(r, h));
-        s->n_rhits++;
+        for (j = 0; j < p->rules_count; j++)
+            s->rule_nhits[t->rule_refs[p->rules_first + j]]++;
     }
+    for (i = 0; i < s->n_cand; i++) {       /* counts -> group starts */
+        uint32_t c = s->rule_nhits[s->cand[i]];
+
+        s->rule_nhits[s->cand[i]] = (uint32_t)total;
+        total += c;
+    }
+    if (tri_grow((void **)&s->rhits, &s->rhits_cap, total + 1, sizeof *s->rhits) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < s->n_hits; i++) {
+        const struct tri_pattern *p = &t->patterns[s->hits[i].pattern];
+
+        for (j = 0; j < p->rules_count; j++) {
+            uint32_t rule = t->rule_refs[p->rules_first + j];
+            struct tri_rhit *rh = &s->rhits[s->rule_nhits[rule]++];
+
+            rh->rule = rule;
+            rh->hit = (uint32_t)i;
+            rh->counted = (uint32_t)(s->fired[rule] &&
+                                     tri_hit_eligible(&t->rules[rule], &s->hits[i]));
+        }
+    }
+    /* A pattern used twice by one rule is one hit of that rule. */
+    for (i = 0; i < total; i++)
+        if (n == 0 || s->rhits[n - 1].rule != s->rhits[i].rule ||
+            s->rhits[n - 1].hit != s->rhits[i].hit)
+            s->rhits[n++] = s->rhits[i];
+    s->n_rhits = n;
     return TRIAGE_OK;
 }
 
@@ -322,8 +438,16 @@ triage_status tri_rules_eval(struct triage_scratch *s)
     for (i = 0; i < s->n_cand && st == TRIAGE_OK; i++) {
         uint32_t rule = s->cand[i];
         const struct tri_rule *r = &t->rules[rule];
+        double t0 = s->prof ? tri_now() : 0;
         int fired = eval(s, r, r->root, 1);
 
+        if (s->prof) {
+            struct tri_rule_prof *p = &s->prof->rules[rule];
+
+            p->eval_s += tri_profile_since(s->prof, t0);
+            p->evals++;
+            p->fired += (unsigned)fired;
+        }
         if (s->oom)
             return TRIAGE_ENOMEM;
         s->fired[rule] = (uint8_t)fired;
@@ -331,7 +455,6 @@ triage_status tri_rules_eval(struct triage_scratch *s)
             s->fired_list[s->n_fired++] = rule;
         tri_trace(s, TRIAGE_TRACE_RULE, tri_str(t, r->id), fired, 0,
                   fired ? "fired" : "did not fire");
-        st = record_hits(s, rule, fired);
     }
-    return st;
+    return st == TRIAGE_OK ? record_hits(s) : st;
 }

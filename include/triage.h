@@ -289,6 +289,53 @@ TRIAGE_API unsigned triage_trace_count(const triage_result *r);
 TRIAGE_API triage_status triage_trace_get(const triage_result *r, unsigned i,
                                           triage_trace_step *step);
 
+/* ---- Profile: where classification time goes ------------------------ */
+
+typedef enum triage_stage {
+    TRIAGE_STAGE_NORMALIZE = 0, /* folding, t2s, offset maps               */
+    TRIAGE_STAGE_SCAN = 1,      /* the one Vectorscan pass over the text   */
+    TRIAGE_STAGE_REGEX = 2,     /* PCRE2 confirmation and PCRE2-only regex */
+    TRIAGE_STAGE_CONTEXT = 3,   /* negation, hypothetical, question marks  */
+    TRIAGE_STAGE_RULES = 4,     /* rule conditions over the hits           */
+    TRIAGE_STAGE_DECIDE = 5,    /* votes, escalation table, scripts        */
+    TRIAGE_STAGE_COUNT = 6
+} triage_stage;
+
+typedef struct triage_stage_profile {
+    unsigned long long texts;   /* classify calls profiled                 */
+    double seconds[TRIAGE_STAGE_COUNT];
+} triage_stage_profile;
+
+/*
+ * A rule's share of the time. Vectorscan matches every literal and regex
+ * prefilter in one pass whose cost cannot be split by pattern, so a rule's
+ * time is what is spent on it alone: its condition (incl. 'within'
+ * searches) and the PCRE2 runs of its regexes, a run shared by n rules
+ * counting 1/n to each.
+ */
+typedef struct triage_rule_profile {
+    double seconds;               /* eval_seconds + regex_seconds          */
+    double eval_seconds;
+    double regex_seconds;
+    unsigned long long evaluations; /* texts where it was a candidate      */
+    unsigned long long fired;
+    unsigned long long regex_runs;  /* PCRE2 runs of its regexes           */
+} triage_rule_profile;
+
+/**
+ * Profiling on (counters allocated and zeroed; TRIAGE_ENOMEM) or off
+ * (counters freed). Off by default: the fast path reads no clock.
+ * Counters add up over every triage_classify() on s until reset.
+ */
+TRIAGE_API triage_status triage_scratch_set_profile(triage_scratch *s, int on);
+TRIAGE_API void triage_profile_reset(triage_scratch *s);
+/** TRIAGE_EINVAL when profiling is off. */
+TRIAGE_API triage_status triage_profile_stages(const triage_scratch *s,
+                                               triage_stage_profile *out);
+/** Rule i (as triage_rule_get) ; TRIAGE_EINVAL when off or out of range. */
+TRIAGE_API triage_status triage_profile_rule(const triage_scratch *s, unsigned i,
+                                             triage_rule_profile *out);
+
 /* ---- Reply checking -------------------------------------------------- */
 
 typedef struct triage_reply_issue {

@@ -57,6 +57,7 @@ static void test_num_formats(void **state)
     expect_num(0.75, 3, 0, "0.750");
     expect_num(1.0 / 3, 3, 0, "0.333");
     expect_num(2.0 / 3, 3, 0, "0.667");
+    expect_num(0.8125, 3, 0, "0.812");   /* an exact half: to even, as printf */
     expect_num(0.9996, 3, 0, "1.000");
     expect_num(-2.25, 6, 1, "-2.25");
     expect_num(-0.0000001, 3, 1, "0");

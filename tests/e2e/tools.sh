@@ -26,6 +26,19 @@ expect_grep "baseline reports under-escalation" "UNDER-ESCALATED b" "$TMP/out"
 expect_exit "test broken corpus line" 4 "$TRIAGE" test -r $D/corpus/min.yaml $D/corpus/broken.jsonl
 expect_grep "broken corpus names file and line" "broken.jsonl:1:[0-9]+: error:" "$TMP/err"
 
+expect_exit "test --profile" 0 "$TRIAGE" test --quiet --profile=1 -r $D/corpus/min.yaml $D/corpus/two.jsonl
+expect_grep "profile names its passes" "^== profile: 2 texts x [0-9]+ passes" "$TMP/out"
+expect_grep "profile splits the stages" "^  scan +[0-9.]+ +[0-9.]+%" "$TMP/out"
+expect_grep "profile ranks a rule with its place" "^  t\.(allergy|mold) .*min\.yaml:[0-9]+$" "$TMP/out"
+if [ "$(grep -c 'min\.yaml:' "$TMP/out")" = 1 ]; then pass "--profile=1 lists one rule"
+else fail "--profile=1 lists one rule" "$(cat "$TMP/out")"; fi
+expect_exit "test --profile --json" 0 "$TRIAGE" test --json --profile -r $D/corpus/min.yaml $D/corpus/two.jsonl
+expect_grep "JSON profile member" '"slowest_rules": \[' "$TMP/out"
+expect_exit "--profile=0 is a usage error" 2 "$TRIAGE" test --profile=0 -r $D/corpus/min.yaml $D/corpus/two.jsonl
+expect_grep "--profile=0 says why" "positive count" "$TMP/err"
+expect_exit "explain --profile" 0 env NO_COLOR=1 "$TRIAGE" explain --profile=2 -r $D/corpus/min.yaml 药品发霉了
+expect_grep "explain --profile times the regex rule" "^  t\.mold .* 1 +1 +1  .*min\.yaml" "$TMP/out"
+
 printf '编号,日期,投诉内容,客户\r\n1,2024-03-05,"吃了过敏, 起疹子",138\r\n2,2024/3/6,药品发霉了,138\r\n3,2024年4月1日,,138\r\n' > "$TMP/log.csv"
 expect_exit "batch with an empty text cell" 5 "$TRIAGE" batch -r $D/corpus/min.yaml -o "$TMP/out.jsonl" --summary "$TMP/sum.json" "$TMP/log.csv"
 expect_grep "batch counts add up" "read 3 = triaged 2 \\+ error records 1" "$TMP/err"

@@ -1,0 +1,178 @@
+/*
+ * rule_profile.c - run texts through a profiling scratch and report the
+ * stage split and the rules that cost the most time.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cli.h"
+#include "rule_profile.h"
+
+#define MAX_PASSES 10000
+
+static const char *const stage_names[TRIAGE_STAGE_COUNT] = {
+    "normalize", "scan", "regex", "context", "rules", "decide"
+};
+
+static double wall(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int profile_arg(struct profile_opts *o, const char *arg, int *on)
+{
+    char *end;
+    unsigned long top;
+
+    if (strcmp(arg, "--profile") == 0) {
+        *on = 1;
+        return 1;
+    }
+    if (strncmp(arg, "--profile=", 10) != 0)
+        return 0;
+    top = strtoul(arg + 10, &end, 10);
+    if (*end != '\0' || end == arg + 10 || top == 0) {
+        fprintf(stderr, "triage: --profile=N wants a positive count, not '%s'\n",
+                arg + 10);
+        return -1;
+    }
+    o->top = (unsigned)top;
+    *on = 1;
+    return 1;
+}
+
+struct ranked {
+    unsigned rule;
+    triage_rule_profile p;
+};
+
+static int by_time(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+
+    if (x->p.seconds != y->p.seconds)
+        return x->p.seconds < y->p.seconds ? 1 : -1;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Counts are per pass (every pass classifies the same texts alike). */
+static json_t *rules_json(const triage_ruleset *rs, const triage_scratch *s,
+                          unsigned top, unsigned long long texts, unsigned passes)
+{
+    unsigned n = triage_rule_count(rs), i;
+    struct ranked *r = calloc(n + 1, sizeof *r);
+    json_t *arr = json_array();
+
+    if (r == NULL || arr == NULL) {
+        free(r);
+        json_decref(arr);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        r[i].rule = i;
+        triage_profile_rule(s, i, &r[i].p);
+    }
+    qsort(r, n, sizeof *r, by_time);
+    for (i = 0; i < n && i < top && r[i].p.evaluations + r[i].p.regex_runs > 0; i++) {
+        triage_rule_info ri;
+
+        triage_rule_get(rs, r[i].rule, &ri);
+        json_array_append_new(arr, json_pack(
+            "{s:s,s:s,s:i,s:f,s:f,s:f,s:I,s:I,s:I}",
+            "rule", ri.id, "file", ri.file ? ri.file : "", "line", (int)ri.line,
+            "us_per_text", r[i].p.seconds * 1e6 / (double)texts,
+            "eval_us_per_text", r[i].p.eval_seconds * 1e6 / (double)texts,
+            "regex_us_per_text", r[i].p.regex_seconds * 1e6 / (double)texts,
+            "evaluations", (json_int_t)(r[i].p.evaluations / passes),
+            "fired", (json_int_t)(r[i].p.fired / passes),
+            "regex_runs", (json_int_t)(r[i].p.regex_runs / passes)));
+    }
+    free(r);
+    return arr;
+}
+
+json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
+                      const size_t *lens, size_t n, const struct profile_opts *o)
+{
+    triage_scratch *s = NULL;
+    triage_stage_profile sp;
+    const triage_result *res;
+    double t0, total = 0;
+    unsigned passes = 0, k;
+    size_t i;
+    json_t *stages, *out;
+
+    if (n == 0 || triage_scratch_create(rs, &s) != TRIAGE_OK ||
+        triage_scratch_set_profile(s, 1) != TRIAGE_OK) {
+        fprintf(stderr, "triage: cannot profile: %s\n",
+                n == 0 ? "no texts" : "out of memory");
+        triage_scratch_destroy(s);
+        return NULL;
+    }
+    t0 = wall();
+    do {
+        for (i = 0; i < n; i++)
+            if (triage_classify(rs, s, texts[i], lens[i], &res) != TRIAGE_OK) {
+                fprintf(stderr, "triage: classification failed while profiling\n");
+                triage_scratch_destroy(s);
+                return NULL;
+            }
+        passes++;
+    } while (wall() - t0 < o->min_seconds && passes < MAX_PASSES);
+    triage_profile_stages(s, &sp);
+    stages = json_object();
+    for (k = 0; k < TRIAGE_STAGE_COUNT; k++)
+        total += sp.seconds[k];
+    for (k = 0; k < TRIAGE_STAGE_COUNT; k++)
+        json_object_set_new(stages, stage_names[k],
+                            json_real(sp.seconds[k] * 1e6 / (double)sp.texts));
+    out = json_pack("{s:I,s:i,s:I,s:f,s:o,s:o}", "texts", (json_int_t)n,
+                    "passes", (int)passes, "classified", (json_int_t)sp.texts,
+                    "us_per_text", total * 1e6 / (double)sp.texts,
+                    "stages_us_per_text", stages,
+                    "slowest_rules", rules_json(rs, s, o->top, sp.texts, passes));
+    triage_scratch_destroy(s);
+    return out;
+}
+
+void profile_print(const json_t *prof, FILE *fp)
+{
+    double per = json_real_value(json_object_get(prof, "us_per_text"));
+    json_t *stages = json_object_get(prof, "stages_us_per_text");
+    json_t *rules = json_object_get(prof, "slowest_rules"), *r;
+    size_t i;
+    unsigned k;
+
+    fprintf(fp, "\n== profile: %lld texts x %lld passes, %.2f us per text "
+            "(classification without JSON)\n",
+            (long long)json_integer_value(json_object_get(prof, "texts")),
+            (long long)json_integer_value(json_object_get(prof, "passes")), per);
+    fprintf(fp, "  %-10s %8s %7s\n", "stage", "us/text", "share");
+    for (k = 0; k < TRIAGE_STAGE_COUNT; k++) {
+        double v = json_real_value(json_object_get(stages, stage_names[k]));
+
+        fprintf(fp, "  %-10s %8.3f %6.1f%%\n", stage_names[k], v,
+                per > 0 ? 100 * v / per : 0);
+    }
+    fprintf(fp, "\n== slowest rules (time on the rule alone: its condition and "
+            "its regexes' PCRE2 runs;\n   the shared Vectorscan pass is the "
+            "'scan' stage)\n");
+    fprintf(fp, "  %-28s %9s %9s %9s %8s %7s %7s  %s\n", "rule", "us/text",
+            "cond", "regex", "evals", "fired", "rx runs", "where");
+    json_array_foreach(rules, i, r)
+        fprintf(fp, "  %-28s %9.4f %9.4f %9.4f %8lld %7lld %7lld  %s:%lld\n",
+                json_string_value(json_object_get(r, "rule")),
+                json_real_value(json_object_get(r, "us_per_text")),
+                json_real_value(json_object_get(r, "eval_us_per_text")),
+                json_real_value(json_object_get(r, "regex_us_per_text")),
+                (long long)json_integer_value(json_object_get(r, "evaluations")),
+                (long long)json_integer_value(json_object_get(r, "fired")),
+                (long long)json_integer_value(json_object_get(r, "regex_runs")),
+                json_string_value(json_object_get(r, "file")),
+                (long long)json_integer_value(json_object_get(r, "line")));
+    if (json_array_size(rules) == 0)
+        fprintf(fp, "  (no rule was evaluated)\n");
+}

@@ -1,0 +1,127 @@
+/* test_profile.c - per-stage and per-rule profiling: off by default,
+ * counters add up over calls and match what fired, reset and off work. */
+#include "test_util.h"
+
+#define DATA "tests/data/"
+
+struct fx {
+    triage_ruleset *rs;
+    triage_scratch *s;
+    unsigned allergy, mold;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    triage_compiler *c = NULL;
+
+    if (f == NULL || triage_compiler_create(&c) != TRIAGE_OK ||
+        triage_compiler_add_path(c, DATA "minimal.yaml") != TRIAGE_OK ||
+        triage_compiler_finish(c, &f->rs) != TRIAGE_OK ||
+        triage_scratch_create(f->rs, &f->s) != TRIAGE_OK ||
+        triage_rule_find(f->rs, "t.allergy", &f->allergy) != TRIAGE_OK ||
+        triage_rule_find(f->rs, "t.mold", &f->mold) != TRIAGE_OK)
+        return -1;
+    triage_compiler_destroy(c);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+
+    triage_scratch_destroy(f->s);
+    triage_ruleset_destroy(f->rs);
+    free(f);
+    return 0;
+}
+
+static void classify(struct fx *f, const char *text)
+{
+    const triage_result *r;
+
+    assert_int_equal(triage_classify(f->rs, f->s, text, strlen(text), &r), TRIAGE_OK);
+}
+
+static void test_profile_is_off_by_default(void **state)
+{
+    struct fx *f = *state;
+    triage_stage_profile sp;
+    triage_rule_profile rp;
+
+    classify(f, "我过敏了");
+    assert_int_equal(triage_profile_stages(f->s, &sp), TRIAGE_EINVAL);
+    assert_int_equal(triage_profile_rule(f->s, f->allergy, &rp), TRIAGE_EINVAL);
+    triage_profile_reset(f->s);   /* a no-op, not a crash */
+    assert_int_equal(triage_scratch_set_profile(NULL, 1), TRIAGE_EINVAL);
+}
+
+static void test_profile_counts_stages_and_rules(void **state)
+{
+    struct fx *f = *state;
+    triage_stage_profile sp;
+    triage_rule_profile a, m;
+    double sum = 0;
+    int k;
+
+    assert_int_equal(triage_scratch_set_profile(f->s, 1), TRIAGE_OK);
+    classify(f, "我过敏了，起了皮疹");
+    classify(f, "药品里面发霉了");
+    classify(f, "谢谢");
+    assert_int_equal(triage_profile_stages(f->s, &sp), TRIAGE_OK);
+    assert_int_equal(sp.texts, 3);
+    for (k = 0; k < TRIAGE_STAGE_COUNT; k++) {
+        assert_true(sp.seconds[k] >= 0);
+        sum += sp.seconds[k];
+    }
+    assert_true(sum > 0);
+    assert_int_equal(triage_profile_rule(f->s, f->allergy, &a), TRIAGE_OK);
+    assert_int_equal(triage_profile_rule(f->s, f->mold, &m), TRIAGE_OK);
+    /* A rule is evaluated only on texts with a hit on its patterns. */
+    assert_int_equal(a.evaluations, 1);
+    assert_int_equal(a.fired, 1);
+    assert_int_equal(a.regex_runs, 0);
+    assert_int_equal(m.evaluations, 1);
+    assert_int_equal(m.fired, 1);
+    assert_int_equal(m.regex_runs, 1);    /* the PCRE2 confirmation */
+    assert_true(m.seconds >= m.regex_seconds && m.regex_seconds >= 0);
+    assert_true(a.seconds == a.eval_seconds + a.regex_seconds);
+    assert_int_equal(triage_profile_rule(f->s, triage_rule_count(f->rs), &a),
+                     TRIAGE_EINVAL);
+}
+
+static void test_profile_resets_and_turns_off(void **state)
+{
+    struct fx *f = *state;
+    triage_stage_profile sp;
+    triage_rule_profile a;
+
+    assert_int_equal(triage_scratch_set_profile(f->s, 1), TRIAGE_OK);
+    classify(f, "我过敏了");
+    triage_profile_reset(f->s);
+    assert_int_equal(triage_profile_stages(f->s, &sp), TRIAGE_OK);
+    assert_int_equal(sp.texts, 0);
+    assert_int_equal(triage_profile_rule(f->s, f->allergy, &a), TRIAGE_OK);
+    assert_int_equal(a.evaluations, 0);
+    classify(f, "我过敏了");
+    assert_int_equal(triage_scratch_set_profile(f->s, 1), TRIAGE_OK); /* again: zeroed */
+    assert_int_equal(triage_profile_stages(f->s, &sp), TRIAGE_OK);
+    assert_int_equal(sp.texts, 0);
+    assert_int_equal(triage_scratch_set_profile(f->s, 0), TRIAGE_OK);
+    assert_int_equal(triage_profile_stages(f->s, &sp), TRIAGE_EINVAL);
+    classify(f, "我过敏了");   /* the fast path again */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        T(test_profile_is_off_by_default),
+        T(test_profile_counts_stages_and_rules),
+        T(test_profile_resets_and_turns_off),
+#undef T
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
