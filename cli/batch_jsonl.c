@@ -17,6 +17,13 @@ struct batch_jsonl {
     struct batch_buf text, role_vals[3];
     json_t *root;          /* the current line, owns its strings */
     char msg[200];
+    /* Guessed members of the last line's layout: lines of an export share
+     * their member names, so a line with the same names in the same order
+     * reuses the guesses (text, id, date, customer) instead of repeating
+     * the case-insensitive search. */
+    struct batch_buf layout;
+    char *guessed[4];      /* NULL: the guess found no member */
+    int have_layout;
 };
 
 static const enum batch_role roles[3] = {
@@ -110,15 +117,90 @@ static json_t *member(json_t *obj, const char *name)
     return NULL;
 }
 
-static json_t *guess(json_t *obj, enum batch_role role)
+static json_t *guess_fresh(json_t *obj, enum batch_role role, const char **key)
 {
-    const char *const *names = batch_role_names(role);
+    const char *const *names = batch_role_names(role), *k;
     json_t *v;
 
-    for (; *names != NULL; names++)
-        if ((v = member(obj, *names)) != NULL)
+    for (; *names != NULL; names++) {
+        if ((v = json_object_get(obj, *names)) != NULL) {
+            *key = *names;
             return v;
+        }
+        json_object_foreach(obj, k, v) {
+            if (batch_name_eq(k, strlen(k), *names)) {
+                *key = k;
+                return v;
+            }
+        }
+    }
+    *key = NULL;
     return NULL;
+}
+
+/* The line's member names in order, NUL-separated, into 'out'. */
+static triage_status layout_of(json_t *obj, struct batch_buf *out)
+{
+    const char *k;
+    json_t *v;
+
+    if (batch_buf_clear(out) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    json_object_foreach(obj, k, v) {
+        (void)v;
+        if (batch_buf_add(out, k, strlen(k) + 1) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+    }
+    return TRIAGE_OK;
+}
+
+static int same_layout(json_t *obj, const struct batch_buf *l)
+{
+    const char *k;
+    json_t *v;
+    size_t at = 0, n;
+
+    json_object_foreach(obj, k, v) {
+        (void)v;
+        n = strlen(k) + 1;
+        if (at + n > l->len || memcmp(l->data + at, k, n) != 0)
+            return 0;
+        at += n;
+    }
+    return at == l->len;
+}
+
+/* Slot 0 is the text, 1..3 the roles of 'roles'. */
+static enum batch_role slot_role(int slot)
+{
+    return slot == 0 ? BATCH_ROLE_TEXT : roles[slot - 1];
+}
+
+/* Refresh j->guessed when this line's member names differ from the last. */
+static triage_status learn_layout(struct batch_jsonl *j)
+{
+    const char *key;
+    int k;
+
+    if (j->have_layout && same_layout(j->root, &j->layout))
+        return TRIAGE_OK;
+    j->have_layout = 0;
+    if (layout_of(j->root, &j->layout) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    for (k = 0; k < 4; k++) {
+        free(j->guessed[k]);
+        j->guessed[k] = NULL;
+        if (guess_fresh(j->root, slot_role(k), &key) != NULL &&
+            (j->guessed[k] = strdup(key)) == NULL)
+            return TRIAGE_ENOMEM;
+    }
+    j->have_layout = 1;
+    return TRIAGE_OK;
+}
+
+static json_t *guess(struct batch_jsonl *j, int slot)
+{
+    return j->guessed[slot] ? json_object_get(j->root, j->guessed[slot]) : NULL;
 }
 
 /* Append a member as text: strings as they are, numbers as written. */
@@ -166,7 +248,7 @@ static triage_status text_value(struct batch_jsonl *j,
         return TRIAGE_ENOMEM;
     for (i = 0; i < n; i++) {
         v = j->n_text ? member(j->root, j->text_names[i])
-                      : guess(j->root, BATCH_ROLE_TEXT);
+                      : guess(j, 0);
         if (v == NULL || json_is_null(v))
             continue;
         if (!json_is_string(v) && !json_is_number(v)) {
@@ -197,7 +279,7 @@ static triage_status role_value(struct batch_jsonl *j, int k,
                                 const char **out)
 {
     json_t *v = j->role_names[k] ? member(j->root, j->role_names[k])
-                                 : guess(j->root, roles[k]);
+                                 : guess(j, k + 1);
     struct batch_buf *b = &j->role_vals[k];
     const char *p;
     size_t n;
@@ -256,7 +338,7 @@ triage_status batch_jsonl_record(struct batch_jsonl *j, const char *line,
         rec->error = "JSON line is not an object";
         return TRIAGE_OK;
     }
-    if (text_value(j, rec) != TRIAGE_OK)
+    if (learn_layout(j) != TRIAGE_OK || text_value(j, rec) != TRIAGE_OK)
         return TRIAGE_ENOMEM;
     for (i = 0; i < 3; i++)
         if (role_value(j, (int)i, role_out[i]) != TRIAGE_OK)
@@ -302,5 +384,8 @@ void batch_jsonl_destroy(struct batch_jsonl *j)
     free(j->keep_vals);
     free(j->kept);
     batch_buf_free(&j->text);
+    batch_buf_free(&j->layout);
+    for (i = 0; i < 4; i++)
+        free(j->guessed[i]);
     free(j);
 }
