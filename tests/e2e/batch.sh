@@ -29,6 +29,16 @@ expect_grep "stray quote: error names line" '"line":[0-9]+,"offset":[0-9]+\},"er
 batch_case "empty text cells" $B/empty_text.csv 5 7 2 5
 batch_case "JSON Lines with broken lines" $B/broken.jsonl 5 10 4 6
 expect_grep "broken JSON: reason without text" '"error":"invalid JSON: premature end of input' "$TMP/o"
+# Member guesses follow each line's own names, also when the layout changes.
+printf '%s\n' '{"id":"m1","text":"吃了过敏"}' '{"Content":"药品发霉了","ID":"m2","Date":"2024-05-01"}' \
+    '{"id":"m3","text":"吃了过敏"}' '{"complaint":"药品发霉了","text":"吃了过敏","id":"m4"}' \
+    '{"id":"m5","note":"no text here"}' > "$TMP/layouts.jsonl"
+batch_case "JSON Lines with changing member names" "$TMP/layouts.jsonl" 5 5 4 1 --summary "$TMP/sum.json"
+expect_grep "layout 2: text and id by caseless names" '"id":"m2".*"type":"product_quality"' "$TMP/o"
+expect_grep "layout 1 again after layout 2" '"id":"m3".*"type":"adverse_reaction"' "$TMP/o"
+expect_grep "text wins over complaint" '"id":"m4".*"type":"adverse_reaction"' "$TMP/o"
+expect_grep "no text member: error record" '"id":"m5".*"error":"missing text field"' "$TMP/o"
+expect_grep "date of layout 2 counted" '"2024-05"' "$TMP/sum.json"
 batch_case "NUL bytes" $B/nul.csv 0 2 2 0
 batch_case "folder of mixed files" $B/mixed 0 5 5 0
 expect_no_grep "hidden files skipped" "hidden" "$TMP/o"
