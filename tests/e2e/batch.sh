@@ -36,7 +36,7 @@ printf '%s\n' '{"id":"m1","text":"吃了过敏"}' '{"Content":"药品发霉了",
 batch_case "JSON Lines with changing member names" "$TMP/layouts.jsonl" 5 5 4 1 --summary "$TMP/sum.json"
 expect_grep "layout 2: text and id by caseless names" '"id":"m2".*"type":"product_quality"' "$TMP/o"
 expect_grep "layout 1 again after layout 2" '"id":"m3".*"type":"adverse_reaction"' "$TMP/o"
-expect_grep "text wins over complaint" '"id":"m4".*"type":"adverse_reaction"' "$TMP/o"
+expect_grep "complaint member ranks before text" '"id":"m4".*"type":"product_quality"' "$TMP/o"
 expect_grep "no text member: error record" '"id":"m5".*"error":"missing text field"' "$TMP/o"
 expect_grep "date of layout 2 counted" '"2024-05"' "$TMP/sum.json"
 batch_case "NUL bytes" $B/nul.csv 0 2 2 0
