@@ -441,10 +441,26 @@ static unsigned long long total_size(const struct batch_paths *p)
     return total;
 }
 
+/* -o onto a device, FIFO or socket (/dev/null, /dev/stdout, a pipe) is
+ * written in place: a temporary file renamed over it would replace the
+ * device itself. Regular files and new paths are replaced atomically. */
+static int is_special(const char *path)
+{
+    struct stat sb;
+
+    return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode);
+}
+
 static int open_output(struct batch_state *b, char **tmp)
 {
     b->out = stdout;
-    if (b->a->out != NULL) {
+    if (b->a->out != NULL && is_special(b->a->out)) {
+        b->out = fopen(b->a->out, "w");
+        if (b->out == NULL) {
+            fprintf(stderr, "triage batch: cannot write %s\n", b->a->out);
+            return EXIT_IO;
+        }
+    } else if (b->a->out != NULL) {
         size_t n = strlen(b->a->out) + 32;
 
         *tmp = malloc(n);
@@ -467,6 +483,8 @@ static int finish_output(struct batch_state *b, char *tmp, int rc)
     if (b->out != NULL && b->out != stdout) {
         if (fclose(b->out) != 0 && rc == EXIT_OK_)
             rc = EXIT_IO;
+        if (tmp == NULL)
+            return rc;     /* written in place (a device or FIFO) */
         if (rc == EXIT_OK_ && rename(tmp, b->a->out) != 0)
             rc = EXIT_IO;
         if (rc != EXIT_OK_)

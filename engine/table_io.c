@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -131,6 +132,7 @@ triage_status triage_ruleset_save(const triage_ruleset *rs, const char *path)
     char *tmp = NULL;
     FILE *fp = NULL;
     triage_status st;
+    struct stat sb;
     size_t n;
 
     if (rs == NULL || path == NULL)
@@ -145,19 +147,25 @@ triage_status triage_ruleset_save(const triage_ruleset *rs, const char *path)
         st = TRIAGE_ENOMEM;
         goto done;
     }
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    /* A device or FIFO (/dev/null, a pipe) is written in place: renaming
+     * a file over it would replace the device. Files are replaced whole. */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        snprintf(tmp, n, "%s", path);
+    else
+        snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
     fp = fopen(tmp, "wb");
     if (fp == NULL || fwrite(&h, sizeof h, 1, fp) != 1 ||
         (body.len && fwrite(body.data, body.len, 1, fp) != 1) || fflush(fp) != 0) {
         st = TRIAGE_EIO;
         goto done;
     }
-    if (fclose(fp) != 0 || (fp = NULL, rename(tmp, path) != 0))
+    if (fclose(fp) != 0 ||
+        (fp = NULL, strcmp(tmp, path) != 0 && rename(tmp, path) != 0))
         st = TRIAGE_EIO;
 done:
     if (fp != NULL)
         fclose(fp);
-    if (st != TRIAGE_OK && tmp != NULL)
+    if (st != TRIAGE_OK && tmp != NULL && strcmp(tmp, path) != 0)
         unlink(tmp);   /* nothing half-written stays behind */
     tri_free(tmp);
     tri_buf_free(&body);

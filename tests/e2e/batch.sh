@@ -39,6 +39,18 @@ expect_grep "layout 1 again after layout 2" '"id":"m3".*"type":"adverse_reaction
 expect_grep "complaint member ranks before text" '"id":"m4".*"type":"product_quality"' "$TMP/o"
 expect_grep "no text member: error record" '"id":"m5".*"error":"missing text field"' "$TMP/o"
 expect_grep "date of layout 2 counted" '"2024-05"' "$TMP/sum.json"
+# -o onto a FIFO (as onto /dev/null) writes through it and leaves it a FIFO.
+mkfifo "$TMP/fifo"
+timeout 30 cat "$TMP/fifo" > "$TMP/through" &   # no hang if the FIFO is replaced
+expect_exit "batch -o FIFO" 0 "$TRIAGE" batch $R -o "$TMP/fifo" $B/multiline.csv
+wait
+if [ -p "$TMP/fifo" ] && [ "$(wc -l < "$TMP/through")" -eq 5 ]; then pass "batch -o FIFO: still a FIFO, records went through"
+else fail "batch -o FIFO: still a FIFO, records went through" "$(ls -l "$TMP/fifo") $(wc -l < "$TMP/through")"; fi
+timeout 30 cat "$TMP/fifo" > "$TMP/through" &   # no hang if the FIFO is replaced
+expect_exit "compile -o FIFO" 0 "$TRIAGE" compile tests/data/corpus/min.yaml -o "$TMP/fifo"
+wait
+if [ -p "$TMP/fifo" ] && [ -s "$TMP/through" ]; then pass "compile -o FIFO: still a FIFO"
+else fail "compile -o FIFO: still a FIFO" "$(ls -l "$TMP/fifo")"; fi
 batch_case "NUL bytes" $B/nul.csv 0 2 2 0
 batch_case "folder of mixed files" $B/mixed 0 5 5 0
 expect_no_grep "hidden files skipped" "hidden" "$TMP/o"
