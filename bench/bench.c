@@ -81,6 +81,7 @@ struct batch_result {
     size_t n;
     double gen_s, loop_wall, loop_cpu;
     struct batch_run t[2];       /* --threads 1, --threads 2 */
+    struct batch_run tenth;      /* --threads 1 on the first n/10 records */
     long long log_bytes;
 };
 
@@ -742,9 +743,16 @@ static void run_batch(const char *dir, const char *triage, size_t n, struct batc
     b->loop_wall = now() - t;
     triage_scratch_destroy(s);
     triage_ruleset_destroy(rs);
-    gen_records_free(&recs);
     spawn_batch(triage, tdb, log, 1, &b->t[0]);
     spawn_batch(triage, tdb, log, 2, &b->t[1]);
+    /* Memory must not grow with the records: the same run on a tenth. */
+    b->tenth.rc = -1;
+    recs.n = n / 10;
+    snprintf(log, sizeof log, "%s/log-%zu.jsonl", dir, recs.n);
+    if (gen_records_write_jsonl(&recs, log) == 0)
+        spawn_batch(triage, tdb, log, 1, &b->tenth);
+    recs.n = n;
+    gen_records_free(&recs);
 }
 
 /* ---- report ----------------------------------------------------------------- */
@@ -931,6 +939,14 @@ static void print_batch(const struct batch_result *b)
     if (b->t[0].rc == 0 && b->t[1].rc == 0)
         printf("  %-42s %11.2fx %11.2fx\n", "--threads 2 vs --threads 1", b->t[0].wall / b->t[1].wall,
                b->t[0].cpu / b->t[1].cpu);
+    if (b->t[0].rc == 0 && b->tenth.rc == 0) {
+        double grow = (double)b->t[0].rss_kb / (double)b->tenth.rss_kb;
+
+        printf("\nmemory vs records: peak RSS %.0f MiB for %zu records, %.0f MiB for %zu\n",
+               (double)b->tenth.rss_kb / 1024.0, b->n / 10, (double)b->t[0].rss_kb / 1024.0, b->n);
+        printf("%-52s %7.2fx  <= 1.1x   %s\n", "10x the records: peak RSS grows", grow,
+               verdict(grow <= 1.1));
+    }
 }
 
 static void usage(void)
