@@ -123,7 +123,7 @@ struct batch_state {
     unsigned long long bytes_done, bytes_total, file_base;
     unsigned long bad_dates;      /* dates not understood: month "unknown" */
     char first_bad_date[300];     /* where the first one was               */
-    time_t started, last;
+    double started, last;        /* monotonic seconds */
 };
 
 /* Copy one reader record into the window (the reader reuses its memory). */
@@ -303,12 +303,20 @@ static void write_jsonl(struct batch_state *b, const struct batch_window *w,
     fputc('\n', b->out);
 }
 
+static double mono_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The progress line, redrawn at most once a second on a terminal. */
 static void progress(struct batch_state *b, int final)
 {
-    time_t now = time(NULL);
-    double secs = difftime(now, b->started), rate;
+    double now = mono_now(), secs = now - b->started, rate;
 
-    if (!b->progress || (!final && now == b->last))
+    if (!b->progress || (!final && now - b->last < 1.0))
         return;
     b->last = now;
     rate = secs > 0 ? (double)b->sum.read / secs : 0.0;
@@ -321,7 +329,11 @@ static void progress(struct batch_state *b, int final)
         if (!final && share > 0 && share < 1)
             fprintf(stderr, ", ETA %.0f s", secs / share - secs);
     }
-    fputs(final ? "\n" : "    ", stderr);
+    if (final)
+        fprintf(stderr, " in %.1f s", secs);
+    /* Erase what a longer earlier line left to the right (a terminal:
+     * the line is only drawn when stderr is one). */
+    fputs(final ? "\033[K\n" : "\033[K", stderr);
 }
 
 /* An unparseable date is no error: the record counts under month
@@ -532,7 +544,7 @@ int cmd_batch(int argc, char **argv)
             triage_vocab_count(rs, TRIAGE_AXIS_LEVEL) - 1);
         b->progress = !a.quiet && isatty(2);
         b->bytes_total = total_size(&paths);
-        b->started = b->last = time(NULL);
+        b->started = b->last = mono_now();
         for (i = 0; rc == EXIT_OK_ && i < paths.count; i++) {
             struct stat sb;
 

@@ -51,6 +51,16 @@ expect_exit "compile -o FIFO" 0 "$TRIAGE" compile tests/data/corpus/min.yaml -o 
 wait
 if [ -p "$TMP/fifo" ] && [ -s "$TMP/through" ]; then pass "compile -o FIFO: still a FIFO"
 else fail "compile -o FIFO: still a FIFO" "$(ls -l "$TMP/fifo")"; fi
+# The progress line is drawn only on a terminal (script(1) gives one), ends
+# with the run's time, and erases what a longer earlier line left.
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$TRIAGE' batch -r tests/data/corpus/min.yaml -o '$TMP/p.jsonl' $B/multiline.csv" /dev/null > "$TMP/tty" 2>&1
+    expect_grep "progress line on a terminal" '5 records, [0-9]+ records/s, 0 errors, 100% done in [0-9.]+ s' "$TMP/tty"
+    if grep -q "$(printf '\033\\[K')" "$TMP/tty"; then pass "progress line clears to the end"
+    else fail "progress line clears to the end" "$(od -c "$TMP/tty" | head -5)"; fi
+    "$TRIAGE" batch -r tests/data/corpus/min.yaml -o "$TMP/p.jsonl" $B/multiline.csv 2> "$TMP/notty"
+    expect_no_grep "no progress line without a terminal" "records/s" "$TMP/notty"
+fi
 batch_case "NUL bytes" $B/nul.csv 0 2 2 0
 batch_case "folder of mixed files" $B/mixed 0 5 5 0
 expect_no_grep "hidden files skipped" "hidden" "$TMP/o"
