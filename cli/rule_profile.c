@@ -146,10 +146,12 @@ void profile_print(const json_t *prof, FILE *fp)
     size_t i;
     unsigned k;
 
-    fprintf(fp, "\n== profile: %lld texts x %lld passes, %.2f us per text "
-            "(classification without JSON)\n",
-            (long long)json_integer_value(json_object_get(prof, "texts")),
-            (long long)json_integer_value(json_object_get(prof, "passes")), per);
+    long long texts = (long long)json_integer_value(json_object_get(prof, "texts"));
+    long long passes = (long long)json_integer_value(json_object_get(prof, "passes"));
+
+    fprintf(fp, "\n== profile: %lld text%s x %lld pass%s, %.2f us per text "
+            "(classification without JSON)\n", texts, texts == 1 ? "" : "s",
+            passes, passes == 1 ? "" : "es", per);
     fprintf(fp, "  %-10s %8s %7s\n", "stage", "us/text", "share");
     for (k = 0; k < TRIAGE_STAGE_COUNT; k++) {
         double v = json_real_value(json_object_get(stages, stage_names[k]));
