@@ -338,6 +338,10 @@ struct triage_scratch {
 triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *s);
 /* context.c: mark hits negated, hypothetical, question. */
 triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch *s);
+/* hit_index.c: per-text indexes over the hits for score.c. */
+triage_status tri_index_hits(struct triage_scratch *s);
+void tri_candidates(struct triage_scratch *s);
+triage_status tri_record_hits(struct triage_scratch *s);
 /* score.c: evaluate candidate rules over the marked hits. */
 triage_status tri_rules_eval(struct triage_scratch *s);
 int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h);

@@ -3,84 +3,11 @@
  * hit (or can fire without one) are evaluated, so the cost follows the
  * hits, not the number of rules.
  */
-#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
 #define WITHIN_SPANS 64      /* hits per part considered by 'within'   */
 #define WITHIN_COMBOS 4096   /* choices tried before giving up         */
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* Tell each node part which of its leaf patterns hit: a list per slot,
- * valid where slot_gen == gen (see index_slots in runtime.c). */
-static triage_status link_slots(struct triage_scratch *s)
-{
-    const struct triage_ruleset *rs = s->rs;
-    size_t i;
-    uint32_t j;
-
-    s->n_slot_links = 0;
-    for (i = 0; i < s->n_touched; i++) {
-        uint32_t p = s->touched[i], a = rs->pat_slots_first[p], e = rs->pat_slots_first[p + 1];
-
-        if (s->n_slot_links + (e - a) >= s->slot_links_cap &&
-            tri_grow((void **)&s->slot_links, &s->slot_links_cap,
-                     s->n_slot_links + (e - a) + 1, sizeof *s->slot_links) != TRIAGE_OK)
-            return TRIAGE_ENOMEM;
-        for (j = a; j < e; j++) {
-            uint32_t slot = rs->pat_slots[j];
-            struct tri_slot_link *l = &s->slot_links[s->n_slot_links];
-
-            if (s->slot_gen[slot] != s->gen) {
-                s->slot_gen[slot] = s->gen;
-                s->slot_head[slot] = TRI_NONE;
-            }
-            l->pattern = p;
-            l->next = s->slot_head[slot];
-            s->slot_head[slot] = (uint32_t)s->n_slot_links++;
-        }
-    }
-    return TRIAGE_OK;
-}
-
-/* Group hit indexes by pattern: pat_first/pat_count valid where pat_gen==gen. */
-static triage_status index_hits(struct triage_scratch *s)
-{
-    size_t i, total = 0;
-
-    s->n_touched = 0;
-    for (i = 0; i < s->n_hits; i++) {
-        uint32_t p = s->hits[i].pattern;
-
-        if (s->pat_gen[p] != s->gen) {
-            s->pat_gen[p] = s->gen;
-            s->pat_count[p] = 0;
-            s->touched[s->n_touched++] = p;
-        }
-        s->pat_count[p]++;
-    }
-    if (tri_grow((void **)&s->byp, &s->byp_cap, s->n_hits + 1, sizeof *s->byp) != TRIAGE_OK)
-        return TRIAGE_ENOMEM;
-    for (i = 0; i < s->n_touched; i++) {
-        uint32_t p = s->touched[i];
-
-        s->pat_first[p] = (uint32_t)total;
-        total += s->pat_count[p];
-        s->pat_count[p] = 0;
-    }
-    for (i = 0; i < s->n_hits; i++) {
-        uint32_t p = s->hits[i].pattern;
-
-        s->byp[s->pat_first[p] + s->pat_count[p]++] = (uint32_t)i;
-    }
-    return link_slots(s);
-}
 
 static int mode_ok(uint32_t mode, int flagged)
 {
@@ -335,106 +262,16 @@ static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t nod
     return best <= nd->within;
 }
 
-/* Candidate rules: those with a hit on one of their patterns, plus the few
- * that can fire with none, in rule order. */
-static void candidates(struct triage_scratch *s)
-{
-    const struct triage_ruleset *rs = s->rs;
-    size_t i;
-    uint32_t j;
-
-    s->n_cand = 0;
-    for (i = 0; i < s->n_touched; i++) {
-        const struct tri_pattern *p = &rs->t.patterns[s->touched[i]];
-
-        for (j = 0; j < p->rules_count; j++) {
-            uint32_t r = rs->t.rule_refs[p->rules_first + j];
-
-            if (s->rule_gen[r] != s->gen) {
-                s->rule_gen[r] = s->gen;
-                s->cand[s->n_cand++] = r;
-            }
-        }
-    }
-    for (j = 0; j < rs->n_zero_hit; j++) {
-        uint32_t r = rs->zero_hit_rules[j];
-
-        if (s->rule_gen[r] != s->gen) {
-            s->rule_gen[r] = s->gen;
-            s->cand[s->n_cand++] = r;
-        }
-    }
-    if (s->n_cand > 32)
-        qsort(s->cand, s->n_cand, sizeof *s->cand, cmp_u32);
-    else    /* the usual handful: insertion sort beats qsort's set-up */
-        for (i = 1; i < s->n_cand; i++) {
-            uint32_t v = s->cand[i];
-
-            for (j = (uint32_t)i; j > 0 && s->cand[j - 1] > v; j--)
-                s->cand[j] = s->cand[j - 1];
-            s->cand[j] = v;
-        }
-}
-
-/*
- * Every candidate rule's hits (for the result and explain), grouped by
- * rule in candidate order and by hit within a rule: a counting sort over
- * the hits' pattern-to-rule references, so the cost follows the hits.
- */
-static triage_status record_hits(struct triage_scratch *s)
-{
-    const struct tri_table *t = &s->rs->t;
-    size_t i, total = 0, n = 0;
-    uint32_t j;
-
-    for (i = 0; i < s->n_cand; i++)
-        s->rule_nhits[s->cand[i]] = 0;
-    for (i = 0; i < s->n_hits; i++) {
-        const struct tri_pattern *p = &t->patterns[s->hits[i].pattern];
-
-        for (j = 0; j < p->rules_count; j++)
-            s->rule_nhits[t->rule_refs[p->rules_first + j]]++;
-    }
-    for (i = 0; i < s->n_cand; i++) {       /* counts -> group starts */
-        uint32_t c = s->rule_nhits[s->cand[i]];
-
-        s->rule_nhits[s->cand[i]] = (uint32_t)total;
-        total += c;
-    }
-    if (tri_grow((void **)&s->rhits, &s->rhits_cap, total + 1, sizeof *s->rhits) != TRIAGE_OK)
-        return TRIAGE_ENOMEM;
-    for (i = 0; i < s->n_hits; i++) {
-        const struct tri_pattern *p = &t->patterns[s->hits[i].pattern];
-
-        for (j = 0; j < p->rules_count; j++) {
-            uint32_t rule = t->rule_refs[p->rules_first + j];
-            struct tri_rhit *rh = &s->rhits[s->rule_nhits[rule]++];
-
-            rh->rule = rule;
-            rh->hit = (uint32_t)i;
-            rh->counted = (uint32_t)(s->fired[rule] &&
-                                     tri_hit_eligible(&t->rules[rule], &s->hits[i]));
-        }
-    }
-    /* A pattern used twice by one rule is one hit of that rule. */
-    for (i = 0; i < total; i++)
-        if (n == 0 || s->rhits[n - 1].rule != s->rhits[i].rule ||
-            s->rhits[n - 1].hit != s->rhits[i].hit)
-            s->rhits[n++] = s->rhits[i];
-    s->n_rhits = n;
-    return TRIAGE_OK;
-}
-
 triage_status tri_rules_eval(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
-    triage_status st = index_hits(s);
+    triage_status st = tri_index_hits(s);
     size_t i;
 
     s->n_fired = s->n_rhits = 0;
     if (st != TRIAGE_OK)
         return st;
-    candidates(s);
+    tri_candidates(s);
     for (i = 0; i < s->n_cand && st == TRIAGE_OK; i++) {
         uint32_t rule = s->cand[i];
         const struct tri_rule *r = &t->rules[rule];
@@ -456,5 +293,5 @@ triage_status tri_rules_eval(struct triage_scratch *s)
         tri_trace(s, TRIAGE_TRACE_RULE, tri_str(t, r->id), fired, 0,
                   fired ? "fired" : "did not fire");
     }
-    return st == TRIAGE_OK ? record_hits(s) : st;
+    return st == TRIAGE_OK ? tri_record_hits(s) : st;
 }
