@@ -26,6 +26,7 @@ struct rules_opt {
     int n_paths;
     const char *table;
     int quiet;          /* no warnings on stderr                          */
+    int no_cache;       /* compile even when a cached table matches       */
 };
 
 /* If argv[*i] is -r/--rules or -t/--table, consume it (and its value).

@@ -23,6 +23,7 @@ int cmd_compile(int argc, char **argv)
     int i, rc;
 
     memset(&o, 0, sizeof o);
+    o.no_cache = 1;     /* compile means compile: timings and warnings are real */
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             outp = argv[++i];

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utime.h>
 #include "cli.h"
+#include "rules_cache.h"
 
 #ifndef TRIAGE_DATADIR
 #define TRIAGE_DATADIR "/usr/local/share/triage"
@@ -69,14 +71,19 @@ static int load_table(const char *path, triage_ruleset **out)
     return st == TRIAGE_EIO ? EXIT_IO : EXIT_RULES;
 }
 
-static int compile_paths(const char *const *paths, int n, int quiet,
+static int compile_paths(const char *const *paths, int n, int quiet, int no_cache,
                          triage_ruleset **out)
 {
-    struct rules_opt o = { { 0 }, 0, NULL, quiet };
+    struct rules_opt o = { { 0 }, 0, NULL, quiet, 1 };
     triage_compiler *c = NULL;
     triage_status st, io = TRIAGE_OK;
-    int i;
+    char cache[4096];
+    int i, cached = !no_cache && rules_cache_path(paths, n, cache, sizeof cache) == 0;
 
+    if (cached && triage_ruleset_load(cache, out) == TRIAGE_OK) {
+        utime(cache, NULL);   /* recently used: pruned last */
+        return EXIT_OK_;
+    }
     if (triage_compiler_create(&c) != TRIAGE_OK)
         return EXIT_INTERNAL;
     triage_compiler_set_diag(c, cli_print_diag, &o);
@@ -89,6 +96,10 @@ static int compile_paths(const char *const *paths, int n, int quiet,
     if (st != TRIAGE_OK)
         fprintf(stderr, "triage: %u error(s); rules not compiled\n",
                 triage_compiler_errors(c));
+    /* Cache only a clean compile, so warnings keep showing every time. */
+    if (st == TRIAGE_OK && cached && triage_compiler_warnings(c) == 0 &&
+        triage_ruleset_save(*out, cache) == TRIAGE_OK)
+        rules_cache_prune(cache);
     triage_compiler_destroy(c);
     if (st == TRIAGE_OK)
         return EXIT_OK_;
@@ -126,7 +137,7 @@ int cli_load_rules(const struct rules_opt *o, triage_ruleset **out)
     if (o->table != NULL)
         return load_table(o->table, out);
     if (o->n_paths > 0)
-        return compile_paths(o->paths, o->n_paths, o->quiet, out);
+        return compile_paths(o->paths, o->n_paths, o->quiet, o->no_cache, out);
     if (env != NULL && *env != '\0')
         path = env;
     else if (stat("rules", &sb) == 0 && S_ISDIR(sb.st_mode))
@@ -137,7 +148,7 @@ int cli_load_rules(const struct rules_opt *o, triage_ruleset **out)
         path = TRIAGE_DATADIR "/rules";
     if (is_table_file(path))
         return load_table(path, out);
-    return compile_paths(&path, 1, 1, out);
+    return compile_paths(&path, 1, 1, o->no_cache, out);
 }
 
 char *cli_read_all(FILE *fp, size_t *len)

@@ -6,7 +6,10 @@ export BUILD
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# Compiled-table cache of the run's own (cli/rules_cache.c): hermetic.
+TRIAGE_CACHE_DIR=$(mktemp -d)
+export TRIAGE_CACHE_DIR
+trap 'rm -rf "$log" "$TRIAGE_CACHE_DIR"' EXIT
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     "$t" >"$log" 2>&1
