@@ -244,7 +244,9 @@ void rules_cache_prune(const char *table)
         }
         if ((path = malloc(len)) == NULL)
             break;
-        snprintf(path, len, "%s/%s", dir, e->d_name);
+        memcpy(path, dir, len - k - 2);   /* exact sizes: dir "/" name NUL */
+        path[len - k - 2] = '/';
+        memcpy(path + len - k - 1, e->d_name, k + 1);
         if (stat(path, &sb) != 0) {
             free(path);
             continue;
