@@ -116,7 +116,9 @@ static size_t next_bound(const struct triage_scratch *s, uint32_t pos)
 /*
  * 1 if a rule hit among hits[0..lo) overlaps cue c without being the very
  * same word: 不 inside 不良反应 is part of a keyword and negates nothing,
- * but a keyword that IS a cue word (会不会 in some rule) leaves the cue be.
+ * but a keyword that IS a cue word (会不会 in some rule) leaves the cue be,
+ * and so does a keyword only used to exclude ('none': "if you" there must
+ * not switch off the hypothetical cue "if" for the whole text).
  * maxend lets the walk back stop as soon as no earlier hit can reach c.
  */
 static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
@@ -127,7 +129,8 @@ static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
     while (lo > 0 && s->maxend[lo - 1] > c->start) {
         const struct tri_hit *h = &s->hits[--lo];
 
-        if (h->end > c->start && (h->start != c->start || h->end != c->end))
+        if (h->end > c->start && (h->start != c->start || h->end != c->end) &&
+            s->rs->pat_claims[h->pattern])
             return 1;
         if (++steps == 256)
             return 1;   /* pathological pile-up: treat as inside a keyword */

@@ -198,6 +198,9 @@ struct triage_ruleset {
     } *parts;                     /* n_nodes * TRI_PART_COUNT             */
     uint32_t *part_items;
     uint32_t n_slots;
+    uint8_t *pat_claims;          /* per pattern: used outside 'none' by a
+                                   * rule, so its hits own their words and
+                                   * hide cues inside them (context.c)    */
     uint32_t *pat_slots_first;    /* per pattern: the slots it is a leaf  */
     uint32_t *pat_slots;          /*   of, pat_slots[first[p]..first[p+1]) */
     /* JSON pieces that never change, rendered once (runtime.c): each

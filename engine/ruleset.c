@@ -41,6 +41,7 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_free(rs->part_items);
     tri_free(rs->pat_slots_first);
     tri_free(rs->pat_slots);
+    tri_free(rs->pat_claims);
     tri_free(rs->vocab_json);
     tri_table_free(&rs->t);
     tri_free(rs);

@@ -218,6 +218,24 @@ static triage_status index_slots(struct triage_ruleset *rs)
     return TRIAGE_OK;
 }
 
+/* Mark the patterns a rule matches on (not only excludes with 'none'). */
+static void mark_claims(const struct tri_table *t, uint8_t *claims, uint32_t node,
+                        int excluded)
+{
+    const struct tri_node *nd = &t->nodes[node];
+    uint32_t k, j;
+
+    if (nd->kind == TRI_NODE_LEAF) {
+        if (!excluded)
+            claims[nd->pattern] = 1;
+        return;
+    }
+    for (k = 0; k < TRI_PART_COUNT; k++)
+        for (j = 0; j < nd->count[k]; j++)
+            mark_claims(t, claims, t->node_kids[nd->first[k] + j],
+                        excluded || k == TRI_PART_NONE);
+}
+
 /* Split each node part into sorted leaf patterns and other kids. */
 static triage_status index_parts(struct triage_ruleset *rs)
 {
@@ -261,6 +279,11 @@ static triage_status index_parts(struct triage_ruleset *rs)
             pi->n_others = (uint32_t)at - pi->others_first;
         }
     }
+    rs->pat_claims = tri_calloc((size_t)t->n_patterns + 1, 1);
+    if (rs->pat_claims == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < t->n_rules; i++)
+        mark_claims(t, rs->pat_claims, t->rules[i].root, 0);
     return index_slots(rs);
 }
 

@@ -637,6 +637,40 @@ static void test_classify_escalation_first_matching_row_wins(void **state)
     assert_float_equal(triage_result_hours(r), 24.0, 1e-12);
 }
 
+/* A keyword that only excludes ('none') does not own its words: the
+ * hypothetical cue "if" inside it still marks the hits after it. A keyword
+ * a rule matches on does own them (the cue inside is dropped). */
+static void test_classify_exclusion_keywords_leave_cues_be(void **state)
+{
+    static const char yaml[] =
+        "context:\n  hypothetical: [if]\n"
+        "rules:\n"
+        "  - id: r.rash\n    type: adverse_reaction\n    match: { any: [rash] }\n"
+        "  - id: r.refund\n    type: price_refund\n"
+        "    match: { any: [refund], none: [if i] }\n";
+    static const char yaml_claim[] =
+        "context:\n  hypothetical: [if]\n"
+        "rules:\n"
+        "  - id: r.rash\n    type: adverse_reaction\n    match: { any: [rash] }\n"
+        "  - id: r.if_you\n    type: other\n    match: { any: [if i] }\n";
+    triage_ruleset *rs = compile_yaml(yaml), *claim = compile_yaml(yaml_claim);
+    triage_scratch *s = NULL, *s2 = NULL;
+    const triage_result *r = NULL;
+    const char *text = "if i get a rash";
+
+    (void)state;
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_scratch_create(claim, &s2), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, text, strlen(text), &r), TRIAGE_OK);
+    assert_false(fired(r, "r.rash"));          /* hypothetical: not counted */
+    assert_int_equal(triage_classify(claim, s2, text, strlen(text), &r), TRIAGE_OK);
+    assert_true(fired(r, "r.rash"));           /* "if" belongs to "if i" */
+    triage_scratch_destroy(s);
+    triage_scratch_destroy(s2);
+    triage_ruleset_destroy(rs);
+    triage_ruleset_destroy(claim);
+}
+
 static void test_classify_escalation_compares_severity(void **state)
 {
     struct fx *f = *state;
@@ -934,6 +968,7 @@ int main(void)
         cmocka_unit_test(test_classify_huge_text_is_truncated),
         cmocka_unit_test(test_classify_catastrophic_regex_stops_quickly),
         cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
+        cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
         cmocka_unit_test(test_classify_escalation_compares_severity),
         cmocka_unit_test(test_classify_escalation_type_matches_also),
         cmocka_unit_test(test_classify_also_and_close_call),
