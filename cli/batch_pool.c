@@ -20,6 +20,7 @@ struct worker {
 
 struct batch_pool {
     const triage_ruleset *rs;
+    triage_json_hits hits;
     int n;
     struct worker *workers;
 };
@@ -87,7 +88,7 @@ static void classify_slot(struct worker *wk, struct batch_slot *sl)
     st = triage_classify(wk->pool->rs, wk->s, window_str(wk->w, sl->text),
                          sl->text_len, &r);
     if (st == TRIAGE_OK)
-        st = triage_result_json(r, NULL, &json, &len);
+        st = triage_result_json_hits(r, NULL, wk->pool->hits, &json, &len);
     if (st != TRIAGE_OK) {
         sl->failed = (int)st;
         return;
@@ -118,7 +119,8 @@ static void *work(void *arg)
     return NULL;
 }
 
-int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads)
+int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
+                triage_json_hits hits)
 {
     struct batch_pool *p = calloc(1, sizeof *p);
     int i;
@@ -127,6 +129,7 @@ int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads)
     if (p == NULL)
         return -1;
     p->rs = rs;
+    p->hits = hits;
     p->n = threads < 1 ? 1 : threads;
     p->workers = calloc((size_t)p->n, sizeof *p->workers);
     for (i = 0; p->workers != NULL && i < p->n; i++) {

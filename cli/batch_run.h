@@ -49,7 +49,8 @@ static inline const char *window_str(const struct batch_window *w, size_t off)
 }
 
 struct batch_pool;
-int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads);
+int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
+                triage_json_hits hits);
 /* Classify every good slot of the window (results in input order), in two
  * steps so reading the next window overlaps classifying this one. */
 int pool_start(struct batch_pool *p, struct batch_window *w);

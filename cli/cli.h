@@ -40,6 +40,8 @@ void cli_print_diag(const triage_diag *d, void *user);
 char *cli_read_all(FILE *fp, size_t *len);
 /* Join argv[from..argc) with spaces into a malloc'd string. */
 char *cli_join_args(int argc, char **argv, int from, size_t *len);
+/* "all", "fired", "counted" or "none" into *out; -1 (printed) otherwise. */
+int cli_hits_arg(const char *v, triage_json_hits *out);
 /* Colour on a terminal unless NO_COLOR is set. */
 int cli_use_colour(FILE *fp);
 

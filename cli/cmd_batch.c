@@ -22,6 +22,7 @@ struct batch_args {
     size_t n_inputs;
     const char *out, *summary;
     int quiet, redact, csv, bom, threads;
+    triage_json_hits hits;
 };
 
 static void help(FILE *fp)
@@ -37,6 +38,7 @@ static void help(FILE *fp)
         "  -o FILE                       write atomically (default: stdout)\n"
         "  --output-format jsonl|csv     default jsonl; --bom adds a UTF-8 BOM (Excel)\n"
         "  --threads N                   default: all cores; output order is input order\n"
+        "  --hits all|fired|counted|none which hits the JSON lists (default all)\n"
         "  --redact                      mask phones, ID and card numbers, e-mails\n"
         "  --summary FILE                statistics, JSON if FILE ends in .json\n"
         "  --quiet                       no progress line\n"
@@ -95,6 +97,7 @@ static int parse(int argc, char **argv, struct batch_args *a)
         else if (!strcmp(o, "--customer-col")) a->in.customer_col = v;
         else if (!strcmp(o, "-o")) a->out = v;
         else if (!strcmp(o, "--summary")) a->summary = v;
+        else if (!strcmp(o, "--hits")) { if (cli_hits_arg(v, &a->hits) != 0) return -1; }
         else if (!strcmp(o, "--threads")) { a->threads = atoi(v); if (a->threads < 1 || a->threads > 256) return -1; }
         else if (!strcmp(o, "--output-format")) {
             if (strcmp(v, "csv") && strcmp(v, "jsonl"))
@@ -534,7 +537,7 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "triage batch: %s\n", err);
         rc = EXIT_IO;
     }
-    if (rc == EXIT_OK_ && pool_create(&b->pool, rs, a.threads) != 0)
+    if (rc == EXIT_OK_ && pool_create(&b->pool, rs, a.threads, a.hits) != 0)
         rc = EXIT_INTERNAL;
     if (rc == EXIT_OK_)
         rc = open_output(b, &tmp);

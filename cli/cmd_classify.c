@@ -8,15 +8,18 @@
 
 static void help(FILE *fp)
 {
-    fprintf(fp, "usage: triage classify [-r RULES]... [-t TABLE] [--id ID] [TEXT...]\n"
+    fprintf(fp, "usage: triage classify [-r RULES]... [-t TABLE] [--id ID]\n"
+            "                       [--hits all|fired|counted|none] [TEXT...]\n"
             "Classify one complaint: TEXT (words joined by spaces) or, with no\n"
-            "TEXT, all of standard input. Prints one JSON object (docs/result.md).\n");
+            "TEXT, all of standard input. Prints one JSON object (docs/result.md).\n"
+            "--hits: which hits to list (default all: every hit of every rule tried).\n");
 }
 
 int cmd_classify(int argc, char **argv)
 {
     struct rules_opt o;
     const char *id = NULL, *json;
+    triage_json_hits hits = TRIAGE_JSON_HITS_ALL;
     triage_ruleset *rs = NULL;
     triage_scratch *s = NULL;
     const triage_result *res;
@@ -31,6 +34,9 @@ int cmd_classify(int argc, char **argv)
             continue;
         if (k == 0 && !strcmp(argv[i], "--id") && i + 1 < argc) {
             id = argv[++i];
+        } else if (k == 0 && !strcmp(argv[i], "--hits") && i + 1 < argc) {
+            if (cli_hits_arg(argv[++i], &hits) != 0)
+                return EXIT_USAGE;
         } else if (k == 0 && !strcmp(argv[i], "--help")) {
             help(stdout);
             return EXIT_OK_;
@@ -55,7 +61,7 @@ int cmd_classify(int argc, char **argv)
         if (st == TRIAGE_OK)
             st = triage_classify(rs, s, text, len, &res);
         if (st == TRIAGE_OK)
-            st = triage_result_json(res, id, &json, &jlen);
+            st = triage_result_json_hits(res, id, hits, &json, &jlen);
         if (st == TRIAGE_OK) {
             fwrite(json, 1, jlen, stdout);
             fputc('\n', stdout);

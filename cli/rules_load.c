@@ -199,6 +199,20 @@ char *cli_join_args(int argc, char **argv, int from, size_t *len)
     return s;
 }
 
+int cli_hits_arg(const char *v, triage_json_hits *out)
+{
+    static const char *const names[] = { "all", "fired", "counted", "none" };
+    int i;
+
+    for (i = 0; i < 4; i++)
+        if (strcmp(v, names[i]) == 0) {
+            *out = (triage_json_hits)i;
+            return 0;
+        }
+    fprintf(stderr, "triage: --hits wants all, fired, counted or none, not '%s'\n", v);
+    return -1;
+}
+
 int cli_use_colour(FILE *fp)
 {
     const char *nc = getenv("NO_COLOR");

@@ -180,20 +180,24 @@ static void json_scripts(const triage_result *r, struct tri_buf *b)
     tri_buf_addc(b, ']');
 }
 
-static void json_hits(const triage_result *r, struct tri_buf *b)
+static void json_hits(const triage_result *r, struct tri_buf *b, triage_json_hits which)
 {
     const struct triage_scratch *s = r->s;
-    unsigned i;
+    unsigned i, n = 0;
 
     JKEY(b, "hits");
     tri_buf_addc(b, '[');
-    for (i = 0; i < s->n_rhits; i++) {
+    for (i = 0; i < s->n_rhits && which != TRIAGE_JSON_HITS_NONE; i++) {
         const struct tri_rhit *rh = &s->rhits[i];
         const struct tri_hit *h = &s->hits[rh->hit];
-        size_t a = tri_norm_orig(&s->norm, h->start);
-        size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, h->end);
+        size_t a, e;
 
-        if (i)
+        if ((which == TRIAGE_JSON_HITS_FIRED && !s->fired[rh->rule]) ||
+            (which == TRIAGE_JSON_HITS_COUNTED && !rh->counted))
+            continue;
+        a = tri_norm_orig(&s->norm, h->start);
+        e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, h->end);
+        if (n++)
             tri_buf_addc(b, ',');
         JLIT(b, "{\"rule\":");
         jpiece(b, r->rs, &r->rs->rule_json[2 * rh->rule]);
@@ -255,11 +259,18 @@ static void json_flags(const triage_result *r, struct tri_buf *b)
 triage_status triage_result_json(const triage_result *r, const char *id,
                                  const char **json, size_t *len)
 {
+    return triage_result_json_hits(r, id, TRIAGE_JSON_HITS_ALL, json, len);
+}
+
+triage_status triage_result_json_hits(const triage_result *r, const char *id,
+                                      triage_json_hits which, const char **json,
+                                      size_t *len)
+{
     struct tri_buf *b;
     const struct tri_table *t;
     unsigned i;
 
-    if (r == NULL || json == NULL)
+    if (r == NULL || json == NULL || (unsigned)which > TRIAGE_JSON_HITS_NONE)
         return TRIAGE_EINVAL;
     b = &r->s->json;
     t = &r->rs->t;
@@ -302,7 +313,7 @@ triage_status triage_result_json(const triage_result *r, const char *id,
     jstr(b, tri_str(t, t->esc[r->esc_row].id));
     tri_buf_addc(b, '}');
     json_scripts(r, b);
-    json_hits(r, b);
+    json_hits(r, b, which);
     json_flags(r, b);
     jpiece(b, r->rs, r->rs->ruleset_json);   /* ends the object */
     /* Pieces are appended unchecked; one failed append fails the whole. */

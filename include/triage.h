@@ -261,6 +261,23 @@ TRIAGE_API triage_status triage_result_json(const triage_result *r,
                                             const char *id, const char **json,
                                             size_t *len);
 
+/* Which hits the JSON lists: every hit of every rule evaluated (the
+ * default, what explain shows), hits of rules that fired, only the hits
+ * that counted for them, or none. A long complaint against a large rule
+ * set can hold hundreds of hits; batch consumers may want fewer. */
+typedef enum triage_json_hits {
+    TRIAGE_JSON_HITS_ALL = 0,
+    TRIAGE_JSON_HITS_FIRED = 1,
+    TRIAGE_JSON_HITS_COUNTED = 2,
+    TRIAGE_JSON_HITS_NONE = 3
+} triage_json_hits;
+
+/** triage_result_json with a choice of hits (the member stays, maybe []). */
+TRIAGE_API triage_status triage_result_json_hits(const triage_result *r,
+                                                 const char *id,
+                                                 triage_json_hits which,
+                                                 const char **json, size_t *len);
+
 /* ---- Evaluation trace, for explain and rule-author tools ------------- */
 
 typedef enum triage_trace_kind {

@@ -640,6 +640,42 @@ static void test_classify_escalation_first_matching_row_wins(void **state)
 /* A keyword that only excludes ('none') does not own its words: the
  * hypothetical cue "if" inside it still marks the hits after it. A keyword
  * a rule matches on does own them (the cue inside is dropped). */
+/* triage_result_json_hits: all hits of rules tried, those of fired rules,
+ * only counted ones, or none; an unknown choice is refused. */
+static size_t json_hit_count(const triage_result *r, triage_json_hits which)
+{
+    const char *js = NULL;
+    size_t len = 0, n;
+    json_t *root, *hits;
+
+    assert_int_equal(triage_result_json_hits(r, NULL, which, &js, &len), TRIAGE_OK);
+    root = json_loadb(js, len, 0, NULL);
+    assert_non_null(root);
+    hits = json_object_get(root, "hits");
+    assert_true(json_is_array(hits));
+    n = json_array_size(hits);
+    json_decref(root);
+    return n;
+}
+
+static void test_classify_json_hits_choice(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+    const char *js;
+    size_t len;
+
+    /* 过敏 counts, 皮疹 is negated (adr.allergy still fires), 说明书 is a
+     * hit of service.no_leaflet, which needs a negation and so does not. */
+    r = run(f, "吃了过敏，没有皮疹，看了说明书，药品发霉了");
+    assert_int_equal(json_hit_count(r, TRIAGE_JSON_HITS_ALL), 4);
+    assert_int_equal(json_hit_count(r, TRIAGE_JSON_HITS_FIRED), 3);
+    assert_int_equal(json_hit_count(r, TRIAGE_JSON_HITS_COUNTED), 2);
+    assert_int_equal(json_hit_count(r, TRIAGE_JSON_HITS_NONE), 0);
+    assert_int_equal(triage_result_json_hits(r, NULL, (triage_json_hits)4, &js, &len),
+                     TRIAGE_EINVAL);
+}
+
 static void test_classify_exclusion_keywords_leave_cues_be(void **state)
 {
     static const char yaml[] =
@@ -969,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_classify_catastrophic_regex_stops_quickly),
         cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
+        cmocka_unit_test(test_classify_json_hits_choice),
         cmocka_unit_test(test_classify_escalation_compares_severity),
         cmocka_unit_test(test_classify_escalation_type_matches_also),
         cmocka_unit_test(test_classify_also_and_close_call),

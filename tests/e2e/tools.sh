@@ -39,6 +39,19 @@ expect_grep "--profile=0 says why" "positive count" "$TMP/err"
 expect_exit "explain --profile" 0 env NO_COLOR=1 "$TRIAGE" explain --profile=2 -r $D/corpus/min.yaml 药品发霉了
 expect_grep "explain --profile times the regex rule" "^  t\.mold .* 1 +1 +1  .*min\.yaml" "$TMP/out"
 
+expect_exit "classify --hits counted" 0 "$TRIAGE" classify --hits counted -r tests/data/classify.yaml 吃了过敏，没有皮疹
+expect_grep "counted hits only" '"hits":\[\{"rule":"adr.allergy","spans":\[\[6,12\]\][^]]*\],"fields"' "$TMP/out"
+expect_exit "classify --hits none" 0 "$TRIAGE" classify --hits none -r tests/data/classify.yaml 吃了过敏
+expect_grep "no hits, member kept" '"hits":\[\],' "$TMP/out"
+expect_exit "--hits with a bad value" 2 "$TRIAGE" classify --hits some -r tests/data/classify.yaml 过敏
+expect_grep "--hits names the choices" "all, fired, counted or none" "$TMP/err"
+printf '%s\n' '{"id":"h1","text":"吃了过敏，没有皮疹，看了说明书"}' > "$TMP/hits.jsonl"
+expect_exit "batch, all hits" 0 "$TRIAGE" batch --quiet -r tests/data/classify.yaml "$TMP/hits.jsonl"
+expect_grep "all: a hit of a rule that did not fire" '"rule":"service.no_leaflet"' "$TMP/out"
+expect_exit "batch --hits fired" 0 "$TRIAGE" batch --quiet --hits fired -r tests/data/classify.yaml "$TMP/hits.jsonl"
+expect_no_grep "fired: no hits of rules that did not fire" '"rule":"service.no_leaflet"' "$TMP/out"
+expect_grep "fired: uncounted hits of fired rules stay" '"rule":"adr.allergy"[^}]*"counted":false' "$TMP/out"
+
 printf '编号,日期,投诉内容,客户\r\n1,2024-03-05,"吃了过敏, 起疹子",138\r\n2,2024/3/6,药品发霉了,138\r\n3,2024年4月1日,,138\r\n' > "$TMP/log.csv"
 expect_exit "batch with an empty text cell" 5 "$TRIAGE" batch -r $D/corpus/min.yaml -o "$TMP/out.jsonl" --summary "$TMP/sum.json" "$TMP/log.csv"
 expect_grep "batch counts add up" "read 3 = triaged 2 \\+ error records 1" "$TMP/err"
