@@ -112,6 +112,13 @@ static void check_result(const triage_result *r, size_t len)
         abort();
     if (memchr(json, '\n', jlen) != NULL || strlen(json) != jlen)
         abort();
+    for (i = TRIAGE_JSON_HITS_FIRED; i <= TRIAGE_JSON_HITS_NONE; i++) {
+        size_t all = jlen;
+
+        if (triage_result_json_hits(r, NULL, (triage_json_hits)i, &json, &jlen) != TRIAGE_OK ||
+            strlen(json) != jlen || jlen > all)
+            abort();   /* fewer hits never make a longer line (the id is left out) */
+    }
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
