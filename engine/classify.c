@@ -170,43 +170,24 @@ triage_status triage_trace_get(const triage_result *r, unsigned i,
     return TRIAGE_OK;
 }
 
-/* The stages of pipeline() with a clock read between each; tri_match
- * books its PCRE2 time to the regex stage itself. */
-static triage_status profiled_stages(const triage_ruleset *rs, triage_scratch *s,
-                                     const char *text, size_t len)
+/* When profiling, book the time since *t to stage k, less 'inner' seconds
+ * timed separately inside the span, and restart *t; no clock otherwise. */
+static void lap(triage_scratch *s, triage_stage k, double inner, double *t)
 {
-    double *stage = s->prof->stage, t0 = tri_now(), t1, regex0 = stage[TRIAGE_STAGE_REGEX];
-    triage_status st = tri_normalize(&s->norm, text, len);
+    double now;
 
-    t1 = tri_now();
-    stage[TRIAGE_STAGE_NORMALIZE] += t1 - t0;
-    s->prof->texts++;
-    if (st != TRIAGE_OK)
-        return st;
-    if (s->norm.invalid_utf8)
-        s->result.flags |= TRIAGE_FLAG_INVALID_UTF8;
-    st = tri_match(rs, s);
-    t0 = tri_now();
-    stage[TRIAGE_STAGE_SCAN] += t0 - t1 - (stage[TRIAGE_STAGE_REGEX] - regex0);
-    if (st == TRIAGE_OK)
-        st = tri_context(rs, s);
-    t1 = tri_now();
-    stage[TRIAGE_STAGE_CONTEXT] += t1 - t0;
-    if (st == TRIAGE_OK)
-        st = tri_rules_eval(s);
-    t0 = tri_now();
-    /* The per-rule timers ran inside this span: take their reads off. */
-    stage[TRIAGE_STAGE_RULES] += t0 - t1 - 2 * (double)s->n_cand * s->prof->clock_cost;
-    if (st == TRIAGE_OK)
-        tri_decide(s);
-    stage[TRIAGE_STAGE_DECIDE] += tri_now() - t0;
-    return st;
+    if (s->prof == NULL)
+        return;
+    now = tri_now();
+    s->prof->stage[k] += now - *t - inner;
+    *t = now;
 }
 
 static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
                               const char *text, size_t len)
 {
     triage_status st;
+    double t, regex0;
 
     memset(&s->result, 0, sizeof s->result);
     s->result.rs = rs;
@@ -235,20 +216,29 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
         memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);
         s->gen = 1;
     }
-    if (s->prof != NULL)
-        return profiled_stages(rs, s, text, len);
+    t = s->prof ? tri_now() : 0;
+    regex0 = s->prof ? s->prof->stage[TRIAGE_STAGE_REGEX] : 0;
     st = tri_normalize(&s->norm, text, len);
+    lap(s, TRIAGE_STAGE_NORMALIZE, 0, &t);
+    if (s->prof)
+        s->prof->texts++;
     if (st != TRIAGE_OK)
         return st;
     if (s->norm.invalid_utf8)
         s->result.flags |= TRIAGE_FLAG_INVALID_UTF8;
     st = tri_match(rs, s);
+    /* tri_match books its PCRE2 runs to the regex stage itself. */
+    lap(s, TRIAGE_STAGE_SCAN, s->prof ? s->prof->stage[TRIAGE_STAGE_REGEX] - regex0 : 0, &t);
     if (st == TRIAGE_OK)
         st = tri_context(rs, s);
+    lap(s, TRIAGE_STAGE_CONTEXT, 0, &t);
     if (st == TRIAGE_OK)
         st = tri_rules_eval(s);
+    /* The per-rule timers ran inside this span: take their reads off. */
+    lap(s, TRIAGE_STAGE_RULES, s->prof ? 2 * (double)s->n_cand * s->prof->clock_cost : 0, &t);
     if (st == TRIAGE_OK)
         tri_decide(s);
+    lap(s, TRIAGE_STAGE_DECIDE, 0, &t);
     return st;
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include "internal.h"
 
-static int cmp_u32(const void *a, const void *b)
+int tri_cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -106,7 +106,7 @@ void tri_candidates(struct triage_scratch *s)
         }
     }
     if (s->n_cand > 32)
-        qsort(s->cand, s->n_cand, sizeof *s->cand, cmp_u32);
+        qsort(s->cand, s->n_cand, sizeof *s->cand, tri_cmp_u32);
     else    /* the usual handful: insertion sort beats qsort's set-up */
         for (i = 1; i < s->n_cand; i++) {
             uint32_t v = s->cand[i];
@@ -124,7 +124,7 @@ void tri_candidates(struct triage_scratch *s)
 triage_status tri_record_hits(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
-    size_t i, total = 0, n = 0;
+    size_t i, total = 0;
     uint32_t j;
 
     for (i = 0; i < s->n_cand; i++)
@@ -156,11 +156,8 @@ triage_status tri_record_hits(struct triage_scratch *s)
                                      tri_hit_eligible(&t->rules[rule], &s->hits[i]));
         }
     }
-    /* A pattern used twice by one rule is one hit of that rule. */
-    for (i = 0; i < total; i++)
-        if (n == 0 || s->rhits[n - 1].rule != s->rhits[i].rule ||
-            s->rhits[n - 1].hit != s->rhits[i].hit)
-            s->rhits[n++] = s->rhits[i];
-    s->n_rhits = n;
+    /* index_rules lists a rule once per pattern, however often the rule
+     * uses it, so each (rule, hit) pair is here once. */
+    s->n_rhits = total;
     return TRIAGE_OK;
 }

@@ -341,7 +341,9 @@ struct triage_scratch {
 triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *s);
 /* context.c: mark hits negated, hypothetical, question. */
 triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch *s);
-/* hit_index.c: per-text indexes over the hits for score.c. */
+/* hit_index.c: per-text indexes over the hits for score.c; the qsort
+ * comparator of uint32_t shared with runtime.c. */
+int tri_cmp_u32(const void *a, const void *b);
 triage_status tri_index_hits(struct triage_scratch *s);
 void tri_candidates(struct triage_scratch *s);
 triage_status tri_record_hits(struct triage_scratch *s);

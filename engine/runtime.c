@@ -176,13 +176,6 @@ static void count_or_fill(void *arg, uint32_t pat)
     c->t->rule_refs[c->pos[pat]++] = c->rule;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* For each pattern, the node parts ("slots") it is a leaf of: a text's
  * hit patterns then tell each part which of its leaves hit (score.c). */
 static triage_status index_slots(struct triage_ruleset *rs)
@@ -268,7 +261,7 @@ static triage_status index_parts(struct triage_ruleset *rs)
             }
             pi->n_leaves = (uint32_t)at - pi->leaves_first;
             pi->slot = pi->n_leaves > 0 ? rs->n_slots++ : TRI_NONE;
-            qsort(rs->part_items + pi->leaves_first, pi->n_leaves, sizeof(uint32_t), cmp_u32);
+            qsort(rs->part_items + pi->leaves_first, pi->n_leaves, sizeof(uint32_t), tri_cmp_u32);
             pi->others_first = (uint32_t)at;
             for (j = 0; j < nd->count[k]; j++) {
                 uint32_t kid = t->node_kids[nd->first[k] + j];
