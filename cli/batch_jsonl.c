@@ -102,40 +102,45 @@ triage_status batch_jsonl_create(struct batch_jsonl **out,
     return TRIAGE_OK;
 }
 
-/* The member called 'name': exact spelling first, then ignoring case. */
-static json_t *member(json_t *obj, const char *name)
+/* The member called 'name': exact spelling first, then ignoring case;
+ * *key (when not NULL) is set to the name as the line spells it. */
+static json_t *member_key(json_t *obj, const char *name, const char **key)
 {
-    const char *key;
-    json_t *v = json_object_get(obj, name);
+    const char *k;
+    json_t *v = json_object_get(obj, name), *found = NULL;
 
-    if (v != NULL)
-        return v;
-    json_object_foreach(obj, key, v) {
-        if (batch_name_eq(key, strlen(key), name))
-            return v;
-    }
-    return NULL;
-}
-
-static json_t *guess_fresh(json_t *obj, enum batch_role role, const char **key)
-{
-    const char *const *names = batch_role_names(role), *k;
-    json_t *v;
-
-    for (; *names != NULL; names++) {
-        if ((v = json_object_get(obj, *names)) != NULL) {
-            *key = *names;
-            return v;
-        }
+    if (v != NULL) {
+        found = v;
+        k = name;
+    } else {
+        /* json_object_foreach leaves v at the last member when nothing
+         * matches, so the match is kept apart. */
         json_object_foreach(obj, k, v) {
-            if (batch_name_eq(k, strlen(k), *names)) {
-                *key = k;
-                return v;
+            if (batch_name_eq(k, strlen(k), name)) {
+                found = v;
+                break;
             }
         }
     }
-    *key = NULL;
-    return NULL;
+    if (key != NULL)
+        *key = found != NULL ? k : NULL;
+    return found;
+}
+
+static json_t *member(json_t *obj, const char *name)
+{
+    return member_key(obj, name, NULL);
+}
+
+/* The first of the role's usual names the line has, and its spelling. */
+static json_t *guess_fresh(json_t *obj, enum batch_role role, const char **key)
+{
+    const char *const *names = batch_role_names(role);
+    json_t *v = NULL;
+
+    for (; *names != NULL && v == NULL; names++)
+        v = member_key(obj, *names, key);
+    return v;
 }
 
 /* The line's member names in order, NUL-separated, into 'out'. */

@@ -42,6 +42,8 @@ char *cli_read_all(FILE *fp, size_t *len);
 char *cli_join_args(int argc, char **argv, int from, size_t *len);
 /* "all", "fired", "counted" or "none" into *out; -1 (printed) otherwise. */
 int cli_hits_arg(const char *v, triage_json_hits *out);
+/* Monotonic seconds, for progress rates and profile passes. */
+double cli_now(void);
 /* Colour on a terminal unless NO_COLOR is set. */
 int cli_use_colour(FILE *fp);
 

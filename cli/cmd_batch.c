@@ -5,7 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "batch_input.h"
@@ -306,18 +305,10 @@ static void write_jsonl(struct batch_state *b, const struct batch_window *w,
     fputc('\n', b->out);
 }
 
-static double mono_now(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* The progress line, redrawn at most once a second on a terminal. */
 static void progress(struct batch_state *b, int final)
 {
-    double now = mono_now(), secs = now - b->started, rate;
+    double now = cli_now(), secs = now - b->started, rate;
 
     if (!b->progress || (!final && now - b->last < 1.0))
         return;
@@ -547,7 +538,7 @@ int cmd_batch(int argc, char **argv)
             triage_vocab_count(rs, TRIAGE_AXIS_LEVEL) - 1);
         b->progress = !a.quiet && isatty(2);
         b->bytes_total = total_size(&paths);
-        b->started = b->last = mono_now();
+        b->started = b->last = cli_now();
         for (i = 0; rc == EXIT_OK_ && i < paths.count; i++) {
             struct stat sb;
 

@@ -4,7 +4,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "cli.h"
 #include "rule_profile.h"
 
@@ -13,14 +12,6 @@
 static const char *const stage_names[TRIAGE_STAGE_COUNT] = {
     "normalize", "scan", "regex", "context", "rules", "decide"
 };
-
-static double wall(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 int profile_arg(struct profile_opts *o, const char *arg, int *on)
 {
@@ -112,7 +103,7 @@ json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
         triage_scratch_destroy(s);
         return NULL;
     }
-    t0 = wall();
+    t0 = cli_now();
     do {
         for (i = 0; i < n; i++)
             if (triage_classify(rs, s, texts[i], lens[i], &res) != TRIAGE_OK) {
@@ -121,7 +112,7 @@ json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
                 return NULL;
             }
         passes++;
-    } while (wall() - t0 < o->min_seconds && passes < MAX_PASSES);
+    } while (cli_now() - t0 < o->min_seconds && passes < MAX_PASSES);
     triage_profile_stages(s, &sp);
     stages = json_object();
     for (k = 0; k < TRIAGE_STAGE_COUNT; k++)

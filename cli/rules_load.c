@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <utime.h>
 #include "cli.h"
@@ -211,6 +212,14 @@ int cli_hits_arg(const char *v, triage_json_hits *out)
         }
     fprintf(stderr, "triage: --hits wants all, fired, counted or none, not '%s'\n", v);
     return -1;
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
 int cli_use_colour(FILE *fp)
