@@ -14,16 +14,11 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof *f);
-    triage_compiler *c = NULL;
 
-    if (f == NULL || triage_compiler_create(&c) != TRIAGE_OK)
-        return -1;
-    if (triage_compiler_add_path(c, DATA "classify.yaml") != TRIAGE_OK ||
-        triage_compiler_finish(c, &f->rs) != TRIAGE_OK ||
+    if (f == NULL || (f->rs = compile_rules_file(DATA "classify.yaml")) == NULL ||
         triage_scratch_create(f->rs, &f->s) != TRIAGE_OK ||
         triage_classify(f->rs, f->s, "我过敏了", 12, &f->r) != TRIAGE_OK)
         return -1;
-    triage_compiler_destroy(c);
     *state = f;
     return 0;
 }

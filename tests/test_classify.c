@@ -12,23 +12,6 @@ struct fx {
     triage_scratch *s;
 };
 
-static triage_ruleset *compile_path(const char *path)
-{
-    triage_compiler *c = NULL;
-    triage_ruleset *rs = NULL;
-
-    if (triage_compiler_create(&c) != TRIAGE_OK)
-        return NULL;
-    if (triage_compiler_add_path(c, path) != TRIAGE_OK ||
-        triage_compiler_finish(c, &rs) != TRIAGE_OK ||
-        triage_compiler_errors(c) + triage_compiler_warnings(c) != 0) {
-        triage_ruleset_destroy(rs);
-        rs = NULL;
-    }
-    triage_compiler_destroy(c);
-    return rs;
-}
-
 static triage_ruleset *compile_yaml(const char *yaml)
 {
     triage_compiler *c = NULL;
@@ -48,7 +31,7 @@ static int setup(void **state)
 
     if (f == NULL)
         return -1;
-    f->rs = compile_path(DATA "classify.yaml");
+    f->rs = compile_rules_file(DATA "classify.yaml");
     if (f->rs == NULL || triage_scratch_create(f->rs, &f->s) != TRIAGE_OK) {
         fprintf(stderr, "cannot compile " DATA "classify.yaml cleanly\n");
         return -1;
@@ -103,20 +86,26 @@ static void assert_span(const triage_hit *h, size_t start, size_t end)
         fail_msg("span [%zu,%zu), want [%zu,%zu)", h->start, h->end, start, end);
 }
 
-static json_t *json_of(const triage_result *r, const char *id)
+static json_t *json_of_hits(const triage_result *r, const char *id,
+                            triage_json_hits which)
 {
     const char *js = NULL;
     size_t len = 0;
     json_error_t err;
     json_t *root;
 
-    assert_int_equal(triage_result_json(r, id, &js, &len), TRIAGE_OK);
+    assert_int_equal(triage_result_json_hits(r, id, which, &js, &len), TRIAGE_OK);
     assert_non_null(js);
     assert_int_equal(strlen(js), len);
     root = json_loadb(js, len, 0, &err);
     if (root == NULL)
         fail_msg("invalid JSON (%s at %d): %s", err.text, err.position, js);
     return root;
+}
+
+static json_t *json_of(const triage_result *r, const char *id)
+{
+    return json_of_hits(r, id, TRIAGE_JSON_HITS_ALL);
 }
 
 /* ---- negation ---------------------------------------------------------- */
@@ -637,21 +626,13 @@ static void test_classify_escalation_first_matching_row_wins(void **state)
     assert_float_equal(triage_result_hours(r), 24.0, 1e-12);
 }
 
-/* A keyword that only excludes ('none') does not own its words: the
- * hypothetical cue "if" inside it still marks the hits after it. A keyword
- * a rule matches on does own them (the cue inside is dropped). */
 /* triage_result_json_hits: all hits of rules tried, those of fired rules,
  * only counted ones, or none; an unknown choice is refused. */
 static size_t json_hit_count(const triage_result *r, triage_json_hits which)
 {
-    const char *js = NULL;
-    size_t len = 0, n;
-    json_t *root, *hits;
+    json_t *root = json_of_hits(r, NULL, which), *hits = json_object_get(root, "hits");
+    size_t n;
 
-    assert_int_equal(triage_result_json_hits(r, NULL, which, &js, &len), TRIAGE_OK);
-    root = json_loadb(js, len, 0, NULL);
-    assert_non_null(root);
-    hits = json_object_get(root, "hits");
     assert_true(json_is_array(hits));
     n = json_array_size(hits);
     json_decref(root);
@@ -676,6 +657,28 @@ static void test_classify_json_hits_choice(void **state)
                      TRIAGE_EINVAL);
 }
 
+/* A rule that uses one keyword twice has one hit per occurrence of it. */
+static void test_classify_pattern_used_twice_is_one_hit(void **state)
+{
+    static const char yaml[] =
+        "rules:\n  - id: r.twice\n    type: t\n"
+        "    match: { all: [过敏, { any: [过敏, 皮疹] }] }\n";
+    triage_ruleset *rs = compile_yaml(yaml);
+    triage_scratch *s = NULL;
+    const triage_result *r = NULL;
+
+    (void)state;
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, "过敏", strlen("过敏"), &r), TRIAGE_OK);
+    assert_true(fired(r, "r.twice"));
+    assert_int_equal(triage_result_hit_count(r), 1);
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
+/* A keyword that only excludes ('none') does not own its words: the
+ * hypothetical cue "if" inside it still marks the hits after it. A keyword
+ * a rule matches on does own them (the cue inside is dropped). */
 static void test_classify_exclusion_keywords_leave_cues_be(void **state)
 {
     static const char yaml[] =
@@ -688,7 +691,7 @@ static void test_classify_exclusion_keywords_leave_cues_be(void **state)
         "context:\n  hypothetical: [if]\n"
         "rules:\n"
         "  - id: r.rash\n    type: adverse_reaction\n    match: { any: [rash] }\n"
-        "  - id: r.if_you\n    type: other\n    match: { any: [if i] }\n";
+        "  - id: r.if_i\n    type: other\n    match: { any: [if i] }\n";
     triage_ruleset *rs = compile_yaml(yaml), *claim = compile_yaml(yaml_claim);
     triage_scratch *s = NULL, *s2 = NULL;
     const triage_result *r = NULL;
@@ -1005,6 +1008,7 @@ int main(void)
         cmocka_unit_test(test_classify_catastrophic_regex_stops_quickly),
         cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
+        cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
         cmocka_unit_test(test_classify_json_hits_choice),
         cmocka_unit_test(test_classify_escalation_compares_severity),
         cmocka_unit_test(test_classify_escalation_type_matches_also),

@@ -11,6 +11,24 @@
 #include <cmocka.h>
 #include "triage.h"
 
+/* The rules at 'path' compiled with no error and no warning, or NULL. */
+static inline triage_ruleset *compile_rules_file(const char *path)
+{
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+
+    if (triage_compiler_create(&c) != TRIAGE_OK)
+        return NULL;
+    if (triage_compiler_add_path(c, path) != TRIAGE_OK ||
+        triage_compiler_finish(c, &rs) != TRIAGE_OK ||
+        triage_compiler_errors(c) + triage_compiler_warnings(c) != 0) {
+        triage_ruleset_destroy(rs);
+        rs = NULL;
+    }
+    triage_compiler_destroy(c);
+    return rs;
+}
+
 /* 1 if rule 'id' fired in result r. */
 static inline int fired(const triage_result *r, const char *id)
 {
