@@ -11,6 +11,11 @@
 #include "triage.h"
 
 #define BATCH_WINDOW 2048
+/* Results of one window are held until it is written; with long results
+ * (a long complaint against the shipped rules renders 20-100 KB of JSON) the
+ * window takes fewer records, sized from the last window's mean result. */
+#define BATCH_RESULT_BUDGET (8u << 20)
+#define BATCH_WINDOW_MIN 64
 
 /* What the summary and CSV output need of one result; every string is
  * borrowed from the rule set, so it outlives the worker's scratch. */

@@ -119,6 +119,7 @@ struct batch_state {
     struct batch_window win[2];   /* one is read while the other is classified */
     struct batch_window *w;       /* the window being filled                 */
     struct batch_window *busy;    /* the window being classified, or NULL    */
+    size_t window_len;            /* records per window (result budget)      */
     struct batch_summary sum;
     FILE *out;
     int progress, failed;
@@ -344,10 +345,29 @@ static void note_date(struct batch_state *b, const struct batch_window *w,
                  "%s: record %llu (line %llu)", sl->file, sl->number, sl->line);
 }
 
+/*
+ * Records per window so that a window's results stay near the budget, from
+ * the mean result of the window just written. Slots beyond the new length
+ * give their buffers back, so a run of long results does not keep the memory
+ * of a run of short ones.
+ */
+static void size_window(struct batch_state *b, struct batch_window *w, size_t json_bytes)
+{
+    size_t mean = w->n ? json_bytes / w->n + 1 : 1, len = BATCH_RESULT_BUDGET / mean, i;
+
+    len = len < BATCH_WINDOW_MIN ? BATCH_WINDOW_MIN : len > BATCH_WINDOW ? BATCH_WINDOW : len;
+    b->window_len = len;
+    for (i = len; i < w->n; i++) {
+        free(w->slots[i].json);
+        w->slots[i].json = NULL;
+        w->slots[i].json_cap = 0;
+    }
+}
+
 /* Write a classified window out in input order, then empty it. */
 static void drain(struct batch_state *b, struct batch_window *w)
 {
-    size_t i;
+    size_t i, json_bytes = 0;
 
     for (i = 0; i < w->n && !b->failed; i++) {
         const struct batch_slot *sl = &w->slots[i];
@@ -359,6 +379,8 @@ static void drain(struct batch_state *b, struct batch_window *w)
             break;
         }
         b->sum.read++;
+        if (!sl->is_error)
+            json_bytes += sl->json_len;
         if (sl->is_error)
             b->sum.errors++;
         else
@@ -375,6 +397,7 @@ static void drain(struct batch_state *b, struct batch_window *w)
                         sl->has_customer ? window_str(w, sl->customer) : NULL);
     }
     fflush(b->out);   /* a streaming filter hands results on as it goes */
+    size_window(b, w, json_bytes);
     w->n = 0;
     w->alen = 0;
     progress(b, 0);
@@ -422,7 +445,7 @@ static int run_file(struct batch_state *b, const char *file)
     while (!b->failed && (got = batch_reader_next(rd, &rec)) == 1) {
         take(b, file, &rec);
         b->bytes_done = b->file_base + rec.offset;
-        if (b->w->n == BATCH_WINDOW || b->w->alen > (64u << 20))
+        if (b->w->n >= b->window_len || b->w->alen > (64u << 20))
             rotate(b);
     }
     if (got < 0)
@@ -522,6 +545,7 @@ int cmd_batch(int argc, char **argv)
     }
     b->a = &a;
     b->w = &b->win[0];
+    b->window_len = BATCH_WINDOW;
     rc = cli_load_rules(&a.rules, &rs);
     if (rc == EXIT_OK_ &&
         batch_collect_paths(a.inputs, a.n_inputs, &paths, err, sizeof err) != TRIAGE_OK) {
