@@ -226,6 +226,7 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
         return st;
     if (s->norm.invalid_utf8)
         s->result.flags |= TRIAGE_FLAG_INVALID_UTF8;
+    s->result.lang = tri_text_lang(&s->norm);
     st = tri_match(rs, s);
     /* tri_match books its PCRE2 runs to the regex stage itself. */
     lap(s, TRIAGE_STAGE_SCAN, s->prof ? s->prof->stage[TRIAGE_STAGE_REGEX] - regex0 : 0, &t);

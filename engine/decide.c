@@ -92,11 +92,20 @@ static void decide_type(struct triage_scratch *s)
     }
 }
 
+/* Traditional when a sixth or more of the Han characters changed; English
+ * when Latin letters outnumber Han four to one. Known before the rules run:
+ * 'within' windows depend on it. */
+uint32_t tri_text_lang(const struct tri_norm *n)
+{
+    if (n->han == 0 || n->latin > 4 * n->han)
+        return n->han == 0 && n->latin == 0 ? TRI_LANG_HANS : TRI_LANG_EN;
+    return n->han_trad >= 1 && n->han_trad * 6 >= n->han ? TRI_LANG_HANT : TRI_LANG_HANS;
+}
+
 static void decide_rest(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
     struct triage_result *res = &s->result;
-    const struct tri_norm *n = &s->norm;
     double best;
 
     res->nature = top_of(s->scores[TRIAGE_AXIS_NATURE],
@@ -109,12 +118,6 @@ static void decide_rest(struct triage_scratch *s)
         res->temperament = t->defaults.temperament;
     if (res->severity == TRI_NONE)
         res->severity = t->defaults.severity;
-    /* Traditional when a sixth or more of the Han characters changed. */
-    if (n->han == 0 || n->latin > 4 * n->han)
-        res->lang = n->han == 0 && n->latin == 0 ? TRI_LANG_HANS : TRI_LANG_EN;
-    else
-        res->lang = n->han_trad >= 1 && n->han_trad * 6 >= n->han ? TRI_LANG_HANT
-                                                                   : TRI_LANG_HANS;
 }
 
 static int in_list(const struct tri_table *t, const struct tri_when *w, int k,

@@ -94,7 +94,9 @@ struct tri_node {
     uint32_t kind;      /* enum tri_node_kind                              */
     uint32_t pattern;   /* leaf: its pattern                               */
     uint32_t first[TRI_PART_COUNT], count[TRI_PART_COUNT]; /* node_kids   */
-    uint32_t within;    /* TRI_NONE when not set                           */
+    /* 'within' per text language (enum tri_lang below HANS..EN), TRI_NONE
+     * when not set: English needs a wider window for the same words. */
+    uint32_t within[3];
 };
 
 enum tri_mode { TRI_MODE_EXCLUDE = 0, TRI_MODE_INCLUDE = 1, TRI_MODE_ONLY = 2 };
@@ -137,6 +139,9 @@ enum tri_lang { TRI_LANG_HANS = 0, TRI_LANG_HANT, TRI_LANG_EN, TRI_LANG_ANY };
 #define TRI_LANG_COUNT 4
 /* "zh-Hans", "zh-Hant", "en", "any", indexed by enum tri_lang (result.c). */
 extern const char *const tri_lang_names[TRI_LANG_COUNT];
+struct tri_norm;
+/* The language of a normalised text (HANS, HANT or EN; decide.c). */
+uint32_t tri_text_lang(const struct tri_norm *n);
 
 struct tri_script {
     uint32_t id, group, text, line, column;

@@ -241,7 +241,7 @@ static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t nod
                 int depth)
 {
     const struct tri_node *nd = &s->rs->t.nodes[node];
-    uint32_t best;
+    uint32_t best, within;
     int k;
 
     if (nd->kind == TRI_NODE_LEAF)
@@ -249,17 +249,18 @@ static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t nod
     for (k = 0; k < TRI_PART_COUNT; k++)
         if (nd->count[k] > 0 && !part_true(s, r, nd, k, depth))
             return 0;
-    if (nd->within == TRI_NONE)
+    within = nd->within[s->result.lang];
+    if (within == TRI_NONE)
         return 1;
     if (within_gap(s, r, nd, &best) != TRIAGE_OK) {
         s->oom = 1;   /* not "did not fire": tri_rules_eval fails the call */
         return 0;
     }
-    tri_trace(s, TRIAGE_TRACE_WITHIN, tri_str(&s->rs->t, r->id), best <= nd->within,
-              depth, best == UINT32_MAX ? "within %u: no pair of parts found"
-              : "within %u: closest parts are %u code points apart", nd->within,
-              best);
-    return best <= nd->within;
+    tri_trace(s, TRIAGE_TRACE_WITHIN, tri_str(&s->rs->t, r->id), best <= within,
+              depth, best == UINT32_MAX ? "within %u (%s): no pair of parts found"
+              : "within %u (%s): closest parts are %u code points apart", within,
+              tri_lang_names[s->result.lang], best);
+    return best <= within;
 }
 
 triage_status tri_rules_eval(struct triage_scratch *s)

@@ -13,7 +13,7 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 1u
+#define TDB_FORMAT 2u   /* 2: per-language within */
 
 struct tdb_header {
     char magic[8];
@@ -297,8 +297,10 @@ static void nodes_ok(struct check *c)
         }
         if (depth[i] > TRI_MAX_NEST + 1)
             c->bad = 1;
-        if (n->within != TRI_NONE && (n->count[TRI_PART_ALL] > 8 || n->count[TRI_PART_ALL] < 2))
-            c->bad = 1;
+        for (k = 0; k < 3; k++)
+            if (n->within[k] != TRI_NONE &&
+                (n->count[TRI_PART_ALL] > 8 || n->count[TRI_PART_ALL] < 2))
+                c->bad = 1;
     }
     tri_free(depth);
 }

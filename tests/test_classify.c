@@ -292,6 +292,30 @@ static void test_classify_within_measures_code_points(void **state)
     assert_false(fired(r, "adr.dizzy_after_pill"));
 }
 
+static void test_classify_within_depends_on_text_language(void **state)
+{
+    struct fx *f = *state;
+    const triage_result *r;
+
+    /* within: { zh: 3, en: 12 }: the text's language picks the window. */
+    r = run(f, "店员一二三态度差");
+    assert_string_equal(triage_result_lang(r), "zh-Hans");
+    assert_true(fired(r, "sa.staff_rude"));
+    r = run(f, "店员一二三四态度差");
+    assert_false(fired(r, "sa.staff_rude"));
+    /* Twelve code points between the English words, not three. */
+    r = run(f, "the staff were so rude");
+    assert_string_equal(triage_result_lang(r), "en");
+    assert_true(fired(r, "sa.staff_rude"));
+    r = run(f, "the staff were so very rude");
+    assert_false(fired(r, "sa.staff_rude"));
+    /* English words in a Chinese text take the Chinese window. */
+    r = run(f, "那个staff态度差");
+    assert_true(fired(r, "sa.staff_rude"));
+    r = run(f, "今天那个staff真的是很态度差");
+    assert_false(fired(r, "sa.staff_rude"));
+}
+
 static void test_classify_none_blocks_rule(void **state)
 {
     struct fx *f = *state;
@@ -995,6 +1019,7 @@ int main(void)
         cmocka_unit_test(test_classify_question_flag_and_question_only),
         cmocka_unit_test(test_classify_negated_only_counts_negated_hits),
         cmocka_unit_test(test_classify_within_measures_code_points),
+        cmocka_unit_test(test_classify_within_depends_on_text_language),
         cmocka_unit_test(test_classify_none_blocks_rule),
         cmocka_unit_test(test_classify_regex_named_group_becomes_field),
         cmocka_unit_test(test_classify_traditional_text_spans_point_into_original),
