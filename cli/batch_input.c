@@ -88,38 +88,75 @@ static enum batch_format format_from_ext(const char *path)
     return BATCH_FORMAT_AUTO;
 }
 
+/* Bounds of the first non-blank line of p. */
+static void first_line(const char *p, size_t n, size_t *start, size_t *end)
+{
+    size_t i = 0, s;
+
+    for (;;) {
+        s = i;
+        while (i < n && p[i] != '\n')
+            i++;
+        if (!batch_is_blank(p + s, i - s) || i >= n)
+            break;
+        i++;
+    }
+    *start = s;
+    *end = i;
+}
+
+/* How many bytes c lie outside double quotes in p[start, end). */
+static size_t count_unquoted(const char *p, size_t start, size_t end, char c)
+{
+    size_t count = 0;
+    int quoted = 0;
+
+    for (; start < end; start++) {
+        if (p[start] == '"')
+            quoted = !quoted;
+        else if (!quoted && p[start] == c)
+            count++;
+    }
+    return count;
+}
+
 /*
  * Classify by the first non-blank line: '{' starts JSON Lines; tabs (outside
  * quotes) at least as many as commas mean TSV; any comma means CSV.
  */
 static enum batch_format format_from_content(const char *p, size_t n)
 {
-    size_t i = 0, start, tabs = 0, commas = 0;
-    int quoted = 0;
+    size_t start, end, tabs, commas;
 
-    for (;;) {
-        start = i;
-        while (i < n && p[i] != '\n')
-            i++;
-        if (!batch_is_blank(p + start, i - start) || i >= n)
-            break;
-        i++;
-    }
-    while (start < i && (p[start] == ' ' || p[start] == '\t'))
+    first_line(p, n, &start, &end);
+    while (start < end && (p[start] == ' ' || p[start] == '\t'))
         start++;
-    if (start < i && p[start] == '{')
+    if (start < end && p[start] == '{')
         return BATCH_FORMAT_JSONL;
-    for (; start < i; start++) {
-        if (p[start] == '"')
-            quoted = !quoted;
-        else if (!quoted && p[start] == '\t')
-            tabs++;
-        else if (!quoted && p[start] == ',')
-            commas++;
-    }
+    tabs = count_unquoted(p, start, end, '\t');
+    commas = count_unquoted(p, start, end, ',');
     if (tabs > 0 && tabs >= commas)
         return BATCH_FORMAT_TSV;
     return commas > 0 ? BATCH_FORMAT_CSV : BATCH_FORMAT_TEXT;
+}
+
+/* Excel writes ';'-separated "CSV" where the decimal mark is a comma: a
+ * first line with more semicolons than commas is read that way. */
+static triage_status sniff_csv_sep(struct batch_reader *r)
+{
+    struct batch_buf head = { 0 };
+    size_t start, end;
+
+    if (batch_dec_sniff(r->dec, &head) != TRIAGE_OK) {
+        batch_buf_free(&head);
+        return TRIAGE_ENOMEM;
+    }
+    first_line(head.data, head.len, &start, &end);
+    if (count_unquoted(head.data, start, end, ';') >
+        count_unquoted(head.data, start, end, ','))
+        r->scan.sep = ';';
+    batch_buf_free(&head);
+    return TRIAGE_OK;
 }
 
 static triage_status pick_format(struct batch_reader *r, const char *path,
@@ -248,6 +285,10 @@ static triage_status setup_delim(struct batch_reader *r,
 
     r->scan.sep = r->format == BATCH_FORMAT_TSV ? '\t' : ',';
     r->scan.quotes = 1;
+    if (r->format == BATCH_FORMAT_CSV && o->delimiter != 0)
+        r->scan.sep = o->delimiter;
+    else if (r->format == BATCH_FORMAT_CSV && (st = sniff_csv_sep(r)) != TRIAGE_OK)
+        return st;
     if (!o->no_header) {
         st = read_header(r, err, errlen);
         if (st != TRIAGE_OK || r->at_eof)

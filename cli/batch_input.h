@@ -43,6 +43,9 @@ struct batch_opts {
     const char *const *keep_cols;  /* copied into batch_record.kept        */
     size_t n_keep_cols;
     int no_header;                 /* CSV/TSV: first line is data         */
+    int delimiter;                 /* CSV field separator; 0 = ',' unless
+                                      the first line has more ';' (Excel in
+                                      locales with a decimal comma)       */
     size_t max_field;              /* 0 = BATCH_MAX_FIELD_DEFAULT; a text
                                       line counts as one field, a JSON line
                                       may be twice as long                */

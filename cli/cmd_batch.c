@@ -34,6 +34,8 @@ static void help(FILE *fp)
         "  --text-col NAME|N (repeatable) --id-col, --date-col, --customer-col\n"
         "  --keep COL (repeatable)       copy a column into the output\n"
         "  --no-header                   CSV/TSV first line is data\n"
+        "  --delimiter C                 CSV field separator (default ',', or ';'\n"
+        "                                when the first line has more of them)\n"
         "  -o FILE                       write atomically (default: stdout)\n"
         "  --output-format jsonl|csv     default jsonl; --bom adds a UTF-8 BOM (Excel)\n"
         "  --threads N                   default: all cores; output order is input order\n"
@@ -89,6 +91,13 @@ static int parse(int argc, char **argv, struct batch_args *a)
                 return -1;
             a->in.format = (enum batch_format)k;
         } else if (!strcmp(o, "--encoding")) a->in.encoding = v;
+        else if (!strcmp(o, "--delimiter")) {
+            /* One ASCII byte that cannot be part of a quoted field's syntax. */
+            if (strlen(v) != 1 || (unsigned char)v[0] >= 0x80 || v[0] == '"' ||
+                v[0] == '\n' || v[0] == '\r')
+                return -1;
+            a->in.delimiter = v[0];
+        }
         else if (!strcmp(o, "--text-col")) { if (add_col(a->text_cols, &nt, v)) return -1; }
         else if (!strcmp(o, "--keep")) { if (add_col(a->keep_cols, &nk, v)) return -1; }
         else if (!strcmp(o, "--id-col")) a->in.id_col = v;

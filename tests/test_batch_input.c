@@ -521,6 +521,46 @@ static void test_batch_multiline_quoted_fields(void **state)
     free_recs(&r);
 }
 
+static void test_batch_semicolon_csv_is_sniffed_or_named(void **state)
+{
+    /* Excel's CSV where the decimal mark is a comma: ';' between fields,
+     * commas inside the text. */
+    static const char semi[] = "编号;投诉内容;日期\n"
+                               "s1;药没效果, 要退款;2024-01-02\n"
+                               "s2;\"引号里; 也行\";2024-01-03\n";
+    static const char pipe[] = "id|text\nq1|退款, 没到账\n";
+    struct batch_opts o;
+    struct recs r;
+    char *path = tmp_file(".csv", semi, sizeof semi - 1);
+
+    (void)state;
+    read_recs(path, NULL, &r);
+    assert_int_equal(r.n, 2);
+    assert_int_equal(r.good, 2);
+    assert_string_equal(r.v[0].id, "s1");
+    assert_string_equal(r.v[0].text, "药没效果, 要退款");
+    assert_string_equal(r.v[0].date, "2024-01-02");
+    assert_string_equal(r.v[1].text, "引号里; 也行");
+    free_recs(&r);
+    /* A named separator wins over the guess: one header column, and the
+     * record is cut at its comma. */
+    batch_opts_init(&o);
+    o.delimiter = ',';
+    read_recs(path, &o, &r);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.v[0].text, "s1;药没效果");
+    free_recs(&r);
+    drop_tmp(path);
+    path = tmp_file(".csv", pipe, sizeof pipe - 1);
+    o.delimiter = '|';
+    read_recs(path, &o, &r);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.v[0].id, "q1");
+    assert_string_equal(r.v[0].text, "退款, 没到账");
+    free_recs(&r);
+    drop_tmp(path);
+}
+
 static void test_batch_unterminated_quote_at_end_is_error_record(
     void **state)
 {
@@ -1101,6 +1141,7 @@ int main(void)
         cmocka_unit_test(test_batch_utf8_detection_allows_cut_at_64k),
         cmocka_unit_test(test_batch_gb18030_cut_at_end_is_error_record),
         cmocka_unit_test(test_batch_multiline_quoted_fields),
+        cmocka_unit_test(test_batch_semicolon_csv_is_sniffed_or_named),
         cmocka_unit_test(test_batch_unterminated_quote_at_end_is_error_record),
         cmocka_unit_test(test_batch_text_after_closing_quote_resumes_next_line),
         cmocka_unit_test(test_batch_empty_text_cells_are_error_records),

@@ -72,6 +72,10 @@ fi
 batch_case "UTF-16LE TSV (Excel Unicode text)" $B/utf16le.tsv 0 3 3 0
 expect_exit "missing input" 4 "$TRIAGE" batch $R "$TMP/nope.csv"
 expect_exit "bad option" 2 "$TRIAGE" batch $R --format xml $B/multiline.csv
+expect_exit "delimiter of two bytes" 2 "$TRIAGE" batch $R --delimiter '||' $B/multiline.csv
+printf 'id|text\np1|退款, 没到账\n' > "$TMP/pipe.csv"
+expect_exit "--delimiter '|'" 0 "$TRIAGE" batch $R --delimiter '|' --output-format csv "$TMP/pipe.csv"
+expect_grep "--delimiter: id and text split at '|'" '^p1,' "$TMP/out"
 
 # Under GNU parallel --pipe: chunks of JSON Lines, order kept with -k.
 if command -v parallel >/dev/null 2>&1; then
