@@ -155,6 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             o.date_col = "d";
         } else {
             o.no_header = f & 1;
+            o.delimiter = formats[f] == BATCH_FORMAT_CSV ? '|' : 0;
             o.text_cols = text_cols;
             o.n_text_cols = 1;
             o.keep_cols = keep_cols;
