@@ -66,7 +66,7 @@ char *tri_strndup(const char *s, size_t n)
 }
 
 /* Doubling growth keeps appends amortised O(1). */
-triage_status tri_grow(void **buf, size_t *cap, size_t need, size_t size)
+triage_status tri_grow_slow(void **buf, size_t *cap, size_t need, size_t size)
 {
     size_t ncap;
     void *p;

@@ -23,6 +23,15 @@ triage_status tri_buf_add_slow(struct tri_buf *b, const void *p, size_t n)
     return TRIAGE_OK;
 }
 
+triage_status tri_buf_reserve_slow(struct tri_buf *b, size_t n)
+{
+    triage_status st = tri_grow((void **)&b->data, &b->cap, b->len + n + 1, 1);
+
+    if (st != TRIAGE_OK)
+        b->failed = 1;
+    return st;
+}
+
 triage_status tri_buf_printf(struct tri_buf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -65,21 +74,22 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return want;
 }
 
-/* JSON string with quotes; bytes that are not valid UTF-8 become U+FFFD so
- * the output is always valid JSON whatever the input held. Runs of bytes
- * that need no escaping are copied with one append. */
-triage_status tri_buf_json_str(struct tri_buf *b, const char *str, size_t n)
+/*
+ * Escape s[i..) into *pp up to offset 'stop' (a UTF-8 sequence that starts
+ * before it may end up to 3 bytes past it, never past n) and return where
+ * it stopped. Writes at most 6 bytes per byte read.
+ */
+static size_t json_esc(char **pp, const unsigned char *s, size_t i, size_t stop,
+                       size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    char *p = *pp;
 
-    tri_buf_addc(b, '"');
-    while (i < n) {
+    while (i < stop) {
         size_t run = i, k;
         unsigned char c;
 
-        while (run < n) {
+        while (run < stop) {
             c = s[run];
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
                 run++;
@@ -89,36 +99,81 @@ triage_status tri_buf_json_str(struct tri_buf *b, const char *str, size_t n)
                 break;
         }
         if (run > i) {
-            tri_buf_add(b, s + i, run - i);
+            p = tri_put(p, s + i, run - i);
             i = run;
             continue;
         }
         c = s[i++];
         if (c == '"' || c == '\\') {
-            char esc[2] = { '\\', (char)c };
-            tri_buf_add(b, esc, 2);
+            *p++ = '\\';
+            *p++ = (char)c;
         } else if (c < 0x20) {
-            char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-            tri_buf_add(b, esc, 6);
+            p = TRI_PUT_LIT(p, "\\u00");
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
         } else {
-            tri_buf_add(b, "\xef\xbf\xbd", 3);
+            p = TRI_PUT_LIT(p, "\xef\xbf\xbd");
         }
     }
-    tri_buf_addc(b, '"');
+    *pp = p;
+    return i;
+}
+
+/* JSON string with quotes; bytes that are not valid UTF-8 become U+FFFD so
+ * the output is always valid JSON whatever the input held. The worst case
+ * (6 bytes per byte) is reserved a bounded chunk at a time, so the escaping
+ * loop writes without a check per piece and a long text does not reserve
+ * six times its size. */
+#define JSON_CHUNK 4096
+triage_status tri_buf_json_str(struct tri_buf *b, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    char *p = tri_buf_room(b, 6 * (n < JSON_CHUNK ? n : JSON_CHUNK + 3) + 2);
+
+    if (p == NULL)
+        return TRIAGE_ENOMEM;
+    *p++ = '"';
+    for (;;) {
+        i = json_esc(&p, s, i, n - i > JSON_CHUNK ? i + JSON_CHUNK : n, n);
+        if (i >= n)
+            break;
+        tri_buf_commit(b, p);
+        if ((p = tri_buf_room(b, 6 * (JSON_CHUNK + 3) + 1)) == NULL)
+            return TRIAGE_ENOMEM;
+    }
+    *p++ = '"';
+    tri_buf_commit(b, p);
     return b->failed ? TRIAGE_ENOMEM : TRIAGE_OK;
 }
 
-/* Decimal digits without printf: the JSON hot path writes many spans. */
-triage_status tri_buf_uint(struct tri_buf *b, uint64_t v)
+/* Decimal digits without printf: the JSON hot path writes many spans.
+ * Counting the digits first lets them go straight to their place. */
+char *tri_put_uint(char *p, uint64_t v)
 {
-    char tmp[24];
-    size_t i = sizeof tmp;
+    uint64_t t = v;
+    char *end = p + 1;
 
+    while (t >= 10) {
+        t /= 10;
+        end++;
+    }
+    p = end;
     do {
-        tmp[--i] = (char)('0' + v % 10);
+        *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v != 0);
-    return tri_buf_add(b, tmp + i, sizeof tmp - i);
+    return end;
+}
+
+triage_status tri_buf_uint(struct tri_buf *b, uint64_t v)
+{
+    char *p = tri_buf_room(b, TRI_UINT_MAX);
+
+    if (p == NULL)
+        return TRIAGE_ENOMEM;
+    tri_buf_commit(b, tri_put_uint(p, v));
+    return TRIAGE_OK;
 }
 
 void tri_buf_free(struct tri_buf *b)
@@ -136,30 +191,41 @@ void tri_buf_free(struct tri_buf *b)
 triage_status tri_buf_num(struct tri_buf *b, double v, int places, int trim)
 {
     static const double scale[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
-    char frac[10];
     uint64_t whole, part, unit;
     int i, n;
+    char *p = tri_buf_room(b, TRI_UINT_MAX + 11);   /* "-", digits, ".", 9 */
 
-    if (places < 0 || places > 9 || !(v == v) || v > 1e15 || v < -1e15)
-        return tri_buf_addc(b, '0');
+    if (p == NULL)
+        return TRIAGE_ENOMEM;
+    if (places < 0 || places > 9 || !(v == v) || v > 1e15 || v < -1e15) {
+        *p++ = '0';
+        tri_buf_commit(b, p);
+        return TRIAGE_OK;
+    }
+    if (trim && v >= 0 && v < 1e9 && v == (double)(uint32_t)v) {
+        tri_buf_commit(b, tri_put_uint(p, (uint32_t)v));   /* scores, hours */
+        return TRIAGE_OK;
+    }
     if (v < 0) {
         v = -v;
         if (v * scale[places] >= 0.5)
-            tri_buf_addc(b, '-');
+            *p++ = '-';
     }
     unit = (uint64_t)scale[places];
     part = (uint64_t)llrint(v * scale[places]);   /* half to even, as printf */
     whole = part / unit;
     part %= unit;
-    tri_buf_uint(b, whole);
+    p = tri_put_uint(p, whole);
     for (n = places; trim && n > 0 && part % 10 == 0; n--)
         part /= 10;
-    if (n == 0)
-        return b->failed ? TRIAGE_ENOMEM : TRIAGE_OK;
-    for (i = n - 1; i >= 0; i--) {
-        frac[i] = (char)('0' + part % 10);
-        part /= 10;
+    if (n > 0) {
+        *p = '.';
+        for (i = n; i > 0; i--) {
+            p[i] = (char)('0' + part % 10);
+            part /= 10;
+        }
+        p += n + 1;
     }
-    tri_buf_addc(b, '.');
-    return tri_buf_add(b, frac, (size_t)n);
+    tri_buf_commit(b, p);
+    return TRIAGE_OK;
 }

@@ -124,15 +124,13 @@ void triage_scratch_set_trace(triage_scratch *s, int on)
         s->trace_on = on != 0;
 }
 
-void tri_trace(struct triage_scratch *s, triage_trace_kind kind, const char *id,
-               int ok, int depth, const char *fmt, ...)
+void tri_trace_add(struct triage_scratch *s, triage_trace_kind kind,
+                   const char *id, int ok, int depth, const char *fmt, ...)
 {
     va_list ap;
     char msg[256];
     struct tri_trace_rec *r;
 
-    if (!s->trace_on)
-        return;
     if (tri_grow((void **)&s->trace, &s->trace_cap, s->n_trace + 1,
                  sizeof *s->trace) != TRIAGE_OK)
         return;

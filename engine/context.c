@@ -71,7 +71,12 @@ static triage_status find_bounds(struct triage_scratch *s)
     size_t i, len, k;
 
     s->n_bounds = 0;
-    for (i = 0; i < s->norm.len; i += len) {
+    for (i = 0;; i += len) {
+        /* Skip to the next byte that can start a bound; the folded text is
+         * NUL-terminated (an inner NUL just stops the skip early). */
+        i += strcspn(s->norm.text + i, ",!?;\n.\xe3");
+        if (i >= s->norm.len)
+            break;
         if (!is_bound(&s->norm, i, &len))
             continue;
         if (tri_grow((void **)&s->bounds, &s->bounds_cap, s->n_bounds + 1,

@@ -28,8 +28,14 @@ void *tri_calloc(size_t n, size_t size);
 void *tri_realloc(void *p, size_t n);
 void tri_free(void *p);
 char *tri_strndup(const char *s, size_t n);
-/* Grow *buf (of elements of 'size') to hold at least 'need'. */
-triage_status tri_grow(void **buf, size_t *cap, size_t need, size_t size);
+/* Grow *buf (of elements of 'size') to hold at least 'need'. The check is
+ * inlined: per-hit and per-bound pushes almost always have room. */
+triage_status tri_grow_slow(void **buf, size_t *cap, size_t need, size_t size);
+static inline triage_status tri_grow(void **buf, size_t *cap, size_t need,
+                                     size_t size)
+{
+    return need <= *cap ? TRIAGE_OK : tri_grow_slow(buf, cap, need, size);
+}
 
 /* ---- byte buffer and string pool (buf.c) ------------------------------ */
 struct tri_buf {
@@ -50,6 +56,30 @@ static inline triage_status tri_buf_add(struct tri_buf *b, const void *p, size_t
     b->data[b->len] = '\0';
     return TRIAGE_OK;
 }
+/* Room for n more bytes (and the NUL) at the end of b, or NULL (b->failed
+ * set): a renderer that knows a piece's worst-case size reserves it once,
+ * writes through the pointer and hands the end back to tri_buf_commit. */
+triage_status tri_buf_reserve_slow(struct tri_buf *b, size_t n);
+static inline char *tri_buf_room(struct tri_buf *b, size_t n)
+{
+    if (b->len + n >= b->cap && tri_buf_reserve_slow(b, n) != TRIAGE_OK)
+        return NULL;
+    return b->data + b->len;
+}
+static inline void tri_buf_commit(struct tri_buf *b, char *end)
+{
+    b->len = (size_t)(end - b->data);
+    b->data[b->len] = '\0';
+}
+/* Writers for tri_buf_room space; each returns the end of what it wrote. */
+static inline char *tri_put(char *p, const void *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+#define TRI_PUT_LIT(p, s) tri_put((p), (s), sizeof(s) - 1)
+#define TRI_UINT_MAX 20   /* digits of UINT64_MAX */
+char *tri_put_uint(char *p, uint64_t v);
 static inline triage_status tri_buf_addc(struct tri_buf *b, char c)
 {
     return tri_buf_add(b, &c, 1);
@@ -358,10 +388,14 @@ int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h);
 /* decide.c: votes, type, escalation and scripts into s->result. */
 void tri_decide(struct triage_scratch *s);
 int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w);
-/* explain.c: record one trace step (no-op unless tracing). */
-void tri_trace(struct triage_scratch *s, triage_trace_kind kind,
-               const char *id, int ok, int depth, const char *fmt, ...)
+/* classify.c: record one trace step. Called through tri_trace, which
+ * tests trace_on first: the untraced path makes no call and evaluates no
+ * argument (rule ids, messages) per rule, row and script. */
+void tri_trace_add(struct triage_scratch *s, triage_trace_kind kind,
+                   const char *id, int ok, int depth, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+#define tri_trace(s, ...) \
+    ((s)->trace_on ? tri_trace_add((s), __VA_ARGS__) : (void)0)
 /* Code points between two folded byte offsets, counting at most 'cap'. */
 uint32_t tri_cp_between(const struct triage_scratch *s, uint32_t a, uint32_t b);
 const char *tri_vocab_str(const triage_ruleset *rs, triage_axis a, uint32_t i);

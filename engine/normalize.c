@@ -252,25 +252,52 @@ static size_t decode(const unsigned char *s, size_t len, size_t i,
     return need + 1;
 }
 
-/* ASCII: lower case, white space runs, NUL as a space. */
-static triage_status fold_ascii(struct fold *f, unsigned c, size_t i)
+/*
+ * ASCII from s[*i] up to the next non-ASCII byte or '(' (which may open a
+ * pinyin note): lower case, white space runs, NUL as a space. A byte folds
+ * to at most one, plus one for a space run pending from before, so the
+ * run's room is reserved once and written without a check per byte.
+ */
+static triage_status fold_ascii(struct fold *f, const unsigned char *s,
+                                size_t len, size_t *i)
 {
+    size_t a = *i, e = a + 1;
     triage_status st;
+    char *text;
+    uint32_t *orig, *cp;
 
-    if (c == ' ' || c == 0 || (c >= 0x09 && c <= 0x0D)) {
-        begin_ws(f, c == '\n', i);
-        return TRIAGE_OK;
-    }
-    if (c - 'A' < 26u) {
-        c += 'a' - 'A';
-        f->n->latin++;
-    } else if (c - 'a' < 26u) {
-        f->n->latin++;
-    }
-    if (f->ws && (st = flush_ws(f, 0)) != TRIAGE_OK)
+    while (e < len && s[e] < 0x80 && s[e] != '(')
+        e++;
+    *i = e;
+    if (f->j + (e - a) + 1 >= f->lim && (st = reserve(f, f->j + (e - a) + 2)) != TRIAGE_OK)
         return st;
-    f->prev_han = 0;
-    return put_cp(f, c, (uint32_t)i);
+    /* Locals: the buffers cannot move now, and a char store through f->n
+     * would make the compiler reload every pointer for every byte. */
+    text = f->n->text;
+    orig = f->n->orig;
+    cp = f->n->cp;
+    for (; a < e; a++) {
+        unsigned c = s[a];
+
+        if (c == ' ' || c == 0 || (c >= 0x09 && c <= 0x0D)) {
+            begin_ws(f, c == '\n', a);
+            continue;
+        }
+        if (c - 'A' < 26u) {
+            c += 'a' - 'A';
+            f->n->latin++;
+        } else if (c - 'a' < 26u) {
+            f->n->latin++;
+        }
+        if (f->ws && (st = flush_ws(f, 0)) != TRIAGE_OK)
+            return st;
+        f->prev_han = 0;
+        text[f->j] = (char)c;
+        orig[f->j] = (uint32_t)a;
+        cp[f->j] = f->ncp++;
+        f->j++;
+    }
+    return TRIAGE_OK;
 }
 
 static triage_status fold_han(struct fold *f, uint32_t c, size_t i)
@@ -285,6 +312,39 @@ static triage_status fold_han(struct fold *f, uint32_t c, size_t i)
         return st;
     f->prev_han = 1;
     return put_cp(f, s, (uint32_t)i);
+}
+
+/*
+ * The bulk of Chinese text: a well-formed 3-byte sequence of the unified
+ * block U+4E00..U+9FFF (lead bytes E4 B8..E9). Returns its code point, 0
+ * when s[i] does not start one.
+ */
+static uint32_t han3(const unsigned char *s, size_t len, size_t i)
+{
+    unsigned a = s[i];
+
+    if (a < 0xE4 || a > 0xE9 || i + 2 >= len || (a == 0xE4 && s[i + 1] < 0xB8) ||
+        (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+        return 0;
+    return ((a & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+}
+
+/* fold_han for a han3 character: NFKC leaves it, so one direct t2s lookup
+ * decides, and a character with no simplified form is copied as is. */
+static triage_status fold_han3(struct fold *f, const unsigned char *b,
+                              uint32_t c, size_t i)
+{
+    uint32_t t = tri_t2s_dense[c - TRI_T2S_DENSE_FIRST];
+    triage_status st;
+
+    f->n->han++;
+    if (f->ws && (st = flush_ws(f, 1)) != TRIAGE_OK)
+        return st;
+    f->prev_han = 1;
+    if (t == 0 || t == c)
+        return put(f, b, 3, (uint32_t)i);
+    f->n->han_trad++;
+    return put_cp(f, t, (uint32_t)i);
 }
 
 /*
@@ -478,15 +538,23 @@ triage_status tri_normalize(struct tri_norm *n, const char *in, size_t len)
     if ((st = reserve(&f, len + 16)) != TRIAGE_OK)
         goto done;
     while (i < len) {
-        size_t note = (s[i] == '(' || s[i] == 0xef) ? pinyin_note(&f, s, len, i) : 0;
+        uint32_t c = han3(s, len, i);
+        size_t note;
+
+        if (c != 0) {   /* before the pinyin check: no note starts here */
+            if ((st = fold_han3(&f, s + i, c, i)) != TRIAGE_OK)
+                goto done;
+            i += 3;
+            continue;
+        }
+        note = (s[i] == '(' || s[i] == 0xef) ? pinyin_note(&f, s, len, i) : 0;
 
         if (note > 0) {
             i += note;
             continue;
         }
         if (s[i] < 0x80) {
-            st = fold_ascii(&f, s[i], i);
-            i++;
+            st = fold_ascii(&f, s, len, &i);
         } else {
             st = fold_multi(&f, s, len, &i);
         }

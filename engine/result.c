@@ -123,11 +123,6 @@ static void jvocab(struct tri_buf *b, const triage_ruleset *rs, triage_axis axis
         jpiece(b, rs, &rs->vocab_json[2 * ((size_t)rs->t.vocab_first[axis] + idx)]);
 }
 
-/* 'key' is the literal ,"name": so the inlined append knows its length. */
-#define jbool(b, key, v) \
-    ((v) ? tri_buf_add((b), key "true", sizeof(key) + 3) \
-         : tri_buf_add((b), key "false", sizeof(key) + 4))
-
 static void jstr(struct tri_buf *b, const char *s)
 {
     if (s == NULL)
@@ -180,6 +175,53 @@ static void json_scripts(const triage_result *r, struct tri_buf *b)
     tri_buf_addc(b, ']');
 }
 
+/* A hit is a dozen pieces of known worst-case size: reserve them at once
+ * and write them without a check each (the text between is escaped by
+ * tri_buf_json_str). Returns 0 when out of memory. */
+#define HIT_HEAD_MAX (sizeof ",{\"rule\":,\"spans\":[[,]],\"text\":" + 2 * TRI_UINT_MAX)
+#define HIT_TAIL_MAX (sizeof ",\"negated\":false,\"hypothetical\":false" \
+                      ",\"question\":false,\"counted\":false}")
+
+static int json_hit_head(struct tri_buf *b, const triage_ruleset *rs,
+                         uint32_t rule, size_t a, size_t e, int comma)
+{
+    const uint32_t *id = &rs->rule_json[2 * rule];
+    char *p = tri_buf_room(b, HIT_HEAD_MAX + id[1]);
+
+    if (p == NULL)
+        return 0;
+    if (comma)
+        *p++ = ',';
+    p = TRI_PUT_LIT(p, "{\"rule\":");
+    p = tri_put(p, rs->json.data + id[0], id[1]);
+    p = TRI_PUT_LIT(p, ",\"spans\":[[");
+    p = tri_put_uint(p, a);
+    *p++ = ',';
+    p = tri_put_uint(p, e);
+    p = TRI_PUT_LIT(p, "]],\"text\":");
+    tri_buf_commit(b, p);
+    return 1;
+}
+
+/* 'key' is the literal ,"name": */
+#define PUT_BOOL(p, key, v) \
+    ((v) ? TRI_PUT_LIT((p), key "true") : TRI_PUT_LIT((p), key "false"))
+
+static int json_hit_tail(struct tri_buf *b, uint32_t flags, uint32_t counted)
+{
+    char *p = tri_buf_room(b, HIT_TAIL_MAX);
+
+    if (p == NULL)
+        return 0;
+    p = PUT_BOOL(p, ",\"negated\":", flags & TRI_HIT_NEG);
+    p = PUT_BOOL(p, ",\"hypothetical\":", flags & TRI_HIT_HYPO);
+    p = PUT_BOOL(p, ",\"question\":", flags & TRI_HIT_QUESTION);
+    p = PUT_BOOL(p, ",\"counted\":", counted);
+    *p++ = '}';
+    tri_buf_commit(b, p);
+    return 1;
+}
+
 static void json_hits(const triage_result *r, struct tri_buf *b, triage_json_hits which)
 {
     const struct triage_scratch *s = r->s;
@@ -197,21 +239,10 @@ static void json_hits(const triage_result *r, struct tri_buf *b, triage_json_hit
             continue;
         a = tri_norm_orig(&s->norm, h->start);
         e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, h->end);
-        if (n++)
-            tri_buf_addc(b, ',');
-        JLIT(b, "{\"rule\":");
-        jpiece(b, r->rs, &r->rs->rule_json[2 * rh->rule]);
-        JLIT(b, ",\"spans\":[[");
-        tri_buf_uint(b, a);
-        tri_buf_addc(b, ',');
-        tri_buf_uint(b, e);
-        JLIT(b, "]],\"text\":");
-        tri_buf_json_str(b, s->orig + a, e - a);
-        jbool(b, ",\"negated\":", h->flags & TRI_HIT_NEG);
-        jbool(b, ",\"hypothetical\":", h->flags & TRI_HIT_HYPO);
-        jbool(b, ",\"question\":", h->flags & TRI_HIT_QUESTION);
-        jbool(b, ",\"counted\":", rh->counted);
-        tri_buf_addc(b, '}');
+        if (!json_hit_head(b, r->rs, rh->rule, a, e, n++ > 0) ||
+            tri_buf_json_str(b, s->orig + a, e - a) != TRIAGE_OK ||
+            !json_hit_tail(b, h->flags, rh->counted))
+            return;   /* b->failed is set */
     }
     tri_buf_addc(b, ']');
     JKEY(b, "fields");
