@@ -332,6 +332,59 @@ static void test_normalize_drops_pinyin_annotations(void **state)
     fold(n, "药(abc", "药(abc");
 }
 
+static size_t put_utf8(char *out, uint32_t c)
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xC0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xE0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* The fast path for U+4E00..U+9FFF must agree with tri_t2s() on every
+ * character of the block, keep offsets and count scripts like the rest. */
+static void test_normalize_han_fast_path_agrees_with_t2s(void **state)
+{
+    struct tri_norm *n = *state;
+    char in[16], want[16];
+    uint32_t c, s;
+    size_t k, w;
+
+    for (c = 0x4E00; c <= 0x9FFF; c++) {
+        k = put_utf8(in, 'x');
+        k += put_utf8(in + k, c);
+        k += put_utf8(in + k, ' ');
+        k += put_utf8(in + k, c);
+        s = tri_t2s(c);
+        w = put_utf8(want, 'x');
+        w += put_utf8(want + w, s);
+        w += put_utf8(want + w, s);   /* the space between Han is dropped */
+        want[w] = 0;
+        in[k] = 0;
+        assert_int_equal(tri_normalize(n, in, k), TRIAGE_OK);
+        if (n->len != w || memcmp(n->text, want, w + 1) != 0)
+            fail_msg("U+%04X folds to '%s', want '%s'", (unsigned)c, n->text, want);
+        assert_int_equal(n->han, 2);
+        assert_int_equal(n->han_trad, s != c ? 2 : 0);
+        assert_int_equal(tri_norm_orig(n, w - put_utf8(want, s)), 5);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +406,7 @@ int main(void)
         T(test_normalize_classifies_han),
         T(test_normalize_rejects_bad_arguments),
         T(test_normalize_drops_pinyin_annotations),
+        T(test_normalize_han_fast_path_agrees_with_t2s),
 #undef T
     };
 
