@@ -149,6 +149,34 @@ const char *batch_scan_field(const struct batch_scan *s, size_t i,
                              size_t *len);
 void batch_scan_free(struct batch_scan *s);
 
+/* ---- One JSON Lines line as flat members (batch_jsonl_flat.c) ---------- */
+
+enum batch_jkind {
+    BATCH_J_STRING, BATCH_J_NUMBER, BATCH_J_BOOL, BATCH_J_NULL, BATCH_J_NESTED
+};
+
+/* A member with its value as text: strings decoded, numbers and booleans as
+ * written, null empty, objects and arrays as compact JSON. */
+struct batch_jmember {
+    const char *key, *val;     /* NUL-terminated; val may hold NUL bytes */
+    size_t klen, vlen;
+    size_t koff, voff;         /* the same as offsets into the store     */
+    enum batch_jkind kind;
+};
+
+struct batch_jflat {
+    struct batch_jmember *m;   /* in the line's order */
+    size_t n, cap;
+    struct batch_buf store;
+    char msg[200];
+};
+
+/* Parse one line. *error is NULL and the members are set, or *error says
+ * why the line is not a usable JSON object; a status only for ENOMEM. */
+triage_status batch_jflat_parse(struct batch_jflat *f, const char *line,
+                                size_t len, const char **error);
+void batch_jflat_free(struct batch_jflat *f);
+
 /* ---- JSON Lines records (batch_jsonl.c) -------------------------------- */
 
 struct batch_jsonl;   /* member specs and per-record storage */

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "test_util.h"
-#include "batch_input.h"
+#include "batch_internal.h"   /* the JSON Lines scanner, too */
 
 #define DATA "tests/data/batch/"
 
@@ -792,6 +792,69 @@ static void test_batch_column_guessing_failures(void **state)
 
 /* ---- JSON Lines and text ----------------------------------------------- */
 
+/* Members of 'line' as "key=value/kind;" (NUL bytes as '0'). */
+static void flat_members(struct batch_jflat *f, const char *line, char *out,
+                         size_t cap)
+{
+    const char *err;
+    size_t i, k, at = 0;
+
+    assert_int_equal(batch_jflat_parse(f, line, strlen(line), &err), TRIAGE_OK);
+    if (err != NULL)
+        fail_msg("'%s': %s", line, err);
+    out[0] = '\0';
+    for (i = 0; i < f->n; i++) {
+        at += (size_t)snprintf(out + at, cap - at, "%s=", f->m[i].key);
+        for (k = 0; k < f->m[i].vlen && at + 1 < cap; k++)
+            out[at++] = f->m[i].val[k] ? f->m[i].val[k] : '0';
+        at += (size_t)snprintf(out + at, cap - at, "/%d;", (int)f->m[i].kind);
+    }
+}
+
+/* The scanner for flat lines and jansson (for nested ones) render the same
+ * members the same way; what the scanner cannot take falls to jansson. */
+static void test_batch_jsonl_flat_scanner_agrees_with_jansson(void **state)
+{
+    static const char *const flat[] = {
+        "{\"a\":\"\\u00e9\\ud83d\\ude00 \xe9\x80\x80\",\"n\":-12,\"b\":true,\"z\":null}",
+        "{ \"t\" : \"q\\\"\\\\\\/\\b\\f\\n\\r\\t\" , \"f\":false,\"nul\":\"x\\u0000y\"}",
+        "{\"id\":0,\"big\":123456789012345678,\"e\":\"\"}",
+    };
+    struct batch_jflat f;
+    char a[512], b[512], line[512];
+    const char *err;
+    size_t i;
+
+    (void)state;
+    memset(&f, 0, sizeof f);
+    for (i = 0; i < sizeof flat / sizeof *flat; i++) {
+        flat_members(&f, flat[i], a, sizeof a);
+        /* The same line with a nested member goes through jansson. */
+        snprintf(line, sizeof line, "%.*s,\"x\":[1,{\"k\":null}]}",
+                 (int)(strlen(flat[i]) - 1), flat[i]);
+        flat_members(&f, line, b, sizeof b);
+        assert_int_equal(strncmp(a, b, strlen(a)), 0);
+        assert_string_equal(b + strlen(a), "x=[1,{\"k\":null}]/4;");
+    }
+    flat_members(&f, flat[0], a, sizeof a);
+    assert_string_equal(a, "a=\xc3\xa9\xf0\x9f\x98\x80 \xe9\x80\x80/0;n=-12/1;b=true/2;z=/3;");
+    /* Left to jansson: reals, -0, huge integers, repeated keys. */
+    flat_members(&f, "{\"r\":2.50,\"m\":-0,\"e\":1E2,\"k\":1,\"k\":2}", a, sizeof a);
+    assert_string_equal(a, "r=2.5/1;m=0/1;e=100/1;k=2/1;");
+    /* Refused with jansson's words. */
+    assert_int_equal(batch_jflat_parse(&f, "{\"a\":\"\\ud800\"}", 14, &err), TRIAGE_OK);
+    assert_non_null(strstr(err, "invalid Unicode"));
+    assert_int_equal(batch_jflat_parse(&f, "{\"a\":\"\xc0\xaf\"}", 10, &err), TRIAGE_OK);
+    assert_non_null(strstr(err, "unable to decode byte 0xc0"));
+    assert_int_equal(batch_jflat_parse(&f, "{\"a\":1,}", 8, &err), TRIAGE_OK);
+    assert_non_null(strstr(err, "invalid JSON"));
+    assert_int_equal(batch_jflat_parse(&f, "{\"a\":tru}", 9, &err), TRIAGE_OK);
+    assert_non_null(strstr(err, "invalid JSON"));
+    assert_int_equal(batch_jflat_parse(&f, "[1]", 3, &err), TRIAGE_OK);
+    assert_string_equal(err, "JSON line is not an object");
+    batch_jflat_free(&f);
+}
+
 static void test_batch_jsonl_broken_line_is_error_record(void **state)
 {
     static const char *const errors[] = {
@@ -1152,6 +1215,7 @@ int main(void)
         cmocka_unit_test(test_batch_columns_by_number_without_header),
         cmocka_unit_test(test_batch_column_guessing_failures),
         cmocka_unit_test(test_batch_jsonl_broken_line_is_error_record),
+        cmocka_unit_test(test_batch_jsonl_flat_scanner_agrees_with_jansson),
         cmocka_unit_test(test_batch_text_format_blank_line_is_error_record),
         cmocka_unit_test(test_batch_format_from_content_and_option),
         cmocka_unit_test(test_batch_reads_standard_input),
