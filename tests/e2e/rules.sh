@@ -14,6 +14,14 @@ got=$(sha256sum corpus/test.jsonl | cut -d' ' -f1)
 if [ -n "$want" ] && [ "$want" = "$got" ]; then pass "frozen test half unchanged"
 else fail "frozen test half unchanged" "README says $want, file is $got"; fi
 
+dups=$(cat corpus/*.jsonl | sed -n 's/^{"id": *"\([^"]*\)".*/\1/p' | sort | uniq -d | head -3)
+n_ids=$(cat corpus/*.jsonl | sed -n 's/^{"id": *"\([^"]*\)".*/\1/p' | wc -l)
+if [ -z "$dups" ] && [ "$n_ids" -eq "$(cat corpus/*.jsonl | grep -c .)" ]; then
+    pass "corpus ids are unique across files"
+else
+    fail "corpus ids are unique across files" "repeated: $dups; $n_ids ids"
+fi
+
 expect_exit "dev halves above their floors" 0 "$TRIAGE" test --quiet \
     --min-f1 type=0.93 --min-accuracy escalation=0.95 \
     --min-recall escalation:L4=1 corpus/dev.jsonl corpus/dev2.jsonl
