@@ -61,12 +61,7 @@ static size_t enc_unit(int enc)
     return enc == ENC_UTF16LE || enc == ENC_UTF16BE ? 2 : 1;
 }
 
-/*
- * Length of the valid UTF-8 sequence at p (strict: no overlong forms, no
- * surrogates, nothing above U+10FFFF), 0 if invalid, or (size_t)-1 if it
- * is a valid prefix cut by the end of the buffer.
- */
-static size_t utf8_seq(const unsigned char *p, size_t n)
+size_t batch_utf8_seq(const unsigned char *p, size_t n)
 {
     unsigned char c = p[0], lo = 0x80, hi = 0xBF;
     size_t len, i;
@@ -104,7 +99,7 @@ static int valid_utf8(const unsigned char *p, size_t n, int eof)
     size_t i = 0, k;
 
     while (i < n) {
-        k = utf8_seq(p + i, n - i);
+        k = batch_utf8_seq(p + i, n - i);
         if (k == (size_t)-1)
             return !eof;
         if (k == 0)

@@ -231,6 +231,12 @@ int batch_name_eq(const char *s, size_t n, const char *name);
 
 /* ---- Shared helpers (batch_input.c) ------------------------------------ */
 
+/*
+ * Length of the valid UTF-8 sequence at p (strict: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), 0 if invalid, or (size_t)-1 if it
+ * is a valid prefix cut by the end of the buffer (batch_encoding.c).
+ */
+size_t batch_utf8_seq(const unsigned char *p, size_t n);
 /* 1 if s[0..n) is empty or only ASCII, ideographic or no-break spaces. */
 int batch_is_blank(const char *s, size_t n);
 /* Narrow s[0..n) to exclude ASCII spaces, tabs, CR and LF at both ends. */

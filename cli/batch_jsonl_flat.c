@@ -37,37 +37,6 @@ static size_t skip_ws(const unsigned char *s, size_t len, size_t i)
     return i;
 }
 
-/* Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlong
- * forms, surrogates or code points past U+10FFFF), 0 if there is none. */
-static size_t utf8_len(const unsigned char *s, size_t len, size_t i)
-{
-    unsigned a = s[i], lo = 0x80, hi = 0xBF;
-    size_t n, k;
-
-    if (a >= 0xC2 && a <= 0xDF)
-        n = 2;
-    else if (a >= 0xE0 && a <= 0xEF)
-        n = 3;
-    else if (a >= 0xF0 && a <= 0xF4)
-        n = 4;
-    else
-        return 0;
-    if (a == 0xE0)
-        lo = 0xA0;
-    else if (a == 0xED)
-        hi = 0x9F;
-    else if (a == 0xF0)
-        lo = 0x90;
-    else if (a == 0xF4)
-        hi = 0x8F;
-    if (i + n > len || s[i + 1] < lo || s[i + 1] > hi)
-        return 0;
-    for (k = 2; k < n; k++)
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 static int hex4(const unsigned char *s, size_t len, size_t i, unsigned *out)
 {
     unsigned v = 0, d;
@@ -174,8 +143,9 @@ static size_t string(struct batch_jflat *f, const unsigned char *s,
                 return 0;
             continue;
         }
-        if ((n = utf8_len(s, len, i)) == 0)
-            return 0;
+        n = batch_utf8_seq(s + i, len - i);
+        if (n == 0 || n == (size_t)-1)
+            return 0;                      /* jansson words the error */
         *st = batch_buf_add(&f->store, s + i, n);
         i += n;
     }
