@@ -300,18 +300,27 @@ static triage_status fold_ascii(struct fold *f, const unsigned char *s,
     return TRIAGE_OK;
 }
 
-static triage_status fold_han(struct fold *f, uint32_t c, size_t i)
+/* A Han character starts: counts, a pending space run (dropped between
+ * Han), and the flag the next character's space handling reads. */
+static triage_status begin_han(struct fold *f, int folded)
 {
-    uint32_t s = tri_t2s(c);
     triage_status st;
 
     f->n->han++;
-    if (s != c)
+    if (folded)
         f->n->han_trad++;
     if (f->ws && (st = flush_ws(f, 1)) != TRIAGE_OK)
         return st;
     f->prev_han = 1;
-    return put_cp(f, s, (uint32_t)i);
+    return TRIAGE_OK;
+}
+
+static triage_status fold_han(struct fold *f, uint32_t c, size_t i)
+{
+    uint32_t s = tri_t2s(c);
+    triage_status st = begin_han(f, s != c);
+
+    return st != TRIAGE_OK ? st : put_cp(f, s, (uint32_t)i);
 }
 
 /*
@@ -335,16 +344,12 @@ static triage_status fold_han3(struct fold *f, const unsigned char *b,
                               uint32_t c, size_t i)
 {
     uint32_t t = tri_t2s_dense[c - TRI_T2S_DENSE_FIRST];
-    triage_status st;
+    int folded = t != 0 && t != c;
+    triage_status st = begin_han(f, folded);
 
-    f->n->han++;
-    if (f->ws && (st = flush_ws(f, 1)) != TRIAGE_OK)
+    if (st != TRIAGE_OK)
         return st;
-    f->prev_han = 1;
-    if (t == 0 || t == c)
-        return put(f, b, 3, (uint32_t)i);
-    f->n->han_trad++;
-    return put_cp(f, t, (uint32_t)i);
+    return folded ? put_cp(f, t, (uint32_t)i) : put(f, b, 3, (uint32_t)i);
 }
 
 /*

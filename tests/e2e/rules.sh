@@ -14,8 +14,9 @@ got=$(sha256sum corpus/test.jsonl | cut -d' ' -f1)
 if [ -n "$want" ] && [ "$want" = "$got" ]; then pass "frozen test half unchanged"
 else fail "frozen test half unchanged" "README says $want, file is $got"; fi
 
-dups=$(cat corpus/*.jsonl | sed -n 's/^{"id": *"\([^"]*\)".*/\1/p' | sort | uniq -d | head -3)
-n_ids=$(cat corpus/*.jsonl | sed -n 's/^{"id": *"\([^"]*\)".*/\1/p' | wc -l)
+cat corpus/*.jsonl | sed -n 's/^{"id": *"\([^"]*\)".*/\1/p' > "$TMP/ids"
+dups=$(sort "$TMP/ids" | uniq -d | head -3)
+n_ids=$(wc -l < "$TMP/ids")
 if [ -z "$dups" ] && [ "$n_ids" -eq "$(cat corpus/*.jsonl | grep -c .)" ]; then
     pass "corpus ids are unique across files"
 else
