@@ -59,6 +59,11 @@ expect_grep "also-not negates what follows" '"头疼" at [0-9-]+ negated' "$TMP/
 "$TRIAGE" explain '吃了三天，过敏也没出现，头疼也没' > "$TMP/out" 2>&1
 expect_no_grep "also-not negates what precedes" '"(过敏|头疼)" at [0-9-]+$' "$TMP/out"
 
+# A short cry about a child in danger is not an outburst to vent.
+"$TRIAGE" classify '孩子刚才把半瓶止咳糖浆喝了，现在一直吐，嘴唇发紫' > "$TMP/out" 2>&1
+expect_grep "child emergency is L4" '"level":"L4"' "$TMP/out"
+expect_no_grep "child emergency is not venting" '"nature":"venting"' "$TMP/out"
+
 for reply in "这是我们公司的规定，你自己看说明书" "This is not my department, I don't know."; do
     "$TRIAGE" check-reply "$reply" > "$TMP/out" 2>&1
     if [ $? -eq 1 ]; then pass "check-reply flags: $reply"; else fail "check-reply flags: $reply" "$(cat "$TMP/out")"; fi
