@@ -21,7 +21,7 @@ CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI_LIBOBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test asan install clean help bench examples
+.PHONY: all deps test asan install clean help bench examples learn
 all: $(BUILD)/triage $(BUILD)/libtriage.a $(BUILD)/libtriage.so
 
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make test     run cmocka units and CLI end-to-end tests"
 	@echo "make asan     the same suite under ASan + UBSan (in build-asan/)"
 	@echo "make install  PREFIX=/usr/local"
+	@echo "make learn    relearn rules/learned/bayes.yaml from corpus/dev*.jsonl"
 
 deps:
 	apt-get update
@@ -83,6 +84,11 @@ examples: all
 	    $$(PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/stage/lib/pkgconfig pkg-config --cflags triage) \
 	    $(CURDIR)/$(BUILD)/stage/lib/libtriage.a \
 	    $$(PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/stage/lib/pkgconfig pkg-config --libs --static triage | sed 's/-ltriage//')
+
+# The shipped Bayes models learn from the development halves only: the
+# test half stays unseen (corpus/README.md).
+learn: all
+	$(BUILD)/triage learn -o rules/learned/bayes.yaml $(sort $(wildcard corpus/dev*.jsonl))
 
 test: all $(TEST_BIN) examples
 	@sh tests/run.sh $(BUILD)

@@ -55,5 +55,6 @@ int cmd_batch(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_check_reply(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 #endif

@@ -67,7 +67,8 @@ static void steps(const triage_result *r, const struct paint *p)
     unsigned i, n = triage_trace_count(r);
     triage_trace_step st;
     static const char *const heads[] = { "rules", NULL, NULL, "escalation rows tried",
-                                         "scripts", "context cues" };
+                                         "scripts", "context cues",
+                                         "Bayes models (added to the rules' votes)" };
     int last = -1;
 
     for (i = 0; i < n; i++) {

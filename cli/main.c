@@ -18,6 +18,7 @@ static const struct command commands[] = {
     { "compile", cmd_compile, "compile rules into a table (.tdb)" },
     { "batch", cmd_batch, "triage complaint logs (CSV, TSV, JSONL, text)" },
     { "test", cmd_test, "score rules against a labelled corpus" },
+    { "learn", cmd_learn, "learn Bayes models from a labelled corpus" },
     { "lint", cmd_lint, "find rule problems that compile cannot" },
     { "check-reply", cmd_check_reply, "check an agent's draft reply" },
 };

@@ -45,6 +45,10 @@ void triage_scratch_destroy(triage_scratch *s)
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         tri_free(s->scores[a]);
     tri_free(s->scripts);
+    tri_free(s->rule_scores);
+    tri_free(s->bayes_p);
+    tri_free(s->bayes_gen);
+    tri_free(s->bayes_rows);
     tri_free(s->fields);
     tri_buf_free(&s->json);
     tri_buf_free(&s->orig_copy);
@@ -100,6 +104,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     s->tag_gen = tri_calloc(t->vocab_count[TRIAGE_AXIS_TAG] + 1, sizeof *s->tag_gen);
     s->tags = tri_calloc(t->vocab_count[TRIAGE_AXIS_TAG] + 1, sizeof *s->tags);
     s->scripts = tri_calloc(t->n_scripts + 1, sizeof *s->scripts);
+    s->rule_scores = tri_calloc(t->vocab_count[TRIAGE_AXIS_TYPE] + 1, sizeof(double));
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         s->scores[a] = tri_calloc(t->vocab_count[a] + 1, sizeof(double));
     if (s->pat_gen == NULL || s->pat_first == NULL || s->pat_count == NULL ||
@@ -107,6 +112,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
         s->rule_nhits == NULL || s->slot_gen == NULL || s->slot_head == NULL ||
         s->cand == NULL || s->fired == NULL || s->fired_list == NULL ||
         s->tag_gen == NULL || s->tags == NULL || s->scripts == NULL ||
+        s->rule_scores == NULL || tri_bayes_scratch(s) != TRIAGE_OK ||
         s->scores[0] == NULL || s->scores[1] == NULL || s->scores[2] == NULL ||
         s->scores[3] == NULL || s->scores[4] == NULL || s->scores[5] == NULL ||
         scratch_pcre(s) != TRIAGE_OK ||
@@ -212,6 +218,7 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
         memset(s->rule_gen, 0, (rs->t.n_rules + 1) * sizeof *s->rule_gen);
         memset(s->slot_gen, 0, ((size_t)rs->n_slots + 1) * sizeof *s->slot_gen);
         memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);
+        memset(s->bayes_gen, 0, ((size_t)rs->bayes_tokens + 1) * sizeof *s->bayes_gen);
         s->gen = 1;
     }
     t = s->prof ? tri_now() : 0;

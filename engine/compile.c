@@ -9,7 +9,8 @@
 #include "compile_int.h"
 
 static const char *const top_keys[] = { "ruleset", "vocabulary", "defaults",
-    "context", "rules", "cues", "escalation", "scripts", "reply_checks", NULL };
+    "context", "rules", "cues", "escalation", "scripts", "reply_checks", "bayes",
+    NULL };
 
 static void build_init(struct tri_build *b, triage_compiler *c,
                        struct triage_ruleset *rs)
@@ -41,6 +42,7 @@ static void build_free(struct tri_build *b)
     tri_buf_free(&b->esc);
     tri_buf_free(&b->scripts);
     tri_buf_free(&b->checks);
+    tri_buf_free(&b->bayes);
     tri_buf_free(&b->esc_files);
     tri_buf_free(&b->script_files);
     tri_buf_free(&b->tagnodes);
@@ -93,6 +95,8 @@ static void pass_content(struct tri_build *b)
             tri_scripts_compile(b, v);
         if ((v = tri_map_get(d->root, "reply_checks")) != NULL)
             tri_checks_compile(b, v);
+        if ((v = tri_map_get(d->root, "bayes")) != NULL)
+            tri_bayes_compile(b, v);
     }
     b->file = "";
 }
@@ -118,6 +122,7 @@ static triage_status move_into_table(struct tri_build *b)
     TAKE(b->esc, t->esc, t->n_esc);
     TAKE(b->scripts, t->scripts, t->n_scripts);
     TAKE(b->checks, t->checks, t->n_checks);
+    TAKE(b->bayes, t->bayes, t->n_bayes);
     snprintf(hex, sizeof hex, "%016llx%016llx",
              (unsigned long long)b->c->hash[0], (unsigned long long)b->c->hash[1]);
     if (t->name == TRI_NONE && tri_pool_add(t, "", 0, &t->name) != TRIAGE_OK)
@@ -155,7 +160,8 @@ static int build_failed(const struct tri_build *b)
     int a, failed = b->t->pool.failed || b->u32s.failed || b->patterns.failed ||
                     b->nodes.failed || b->kids.failed || b->rules.failed ||
                     b->esc.failed || b->scripts.failed || b->checks.failed ||
-                    b->esc_files.failed || b->script_files.failed;
+                    b->esc_files.failed || b->script_files.failed ||
+                    b->bayes.failed;
 
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         failed |= b->vaxis[a].failed;

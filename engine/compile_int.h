@@ -70,7 +70,7 @@ struct tri_build {
     int declared[TRIAGE_AXIS_COUNT];
     int have_context, have_defaults;
     struct tri_buf u32s;         /* staging for t->u32s                    */
-    struct tri_buf patterns, nodes, kids, rules, esc, scripts, checks;
+    struct tri_buf patterns, nodes, kids, rules, esc, scripts, checks, bayes;
     struct tri_buf esc_files, script_files; /* const char *: row's file  */
     struct tri_buf vaxis[TRIAGE_AXIS_COUNT]; /* tri_vocab_entry per axis */
     struct tri_buf tagnodes;     /* first use of each open value (lint)   */
@@ -120,6 +120,9 @@ triage_status tri_scripts_compile(struct tri_build *b, const struct tri_ynode *s
 triage_status tri_checks_compile(struct tri_build *b, const struct tri_ynode *seq);
 triage_status tri_escalation_finish(struct tri_build *b);
 triage_status tri_scripts_finish(struct tri_build *b);
+
+/* Naive Bayes models written by `triage learn` (compile_bayes.c). */
+triage_status tri_bayes_compile(struct tri_build *b, const struct tri_ynode *seq);
 
 /* Folding of a rule literal the same way as text (compile_util.c). */
 triage_status tri_fold_literal(const char *s, size_t n, struct tri_buf *out);

@@ -10,7 +10,7 @@
 static const char *const axis_keys[TRIAGE_AXIS_COUNT] = {
     "types", "natures", "severities", "temperaments", "levels", "tags"
 };
-static const char *const axis_words[TRIAGE_AXIS_COUNT] = {
+const char *const tri_axis_names[TRIAGE_AXIS_COUNT] = {
     "type", "nature", "severity", "temperament", "level", "tag"
 };
 
@@ -97,15 +97,15 @@ static void declare_entry(struct tri_build *b, triage_axis a,
                        a == TRIAGE_AXIS_LEVEL ? "a level" : "a tag");
         id = tri_map_get(item, "id");
         if (id == NULL) {
-            tri_err(b, item, TRIAGE_ERULE_SCHEMA, "%s without an id", axis_words[a]);
+            tri_err(b, item, TRIAGE_ERULE_SCHEMA, "%s without an id", tri_axis_names[a]);
             return;
         }
     }
-    if (!tri_expect(b, id, TRI_Y_SCALAR, axis_words[a]))
+    if (!tri_expect(b, id, TRI_Y_SCALAR, tri_axis_names[a]))
         return;
     if (vfind(b, a, id->str) != TRI_NONE) {
         tri_err(b, id, TRIAGE_ERULE_SCHEMA, "%s '%s' declared twice",
-                axis_words[a], id->str);
+                tri_axis_names[a], id->str);
         return;
     }
     if ((v = tri_map_get(item, "hours")) != NULL && !tri_get_double(b, v, 0, 8760, &hours))
@@ -173,18 +173,18 @@ uint32_t tri_vocab_ref(struct tri_build *b, triage_axis a,
 {
     uint32_t idx;
 
-    if (!tri_expect(b, n, TRI_Y_SCALAR, axis_words[a]))
+    if (!tri_expect(b, n, TRI_Y_SCALAR, tri_axis_names[a]))
         return TRI_NONE;
     idx = vfind(b, a, n->str);
     if (idx != TRI_NONE)
         return idx;
     if (b->declared[a]) {
         tri_err(b, n, TRIAGE_ERULE_SCHEMA, "unknown %s '%s' (not in vocabulary '%s')",
-                axis_words[a], n->str, axis_keys[a]);
+                tri_axis_names[a], n->str, axis_keys[a]);
         return TRI_NONE;
     }
     if (n->len == 0) {
-        tri_err(b, n, TRIAGE_ERULE_SCHEMA, "empty %s", axis_words[a]);
+        tri_err(b, n, TRIAGE_ERULE_SCHEMA, "empty %s", tri_axis_names[a]);
         return TRI_NONE;
     }
     return vadd(b, a, n->str, a == TRIAGE_AXIS_LEVEL ? "unassigned" : NULL, 24);

@@ -62,16 +62,72 @@ static void vote(struct triage_scratch *s)
     }
 }
 
+/* A severity model only raises: its likeliest class, when sure enough
+ * and above what the rules found (vocabulary order is rank order). */
+static void raise_severity(struct triage_scratch *s, const struct tri_bayes *m,
+                           const double *p, const uint32_t *cls)
+{
+    uint32_t k, best = 0;
+
+    for (k = 1; k < m->n_classes; k++)
+        if (p[k] > p[best])
+            best = k;
+    if (p[best] < m->raise ||
+        (s->result.severity != TRI_NONE && cls[best] <= s->result.severity))
+        return;
+    s->result.severity = cls[best];
+    tri_trace(s, TRIAGE_TRACE_BAYES, tri_str(&s->rs->t, m->id), 1, 0,
+              "raises severity to %s (posterior %.2f >= %.2f)",
+              tri_vocab_str(s->rs, TRIAGE_AXIS_SEVERITY, cls[best]), p[best], m->raise);
+}
+
+/*
+ * Each Bayes model adds its posterior to its axis, scaled to the rules'
+ * vote total there (at least the model's base): with weight w a sure
+ * posterior counts for w times what all rules said. Type's rule-only
+ * votes are kept: 'also' lists only problems a rule found.
+ */
+static void add_bayes(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    uint32_t i, k;
+
+    memcpy(s->rule_scores, s->scores[TRIAGE_AXIS_TYPE],
+           t->vocab_count[TRIAGE_AXIS_TYPE] * sizeof(double));
+    if (t->n_bayes > 0)
+        tri_bayes_score(s);
+    for (i = 0; i < t->n_bayes; i++) {
+        const struct tri_bayes *m = &t->bayes[i];
+        const double *p = s->bayes_p + s->rs->bayes_rt[i].p_first;
+        const uint32_t *cls = t->u32s + m->classes_first;
+        double *sc = s->scores[m->axis], total = 0;
+
+        if (s->trace_on)
+            tri_bayes_trace(s, i);
+        if (m->axis == TRIAGE_AXIS_SEVERITY) {
+            raise_severity(s, m, p, cls);
+            continue;
+        }
+        for (k = 0; k < t->vocab_count[m->axis]; k++)
+            total += sc[k] > 0 ? sc[k] : 0;
+        if (total < m->base)
+            total = m->base;
+        for (k = 0; k < m->n_classes; k++)
+            sc[cls[k]] += m->weight * total * p[k];
+    }
+}
+
 static void decide_type(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
     struct triage_result *res = &s->result;
-    const double *sc = s->scores[TRIAGE_AXIS_TYPE];
+    const double *sc = s->scores[TRIAGE_AXIS_TYPE], *rsc = s->rule_scores;
     uint32_t n = t->vocab_count[TRIAGE_AXIS_TYPE], i, j;
-    double top, second;
+    double top, second, rtop;
 
     res->type = top_of(sc, n, TRI_NONE, &top);
     top_of(sc, n, res->type, &second);
+    top_of(rsc, n, TRI_NONE, &rtop);
     res->n_also = 0;
     res->confidence = 0;
     if (res->type == TRI_NONE || top < t->defaults.min_score) {
@@ -82,10 +138,10 @@ static void decide_type(struct triage_scratch *s)
     if (second > 0 && second >= t->defaults.close_call * top)
         res->flags |= TRIAGE_FLAG_CLOSE_CALL;
     for (i = 0; i < n && res->n_also < 8; i++) {
-        if (i == res->type || sc[i] <= 0 || sc[i] < t->defaults.also_ratio * top ||
-            sc[i] < t->defaults.min_score)
+        if (i == res->type || rsc[i] <= 0 || rsc[i] < t->defaults.also_ratio * rtop ||
+            rsc[i] < t->defaults.min_score)
             continue;
-        for (j = res->n_also; j > 0 && sc[res->also[j - 1]] < sc[i]; j--)
+        for (j = res->n_also; j > 0 && rsc[res->also[j - 1]] < rsc[i]; j--)
             res->also[j] = res->also[j - 1];
         res->also[j] = i;
         res->n_also++;
@@ -261,6 +317,7 @@ static void choose_scripts(struct triage_scratch *s)
 void tri_decide(struct triage_scratch *s)
 {
     vote(s);
+    add_bayes(s);
     decide_type(s);
     decide_rest(s);
     if (s->n_fired == 0)

@@ -169,6 +169,8 @@ enum tri_lang { TRI_LANG_HANS = 0, TRI_LANG_HANT, TRI_LANG_EN, TRI_LANG_ANY };
 #define TRI_LANG_COUNT 4
 /* "zh-Hans", "zh-Hant", "en", "any", indexed by enum tri_lang (result.c). */
 extern const char *const tri_lang_names[TRI_LANG_COUNT];
+/* "type", "nature", ... indexed by triage_axis (compile_vocab.c). */
+extern const char *const tri_axis_names[TRIAGE_AXIS_COUNT];
 struct tri_norm;
 /* The language of a normalised text (HANS, HANT or EN; decide.c). */
 uint32_t tri_text_lang(const struct tri_norm *n);
@@ -198,6 +200,26 @@ struct tri_defaults {
     uint32_t scope;     /* context scope in code points                   */
 };
 
+/*
+ * A naive Bayes model of a voting axis (type, nature or temperament) or
+ * of severity,
+ * learned by `triage learn`: per class, the documents seen and, per token,
+ * the documents of the class that contain it (bayes.c).
+ */
+#define TRI_BAYES_MAX_CLASSES 64u
+struct tri_bayes {
+    uint32_t id, file, line, column;   /* pool offsets, position of id    */
+    uint32_t axis;                     /* TYPE, NATURE or TEMPERAMENT     */
+    double weight;      /* share of the rules' vote total it adds         */
+    double base;        /* vote total assumed when rules cast less        */
+    double smoothing;   /* added to every count (Lidstone)                */
+    double raise;       /* severity: the posterior that raises it         */
+    uint32_t classes_first, n_classes; /* into u32s: vocab indexes        */
+    uint32_t docs_first;               /* into u32s: n_classes counts     */
+    uint32_t tokens_first, n_tokens;   /* into u32s: pool offsets, sorted */
+    uint32_t counts_first;             /* into u32s: n_tokens x n_classes */
+};
+
 /* Every array of the table, in save order; see table_io.c. */
 struct tri_table {
     struct tri_buf pool;
@@ -211,6 +233,7 @@ struct tri_table {
     struct tri_script *scripts;    uint32_t n_scripts;
     struct tri_vocab_entry *vocab; uint32_t n_vocab;
     struct tri_reply_check *checks; uint32_t n_checks;
+    struct tri_bayes *bayes;       uint32_t n_bayes;
     uint32_t vocab_first[TRIAGE_AXIS_COUNT], vocab_count[TRIAGE_AXIS_COUNT];
     struct tri_defaults defaults;
     uint32_t name, version, hash;  /* pool offsets                        */
@@ -247,6 +270,15 @@ struct triage_ruleset {
     uint32_t *rule_json;          /* per rule: its id as a JSON string    */
     uint32_t *vocab_json;         /* per vocab entry: its name, quoted    */
     uint32_t ruleset_json[2];
+    struct tri_bayes_rt {         /* per model: built from its counts     */
+        uint32_t *slots;          /* open addressing: token row + 1       */
+        uint32_t mask;
+        float *ll;                /* log P(token | class), row-major      */
+        double *prior;            /* log P(class)                         */
+        uint32_t p_first;         /* its classes in the scratch's bayes_p */
+        uint32_t seen_first;      /* its tokens in the scratch's bayes_gen */
+    } *bayes_rt;
+    uint32_t bayes_classes, bayes_tokens; /* sums over the models        */
 };
 
 static inline const char *tri_str(const struct tri_table *t, uint32_t off)
@@ -362,6 +394,10 @@ struct triage_scratch {
     uint32_t *tag_gen;           /* per tag: gen when set                  */
     uint32_t *tags;              size_t n_tags;
     double *scores[TRIAGE_AXIS_COUNT]; /* type, nature, -, temperament     */
+    double *rule_scores;         /* type votes of the rules alone (also)   */
+    double *bayes_p;             /* per model and class: posterior         */
+    uint32_t *bayes_gen;         /* per model token: gen when counted      */
+    uint32_t *bayes_rows;        size_t n_bayes_rows, bayes_rows_cap;
     uint32_t *scripts;           size_t n_scripts;
     struct tri_field *fields;    size_t n_fields, fields_cap;
     uint32_t gen;
@@ -388,6 +424,17 @@ int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h);
 /* decide.c: votes, type, escalation and scripts into s->result. */
 void tri_decide(struct triage_scratch *s);
 int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w);
+/* bayes.c: the models' runtime parts, and their posteriors for a text. */
+triage_status tri_bayes_build(struct triage_ruleset *rs);
+void tri_bayes_free(struct triage_ruleset *rs);
+triage_status tri_bayes_scratch(struct triage_scratch *s);
+void tri_bayes_score(struct triage_scratch *s);
+void tri_bayes_trace(struct triage_scratch *s, uint32_t model);
+uint32_t tri_bayes_hash(const char *s, size_t n);
+/* Call fn on every token of a folded text: each Han character, each pair
+ * of adjacent Han characters, each ASCII word of 2+ bytes with a letter. */
+void tri_bayes_tokens(const char *text, size_t len,
+                      void (*fn)(void *ctx, const char *tok, size_t n), void *ctx);
 /* classify.c: record one trace step. Called through tri_trace, which
  * tests trace_on first: the untraced path makes no call and evaluates no
  * argument (rule ids, messages) per rule, row and script. */

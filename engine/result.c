@@ -141,7 +141,7 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
     for (i = 0; i < t->vocab_count[TRIAGE_AXIS_TYPE]; i++) {
         double v = r->s->scores[TRIAGE_AXIS_TYPE][i];
 
-        if (v <= 0)
+        if (v < 5e-7)   /* what would print as 0 (a Bayes model's crumbs) */
             continue;
         if (!first)
             tri_buf_addc(b, ',');
@@ -159,6 +159,56 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
         jpiece(b, r->rs, &r->rs->tag_json[2 * r->s->tags[i]]);
     }
     tri_buf_addc(b, ']');
+}
+
+const char *triage_result_bayes(const triage_result *r, triage_axis axis, double *p)
+{
+    const struct tri_table *t;
+    uint32_t i, k, best = 0;
+    const double *post;
+
+    if (p != NULL)
+        *p = 0;
+    if (r == NULL)
+        return NULL;
+    t = &r->rs->t;
+    for (i = 0; i < t->n_bayes && t->bayes[i].axis != (uint32_t)axis; i++)
+        ;
+    if (i == t->n_bayes)
+        return NULL;
+    post = r->s->bayes_p + r->rs->bayes_rt[i].p_first;
+    for (k = 1; k < t->bayes[i].n_classes; k++)
+        if (post[k] > post[best])
+            best = k;
+    if (p != NULL)
+        *p = post[best];
+    return VNAME(r, axis, t->u32s[t->bayes[i].classes_first + best]);
+}
+
+/* Each model's likeliest class and its posterior; only for rule sets
+ * that have models. */
+static void json_bayes(const triage_result *r, struct tri_buf *b)
+{
+    const struct tri_table *t = &r->rs->t;
+    uint32_t i;
+
+    if (t->n_bayes == 0)
+        return;
+    JKEY(b, "bayes");
+    tri_buf_addc(b, '{');
+    for (i = 0; i < t->n_bayes; i++) {
+        double p;
+        const char *label = triage_result_bayes(r, (triage_axis)t->bayes[i].axis, &p);
+
+        tri_buf_adds(b, i ? ",\"" : "\"");
+        tri_buf_adds(b, tri_axis_names[t->bayes[i].axis]);
+        tri_buf_adds(b, "\":{\"label\":");
+        jstr(b, label);
+        tri_buf_adds(b, ",\"p\":");
+        tri_buf_num(b, p, 3, 0);
+        tri_buf_addc(b, '}');
+    }
+    tri_buf_addc(b, '}');
 }
 
 static void json_scripts(const triage_result *r, struct tri_buf *b)
@@ -326,6 +376,7 @@ triage_status triage_result_json_hits(const triage_result *r, const char *id,
     }
     tri_buf_addc(b, ']');
     json_scores_tags(r, b);
+    json_bayes(r, b);
     JKEY(b, "nature");
     jvocab(b, r->rs, TRIAGE_AXIS_NATURE, r->nature);
     JKEY(b, "severity");

@@ -17,6 +17,7 @@ void tri_table_free(struct tri_table *t)
     tri_free(t->scripts);
     tri_free(t->vocab);
     tri_free(t->checks);
+    tri_free(t->bayes);
     memset(t, 0, sizeof *t);
 }
 
@@ -43,6 +44,7 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_free(rs->pat_slots);
     tri_free(rs->pat_claims);
     tri_free(rs->vocab_json);
+    tri_bayes_free(rs);
     tri_table_free(&rs->t);
     tri_free(rs);
 }

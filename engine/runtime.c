@@ -401,6 +401,8 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, struct tri_diag_sink 
         st = index_parts(rs);
     if (st == TRIAGE_OK && rs->db == NULL)
         st = compile_hs(rs, d);
+    if (st == TRIAGE_OK)
+        st = tri_bayes_build(rs);
     return st;
 }
 

@@ -13,7 +13,7 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 2u   /* 2: per-language within */
+#define TDB_FORMAT 3u   /* 2: per-language within; 3: Bayes models */
 
 struct tdb_header {
     char magic[8];
@@ -62,7 +62,7 @@ struct tdb_misc {
     X((t)->node_kids, (t)->n_node_kids) X((t)->rules, (t)->n_rules)         \
     X((t)->u32s, (t)->n_u32s) X((t)->esc, (t)->n_esc)                       \
     X((t)->scripts, (t)->n_scripts) X((t)->vocab, (t)->n_vocab)             \
-    X((t)->checks, (t)->n_checks)
+    X((t)->checks, (t)->n_checks) X((t)->bayes, (t)->n_bayes)
 
 static triage_status put_array(struct tri_buf *b, const void *p, uint32_t n,
                                uint32_t elem)
@@ -366,6 +366,44 @@ static void tables_ok(struct check *c)
     }
 }
 
+/* Bayes models: one per axis, every run inside u32s, classes in
+ * the axis's vocabulary, tokens in the pool, numbers that keep log()
+ * finite. */
+static void bayes_ok(struct check *c)
+{
+    const struct tri_table *t = c->t;
+    uint32_t i, k, axes = 0;
+
+    for (i = 0; i < t->n_bayes && !c->bad; i++) {
+        const struct tri_bayes *m = &t->bayes[i];
+        uint64_t cells = (uint64_t)m->n_tokens * m->n_classes;
+
+        off_ok(c, m->id, 0);
+        off_ok(c, m->file, 0);
+        if ((m->axis != TRIAGE_AXIS_TYPE && m->axis != TRIAGE_AXIS_NATURE &&
+             m->axis != TRIAGE_AXIS_TEMPERAMENT && m->axis != TRIAGE_AXIS_SEVERITY) ||
+            (axes & (1u << m->axis)) ||
+            (m->axis == TRIAGE_AXIS_SEVERITY && !(m->raise >= 0.5 && m->raise <= 1)) ||
+            m->n_classes == 0 || m->n_classes > TRI_BAYES_MAX_CLASSES ||
+            m->n_tokens >= (1u << 24) || !(m->weight >= 0 && m->weight <= 100) ||
+            !(m->base >= 0 && m->base <= 1e6) ||
+            !(m->smoothing > 0 && m->smoothing <= 100)) {
+            c->bad = 1;
+            break;
+        }
+        axes |= 1u << m->axis;
+        run_ok(c, m->classes_first, m->n_classes, t->n_u32s);
+        run_ok(c, m->docs_first, m->n_classes, t->n_u32s);
+        run_ok(c, m->tokens_first, m->n_tokens, t->n_u32s);
+        if (m->counts_first > t->n_u32s || cells > t->n_u32s - m->counts_first)
+            c->bad = 1;
+        for (k = 0; k < m->n_classes && !c->bad; k++)
+            idx_ok(c, t->u32s[m->classes_first + k], t->vocab_count[m->axis], 0);
+        for (k = 0; k < m->n_tokens && !c->bad; k++)
+            off_ok(c, t->u32s[m->tokens_first + k], 0);
+    }
+}
+
 static triage_status table_ok(const struct tri_table *t)
 {
     struct check c = { t, 0, 0 };
@@ -401,6 +439,8 @@ static triage_status table_ok(const struct tri_table *t)
         rules_ok(&c);
     if (!c.bad)
         tables_ok(&c);
+    if (!c.bad)
+        bayes_ok(&c);
     if (c.oom)
         return TRIAGE_ENOMEM;
     return !c.bad && t->vocab_count[TRIAGE_AXIS_LEVEL] > 0 && d->scope > 0

@@ -286,7 +286,8 @@ typedef enum triage_trace_kind {
     TRIAGE_TRACE_WITHIN = 2,    /* a within check and the best distance    */
     TRIAGE_TRACE_ESCALATION = 3,/* an escalation row tried                 */
     TRIAGE_TRACE_SCRIPT = 4,    /* a script chosen                         */
-    TRIAGE_TRACE_CUE = 5        /* a context cue found in the text         */
+    TRIAGE_TRACE_CUE = 5,       /* a context cue found in the text         */
+    TRIAGE_TRACE_BAYES = 6      /* a Bayes model's posterior and tokens    */
 } triage_trace_kind;
 
 typedef struct triage_trace_step {
@@ -374,6 +375,41 @@ TRIAGE_API triage_status triage_check_reply(const triage_ruleset *rs,
                                             int followup,
                                             const triage_reply_issue **issues,
                                             unsigned *count);
+
+/**
+ * The likeliest class of the rule set's Bayes model for 'axis' and, in
+ * *p, its posterior; NULL (and 0) when there is no model for the axis.
+ */
+TRIAGE_API const char *triage_result_bayes(const triage_result *r, triage_axis axis,
+                                           double *p);
+
+/* ---- Learning Bayes models from labelled complaints ------------------ */
+
+typedef struct triage_learner triage_learner;
+
+TRIAGE_API triage_status triage_learner_create(triage_learner **out);
+TRIAGE_API void triage_learner_destroy(triage_learner *l);
+/**
+ * Count one labelled complaint for 'axis' ("type", "nature", "temperament"
+ * or "severity"): the tokens of its folded text (Han characters, pairs of
+ * adjacent Han characters, ASCII words) are counted once for 'label'.
+ * TRIAGE_EINVAL for an unknown axis or an empty label or one with a space,
+ * TRIAGE_ELIMIT past 64 labels on an axis.
+ */
+TRIAGE_API triage_status triage_learner_add(triage_learner *l, const char *axis,
+                                            const char *label, const char *text,
+                                            size_t len);
+/**
+ * The counts as a rule file with a `bayes:` section (docs/bayes.md): one
+ * model per axis seen, tokens seen in fewer than 'min_count' complaints
+ * left out, each voting model added to the rules' votes with 'weight' (a
+ * severity model raises severity at a posterior of 0.8). The text
+ * lives in the learner until the next call. TRIAGE_ENORULES if nothing
+ * was added.
+ */
+TRIAGE_API triage_status triage_learner_yaml(triage_learner *l, unsigned min_count,
+                                             double weight, const char **yaml,
+                                             size_t *len);
 
 /* ---- Allocation hook (fault injection, custom allocators) ------------ */
 

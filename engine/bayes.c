@@ -1,0 +1,291 @@
+/*
+ * bayes.c - the naive Bayes models of a rule set at run time: the token
+ * lookup and log-likelihoods built from a model's counts, and a text's
+ * posterior per class. Rules stay the main evidence: decide.c adds each
+ * posterior to the rules' votes in proportion to their total.
+ */
+#include <math.h>
+#include <stdio.h>
+#include "internal.h"
+
+uint32_t tri_bayes_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Length of the UTF-8 sequence at s[0] and its code point; 1 and
+ * U+FFFD for a byte that does not start a complete sequence. */
+static size_t next_cp(const unsigned char *s, size_t left, uint32_t *cp)
+{
+    size_t k, n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
+    uint32_t c;
+
+    if (n == 1 || n > left) {
+        *cp = s[0] < 0x80 ? s[0] : 0xfffd;
+        return 1;
+    }
+    c = s[0] & (0x7f >> n);
+    for (k = 1; k < n; k++) {
+        if ((s[k] & 0xc0) != 0x80) {
+            *cp = 0xfffd;
+            return 1;
+        }
+        c = (c << 6) | (s[k] & 0x3f);
+    }
+    *cp = c;
+    return n;
+}
+
+static int word_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+void tri_bayes_tokens(const char *text, size_t len,
+                      void (*fn)(void *ctx, const char *tok, size_t n), void *ctx)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0, prev = SIZE_MAX;   /* start of the previous Han character */
+
+    while (i < len) {
+        uint32_t cp;
+        size_t n;
+
+        if (word_char(s[i])) {
+            size_t a = i;
+            int letter = 0;
+
+            for (; i < len && word_char(s[i]); i++)
+                letter |= s[i] >= 'a';
+            if (i - a >= 2 && letter)
+                fn(ctx, text + a, i - a);
+            prev = SIZE_MAX;
+            continue;
+        }
+        n = next_cp(s + i, len - i, &cp);
+        if (tri_is_han(cp)) {
+            fn(ctx, text + i, n);
+            if (prev != SIZE_MAX)
+                fn(ctx, text + prev, i + n - prev);
+            prev = i;
+        } else {
+            prev = SIZE_MAX;
+        }
+        i += n;
+    }
+}
+
+static const uint32_t *counts_of(const struct tri_table *t, const struct tri_bayes *m)
+{
+    return t->u32s + m->counts_first;
+}
+
+static triage_status build_one(const struct tri_table *t, const struct tri_bayes *m,
+                               struct tri_bayes_rt *rt)
+{
+    const uint32_t *cnt = counts_of(t, m), *docs = t->u32s + m->docs_first;
+    uint32_t k, row, cap = 16, n = m->n_classes;
+    double total[TRI_BAYES_MAX_CLASSES] = { 0 }, all_docs = 0;
+
+    while (cap < 2u * m->n_tokens)
+        cap *= 2;
+    rt->slots = tri_calloc(cap, sizeof *rt->slots);
+    rt->ll = tri_malloc(((size_t)m->n_tokens * n + 1) * sizeof *rt->ll);
+    rt->prior = tri_malloc((size_t)n * sizeof *rt->prior);
+    if (rt->slots == NULL || rt->ll == NULL || rt->prior == NULL)
+        return TRIAGE_ENOMEM;
+    rt->mask = cap - 1;
+    for (row = 0; row < m->n_tokens; row++)
+        for (k = 0; k < n; k++)
+            total[k] += cnt[(size_t)row * n + k];
+    for (k = 0; k < n; k++)
+        all_docs += docs[k];
+    for (k = 0; k < n; k++)   /* add-one: a class never seen is not -inf */
+        rt->prior[k] = log((docs[k] + 1.0) / (all_docs + n));
+    for (row = 0; row < m->n_tokens; row++) {
+        const char *tok = tri_str(t, t->u32s[m->tokens_first + row]);
+        uint32_t h = tri_bayes_hash(tok, strlen(tok)) & rt->mask;
+
+        for (k = 0; k < n; k++)
+            rt->ll[(size_t)row * n + k] = (float)log(
+                (cnt[(size_t)row * n + k] + m->smoothing) /
+                (total[k] + m->smoothing * m->n_tokens));
+        while (rt->slots[h] != 0)   /* a repeated token keeps its first row */
+            h = (h + 1) & rt->mask;
+        rt->slots[h] = row + 1;
+    }
+    return TRIAGE_OK;
+}
+
+triage_status tri_bayes_build(struct triage_ruleset *rs)
+{
+    const struct tri_table *t = &rs->t;
+    uint32_t i;
+    triage_status st = TRIAGE_OK;
+
+    rs->bayes_classes = rs->bayes_tokens = 0;
+    if (t->n_bayes == 0)
+        return TRIAGE_OK;
+    rs->bayes_rt = tri_calloc(t->n_bayes, sizeof *rs->bayes_rt);
+    if (rs->bayes_rt == NULL)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < t->n_bayes && st == TRIAGE_OK; i++) {
+        rs->bayes_rt[i].p_first = rs->bayes_classes;
+        rs->bayes_rt[i].seen_first = rs->bayes_tokens;
+        rs->bayes_classes += t->bayes[i].n_classes;
+        rs->bayes_tokens += t->bayes[i].n_tokens;
+        st = build_one(t, &t->bayes[i], &rs->bayes_rt[i]);
+    }
+    return st;
+}
+
+void tri_bayes_free(struct triage_ruleset *rs)
+{
+    uint32_t i;
+
+    if (rs->bayes_rt == NULL)
+        return;
+    for (i = 0; i < rs->t.n_bayes; i++) {
+        tri_free(rs->bayes_rt[i].slots);
+        tri_free(rs->bayes_rt[i].ll);
+        tri_free(rs->bayes_rt[i].prior);
+    }
+    tri_free(rs->bayes_rt);
+    rs->bayes_rt = NULL;
+}
+
+triage_status tri_bayes_scratch(struct triage_scratch *s)
+{
+    s->bayes_p = tri_calloc((size_t)s->rs->bayes_classes + 1, sizeof *s->bayes_p);
+    s->bayes_gen = tri_calloc((size_t)s->rs->bayes_tokens + 1, sizeof *s->bayes_gen);
+    return s->bayes_p == NULL || s->bayes_gen == NULL ? TRIAGE_ENOMEM : TRIAGE_OK;
+}
+
+/* The row of a token in model m, or TRI_NONE. */
+static uint32_t lookup(const struct tri_table *t, const struct tri_bayes *m,
+                       const struct tri_bayes_rt *rt, const char *tok, size_t n)
+{
+    uint32_t h = tri_bayes_hash(tok, n) & rt->mask, row;
+
+    while ((row = rt->slots[h]) != 0) {
+        const char *cand = tri_str(t, t->u32s[m->tokens_first + row - 1]);
+
+        if (memcmp(cand, tok, n) == 0 && cand[n] == '\0')
+            return row - 1;
+        h = (h + 1) & rt->mask;
+    }
+    return TRI_NONE;
+}
+
+struct score_ctx {
+    struct triage_scratch *s;
+    uint32_t model;
+    double lp[TRI_BAYES_MAX_CLASSES];
+};
+
+/* Each token counts once per text: the model counts documents. */
+static void add_token(void *ctx, const char *tok, size_t n)
+{
+    struct score_ctx *c = ctx;
+    struct triage_scratch *s = c->s;
+    const struct tri_table *t = &s->rs->t;
+    const struct tri_bayes *m = &t->bayes[c->model];
+    const struct tri_bayes_rt *rt = &s->rs->bayes_rt[c->model];
+    uint32_t row = lookup(t, m, rt, tok, n), k;
+    const float *ll;
+
+    if (row == TRI_NONE || s->bayes_gen[rt->seen_first + row] == s->gen)
+        return;
+    s->bayes_gen[rt->seen_first + row] = s->gen;
+    ll = rt->ll + (size_t)row * m->n_classes;
+    for (k = 0; k < m->n_classes; k++)
+        c->lp[k] += ll[k];
+    /* explain lists the tokens that weighed most */
+    if (s->trace_on &&
+        tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, s->n_bayes_rows + 1,
+                 sizeof *s->bayes_rows) == TRIAGE_OK)
+        s->bayes_rows[s->n_bayes_rows++] = (c->model << 24) | row;
+}
+
+void tri_bayes_score(struct triage_scratch *s)
+{
+    const struct tri_table *t = &s->rs->t;
+    struct score_ctx c;
+    uint32_t i, k;
+
+    s->n_bayes_rows = 0;
+    c.s = s;
+    for (i = 0; i < t->n_bayes; i++) {
+        const struct tri_bayes *m = &t->bayes[i];
+        double *p = s->bayes_p + s->rs->bayes_rt[i].p_first, top, sum = 0;
+
+        c.model = i;
+        memcpy(c.lp, s->rs->bayes_rt[i].prior, m->n_classes * sizeof(double));
+        tri_bayes_tokens(s->norm.text, s->norm.len, add_token, &c);
+        top = c.lp[0];
+        for (k = 1; k < m->n_classes; k++)
+            top = c.lp[k] > top ? c.lp[k] : top;
+        for (k = 0; k < m->n_classes; k++)
+            sum += p[k] = exp(c.lp[k] - top);
+        for (k = 0; k < m->n_classes; k++)
+            p[k] /= sum;
+    }
+}
+
+/* explain: a model's two likeliest classes and the tokens that most
+ * favoured the first over the second. */
+void tri_bayes_trace(struct triage_scratch *s, uint32_t model)
+{
+    const struct tri_table *t = &s->rs->t;
+    const struct tri_bayes *m = &t->bayes[model];
+    const struct tri_bayes_rt *rt = &s->rs->bayes_rt[model];
+    const double *p = s->bayes_p + rt->p_first;
+    const uint32_t *cls = t->u32s + m->classes_first;
+    uint32_t k, a = 0, b = m->n_classes > 1 ? 1 : 0, best[6], nb = 0;
+    double gain[6];
+    char toks[160];
+    size_t i, used = 0;
+
+    for (k = 0; k < m->n_classes; k++)
+        if (p[k] > p[a])
+            a = k;
+    if (b == a)
+        b = a == 0 && m->n_classes > 1 ? 1 : 0;
+    for (k = 0; k < m->n_classes; k++)
+        if (k != a && p[k] > p[b])
+            b = k;
+    for (i = 0; i < s->n_bayes_rows; i++) {
+        uint32_t row = s->bayes_rows[i] & 0xffffffu, j;
+        const float *ll = rt->ll + (size_t)row * m->n_classes;
+        double g = (double)ll[a] - ll[b];
+
+        if (s->bayes_rows[i] >> 24 != model || g <= 0)
+            continue;
+        if (nb == 6 && g <= gain[5])
+            continue;
+        j = nb < 6 ? nb++ : 5;   /* insert, keeping gain descending */
+        for (; j > 0 && gain[j - 1] < g; j--) {
+            gain[j] = gain[j - 1];
+            best[j] = best[j - 1];
+        }
+        gain[j] = g;
+        best[j] = row;
+    }
+    toks[0] = '\0';
+    for (k = 0; k < nb && used + 1 < sizeof toks; k++) {
+        int w = snprintf(toks + used, sizeof toks - used, "%s%s %+.1f", k ? ", " : "",
+                         tri_str(t, t->u32s[m->tokens_first + best[k]]), gain[k]);
+
+        if (w < 0 || (size_t)w >= sizeof toks - used)
+            break;
+        used += (size_t)w;
+    }
+    tri_trace(s, TRIAGE_TRACE_BAYES, tri_str(t, m->id), 1, 0,
+              "%s %.2f over %s %.2f%s%s", tri_vocab_str(s->rs, m->axis, cls[a]), p[a],
+              tri_vocab_str(s->rs, m->axis, cls[b]), p[b], nb ? "; tokens " : "", toks);
+}
