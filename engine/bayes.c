@@ -175,7 +175,7 @@ static uint32_t lookup(const struct tri_table *t, const struct tri_bayes *m,
     while ((row = rt->slots[h]) != 0) {
         const char *cand = tri_str(t, t->u32s[m->tokens_first + row - 1]);
 
-        if (memcmp(cand, tok, n) == 0 && cand[n] == '\0')
+        if (strncmp(cand, tok, n) == 0 && cand[n] == '\0')   /* stops at NUL */
             return row - 1;
         h = (h + 1) & rt->mask;
     }

@@ -107,7 +107,7 @@ static struct learn_token *token_get(struct learn_axis *x, const char *tok, size
     for (h = tri_bayes_hash(tok, n) & (x->n_slots - 1); x->slots[h] != 0;
          h = (h + 1) & (x->n_slots - 1)) {
         t = &x->tokens[x->slots[h] - 1];
-        if (memcmp(t->text, tok, n) == 0 && t->text[n] == '\0')
+        if (strncmp(t->text, tok, n) == 0 && t->text[n] == '\0')   /* stops at NUL */
             return t;
     }
     if (tri_grow((void **)&x->tokens, &x->cap_tokens, x->n_tokens + 1,
