@@ -94,7 +94,7 @@ static triage_status build_one(const struct tri_table *t, const struct tri_bayes
 
     while (cap < 2u * m->n_tokens)
         cap *= 2;
-    rt->slots = tri_calloc(cap, sizeof *rt->slots);
+    rt->slots = tri_calloc(2 * (size_t)cap, sizeof *rt->slots);
     rt->ll = tri_malloc(((size_t)m->n_tokens * n + 1) * sizeof *rt->ll);
     rt->prior = tri_malloc((size_t)n * sizeof *rt->prior);
     if (rt->slots == NULL || rt->ll == NULL || rt->prior == NULL)
@@ -109,15 +109,16 @@ static triage_status build_one(const struct tri_table *t, const struct tri_bayes
         rt->prior[k] = log((docs[k] + 1.0) / (all_docs + n));
     for (row = 0; row < m->n_tokens; row++) {
         const char *tok = tri_str(t, t->u32s[m->tokens_first + row]);
-        uint32_t h = tri_bayes_hash(tok, strlen(tok)) & rt->mask;
+        uint32_t hash = tri_bayes_hash(tok, strlen(tok)), h = hash & rt->mask;
 
         for (k = 0; k < n; k++)
             rt->ll[(size_t)row * n + k] = (float)log(
                 (cnt[(size_t)row * n + k] + m->smoothing) /
                 (total[k] + m->smoothing * m->n_tokens));
-        while (rt->slots[h] != 0)   /* a repeated token keeps its first row */
+        while (rt->slots[2 * h] != 0)   /* a repeated token keeps its first row */
             h = (h + 1) & rt->mask;
-        rt->slots[h] = row + 1;
+        rt->slots[2 * h] = row + 1;
+        rt->slots[2 * h + 1] = hash;   /* most probes end on a hash mismatch */
     }
     return TRIAGE_OK;
 }
@@ -166,75 +167,90 @@ triage_status tri_bayes_scratch(struct triage_scratch *s)
     return s->bayes_p == NULL || s->bayes_gen == NULL ? TRIAGE_ENOMEM : TRIAGE_OK;
 }
 
-/* The row of a token in model m, or TRI_NONE. */
+/* The row of a token (of hash 'hash') in model m, or TRI_NONE. */
 static uint32_t lookup(const struct tri_table *t, const struct tri_bayes *m,
-                       const struct tri_bayes_rt *rt, const char *tok, size_t n)
+                       const struct tri_bayes_rt *rt, const char *tok, size_t n,
+                       uint32_t hash)
 {
-    uint32_t h = tri_bayes_hash(tok, n) & rt->mask, row;
+    uint32_t h = hash & rt->mask, row;
 
-    while ((row = rt->slots[h]) != 0) {
-        const char *cand = tri_str(t, t->u32s[m->tokens_first + row - 1]);
+    while ((row = rt->slots[2 * h]) != 0) {
+        const char *cand;
 
-        if (strncmp(cand, tok, n) == 0 && cand[n] == '\0')   /* stops at NUL */
+        if (rt->slots[2 * h + 1] == hash &&
+            (cand = tri_str(t, t->u32s[m->tokens_first + row - 1]),
+             strncmp(cand, tok, n) == 0 && cand[n] == '\0'))   /* stops at NUL */
             return row - 1;
         h = (h + 1) & rt->mask;
     }
     return TRI_NONE;
 }
 
-struct score_ctx {
-    struct triage_scratch *s;
-    uint32_t model;
-    double lp[TRI_BAYES_MAX_CLASSES];
-};
-
-/* Each token counts once per text: the model counts documents. */
-static void add_token(void *ctx, const char *tok, size_t n)
+/* The text's tokens, found once for every model. */
+static void keep_token(void *ctx, const char *tok, size_t n)
 {
-    struct score_ctx *c = ctx;
-    struct triage_scratch *s = c->s;
-    const struct tri_table *t = &s->rs->t;
-    const struct tri_bayes *m = &t->bayes[c->model];
-    const struct tri_bayes_rt *rt = &s->rs->bayes_rt[c->model];
-    uint32_t row = lookup(t, m, rt, tok, n), k;
-    const float *ll;
+    struct triage_scratch *s = ctx;
 
-    if (row == TRI_NONE || s->bayes_gen[rt->seen_first + row] == s->gen)
+    if (tri_grow((void **)&s->btok, &s->btok_cap, s->n_btok + 1,
+                 sizeof *s->btok) != TRIAGE_OK) {
+        s->btok_oom = 1;
         return;
-    s->bayes_gen[rt->seen_first + row] = s->gen;
-    ll = rt->ll + (size_t)row * m->n_classes;
-    for (k = 0; k < m->n_classes; k++)
-        c->lp[k] += ll[k];
-    /* explain lists the tokens that weighed most */
-    if (s->trace_on &&
-        tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, s->n_bayes_rows + 1,
-                 sizeof *s->bayes_rows) == TRIAGE_OK)
-        s->bayes_rows[s->n_bayes_rows++] = (c->model << 24) | row;
+    }
+    s->btok[s->n_btok].off = (uint32_t)(tok - s->norm.text);
+    s->btok[s->n_btok].len = (uint32_t)n;
+    s->btok[s->n_btok++].hash = tri_bayes_hash(tok, n);   /* once for all models */
 }
 
-void tri_bayes_score(struct triage_scratch *s)
+/* Model i's posterior: its prior plus, once per distinct known token, the
+ * token's log-likelihood per class (the model counts documents). */
+static void score_model(struct triage_scratch *s, uint32_t i)
 {
     const struct tri_table *t = &s->rs->t;
-    struct score_ctx c;
-    uint32_t i, k;
+    const struct tri_bayes *m = &t->bayes[i];
+    const struct tri_bayes_rt *rt = &s->rs->bayes_rt[i];
+    double lp[TRI_BAYES_MAX_CLASSES], *p = s->bayes_p + rt->p_first, top, sum = 0;
+    uint32_t k;
+    size_t j;
 
-    s->n_bayes_rows = 0;
-    c.s = s;
-    for (i = 0; i < t->n_bayes; i++) {
-        const struct tri_bayes *m = &t->bayes[i];
-        double *p = s->bayes_p + s->rs->bayes_rt[i].p_first, top, sum = 0;
+    memcpy(lp, rt->prior, m->n_classes * sizeof(double));
+    for (j = 0; j < s->n_btok; j++) {
+        uint32_t row = lookup(t, m, rt, s->norm.text + s->btok[j].off, s->btok[j].len,
+                              s->btok[j].hash);
+        const float *ll;
 
-        c.model = i;
-        memcpy(c.lp, s->rs->bayes_rt[i].prior, m->n_classes * sizeof(double));
-        tri_bayes_tokens(s->norm.text, s->norm.len, add_token, &c);
-        top = c.lp[0];
-        for (k = 1; k < m->n_classes; k++)
-            top = c.lp[k] > top ? c.lp[k] : top;
+        if (row == TRI_NONE || s->bayes_gen[rt->seen_first + row] == s->gen)
+            continue;
+        s->bayes_gen[rt->seen_first + row] = s->gen;
+        ll = rt->ll + (size_t)row * m->n_classes;
         for (k = 0; k < m->n_classes; k++)
-            sum += p[k] = exp(c.lp[k] - top);
-        for (k = 0; k < m->n_classes; k++)
-            p[k] /= sum;
+            lp[k] += ll[k];
+        /* explain lists the tokens that weighed most */
+        if (s->trace_on &&
+            tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, s->n_bayes_rows + 1,
+                     sizeof *s->bayes_rows) == TRIAGE_OK)
+            s->bayes_rows[s->n_bayes_rows++] = (i << 24) | row;
     }
+    top = lp[0];
+    for (k = 1; k < m->n_classes; k++)
+        top = lp[k] > top ? lp[k] : top;
+    for (k = 0; k < m->n_classes; k++)
+        sum += p[k] = exp(lp[k] - top);
+    for (k = 0; k < m->n_classes; k++)
+        p[k] /= sum;
+}
+
+triage_status tri_bayes_score(struct triage_scratch *s)
+{
+    uint32_t i;
+
+    s->n_bayes_rows = s->n_btok = 0;
+    s->btok_oom = 0;
+    tri_bayes_tokens(s->norm.text, s->norm.len, keep_token, s);
+    if (s->btok_oom)
+        return TRIAGE_ENOMEM;
+    for (i = 0; i < s->rs->t.n_bayes; i++)
+        score_model(s, i);
+    return TRIAGE_OK;
 }
 
 /* explain: a model's two likeliest classes and the tokens that most

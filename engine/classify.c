@@ -49,6 +49,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->bayes_p);
     tri_free(s->bayes_gen);
     tri_free(s->bayes_rows);
+    tri_free(s->btok);
     tri_free(s->fields);
     tri_buf_free(&s->json);
     tri_buf_free(&s->orig_copy);
@@ -242,6 +243,8 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
         st = tri_rules_eval(s);
     /* The per-rule timers ran inside this span: take their reads off. */
     lap(s, TRIAGE_STAGE_RULES, s->prof ? 2 * (double)s->n_cand * s->prof->clock_cost : 0, &t);
+    if (st == TRIAGE_OK && rs->t.n_bayes > 0)
+        st = tri_bayes_score(s);   /* the posteriors decide adds in */
     if (st == TRIAGE_OK)
         tri_decide(s);
     lap(s, TRIAGE_STAGE_DECIDE, 0, &t);

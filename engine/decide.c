@@ -94,8 +94,6 @@ static void add_bayes(struct triage_scratch *s)
 
     memcpy(s->rule_scores, s->scores[TRIAGE_AXIS_TYPE],
            t->vocab_count[TRIAGE_AXIS_TYPE] * sizeof(double));
-    if (t->n_bayes > 0)
-        tri_bayes_score(s);
     for (i = 0; i < t->n_bayes; i++) {
         const struct tri_bayes *m = &t->bayes[i];
         const double *p = s->bayes_p + s->rs->bayes_rt[i].p_first;

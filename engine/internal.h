@@ -271,7 +271,7 @@ struct triage_ruleset {
     uint32_t *vocab_json;         /* per vocab entry: its name, quoted    */
     uint32_t ruleset_json[2];
     struct tri_bayes_rt {         /* per model: built from its counts     */
-        uint32_t *slots;          /* open addressing: token row + 1       */
+        uint32_t *slots;          /* open addressing: row + 1, then hash  */
         uint32_t mask;
         float *ll;                /* log P(token | class), row-major      */
         double *prior;            /* log P(class)                         */
@@ -398,6 +398,9 @@ struct triage_scratch {
     double *bayes_p;             /* per model and class: posterior         */
     uint32_t *bayes_gen;         /* per model token: gen when counted      */
     uint32_t *bayes_rows;        size_t n_bayes_rows, bayes_rows_cap;
+    struct tri_span { uint32_t off, len, hash; } *btok; /* the text's tokens */
+    size_t n_btok, btok_cap;
+    int btok_oom;
     uint32_t *scripts;           size_t n_scripts;
     struct tri_field *fields;    size_t n_fields, fields_cap;
     uint32_t gen;
@@ -428,7 +431,7 @@ int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w);
 triage_status tri_bayes_build(struct triage_ruleset *rs);
 void tri_bayes_free(struct triage_ruleset *rs);
 triage_status tri_bayes_scratch(struct triage_scratch *s);
-void tri_bayes_score(struct triage_scratch *s);
+triage_status tri_bayes_score(struct triage_scratch *s);
 void tri_bayes_trace(struct triage_scratch *s, uint32_t model);
 uint32_t tri_bayes_hash(const char *s, size_t n);
 /* Call fn on every token of a folded text: each Han character, each pair

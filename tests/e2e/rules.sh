@@ -23,33 +23,28 @@ else
     fail "corpus ids are unique across files" "repeated: $dups; $n_ids ids"
 fi
 
-expect_exit "dev halves above their floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.96 --min-accuracy escalation=0.965 \
-    --min-recall escalation:L4=1 corpus/dev.jsonl corpus/dev2.jsonl
-expect_exit "third and fourth dev sets above their floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.98 --min-accuracy escalation=0.965 \
-    --min-recall escalation:L4=1 corpus/dev3.jsonl corpus/dev4.jsonl
-expect_exit "fifth and sixth dev sets above their floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.965 --min-accuracy escalation=0.97 \
-    --min-recall escalation:L4=1 corpus/dev5.jsonl corpus/dev6.jsonl
-expect_exit "seventh dev set above its floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.945 --min-accuracy escalation=0.94 \
-    --min-recall escalation:L4=1 corpus/dev7.jsonl
-expect_exit "eighth dev set above its floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.975 --min-accuracy escalation=0.925 \
-    --min-recall escalation:L4=1 corpus/dev8.jsonl
-expect_exit "ninth dev set above its floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.965 --min-accuracy escalation=0.915 \
-    --min-recall escalation:L4=1 corpus/dev9.jsonl
-expect_exit "tenth dev set above its floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.965 --min-accuracy escalation=0.93 \
-    --min-recall escalation:L4=1 corpus/dev10.jsonl
-expect_exit "eleventh dev set above its floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.965 --min-accuracy escalation=0.93 \
-    --min-recall escalation:L4=1 corpus/dev11.jsonl
-expect_exit "test half above its floors" 0 "$TRIAGE" test --quiet \
-    --min-f1 type=0.87 --min-accuracy escalation=0.83 \
-    --min-recall escalation:L4=0.95 corpus/test.jsonl
+# Floors: the figures when they were set, less a hair. The dev sets are
+# in-sample for the Bayes models (rules/learned/), so their floors guard
+# against regressions only; the test half is never learned or tuned on.
+floors() {   # NAME TYPE_F1 ESCALATION_ACC L4_RECALL FILE...
+    name=$1; f1=$2; acc=$3; l4=$4; shift 4
+    expect_exit "$name above its floors" 0 "$TRIAGE" test --quiet \
+        --min-f1 type="$f1" --min-accuracy escalation="$acc" \
+        --min-recall escalation:L4="$l4" "$@"
+}
+floors "dev + dev2" 0.96 0.958 1 corpus/dev.jsonl corpus/dev2.jsonl
+floors "dev3 + dev4" 0.98 0.963 1 corpus/dev3.jsonl corpus/dev4.jsonl
+floors "dev5 + dev6" 0.965 0.968 1 corpus/dev5.jsonl corpus/dev6.jsonl
+floors "dev7" 0.95 0.95 1 corpus/dev7.jsonl
+floors "dev8" 0.955 0.925 1 corpus/dev8.jsonl
+floors "dev9" 0.965 0.925 1 corpus/dev9.jsonl
+floors "dev10" 0.965 0.935 1 corpus/dev10.jsonl
+floors "dev11" 0.965 0.945 1 corpus/dev11.jsonl
+floors "dev12" 0.945 0.925 1 corpus/dev12.jsonl
+floors "dev13" 0.96 0.895 1 corpus/dev13.jsonl
+floors "dev14" 0.955 0.94 1 corpus/dev14.jsonl
+floors "dev15" 0.945 0.915 1 corpus/dev15.jsonl
+floors "test half" 0.895 0.835 0.95 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
 if [ "$(wc -l < "$TMP/out")" -eq "$(wc -l < corpus/sample.jsonl)" ]; then
     pass "sample: one result per complaint"
