@@ -277,12 +277,14 @@ void tri_bayes_trace(struct triage_scratch *s, uint32_t model)
             b = k;
     for (i = 0; i < s->n_bayes_rows; i++) {
         uint32_t row = s->bayes_rows[i] & 0xffffffu, j;
-        const float *ll = rt->ll + (size_t)row * m->n_classes;
-        double g = (double)ll[a] - ll[b];
+        const float *ll;
+        double g;
 
-        if (s->bayes_rows[i] >> 24 != model || g <= 0)
+        if (s->bayes_rows[i] >> 24 != model)   /* another model's row */
             continue;
-        if (nb == 6 && g <= gain[5])
+        ll = rt->ll + (size_t)row * m->n_classes;
+        g = (double)ll[a] - ll[b];
+        if (g <= 0 || (nb == 6 && g <= gain[5]))
             continue;
         j = nb < 6 ? nb++ : 5;   /* insert, keeping gain descending */
         for (; j > 0 && gain[j - 1] < g; j--) {
