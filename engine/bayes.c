@@ -253,6 +253,16 @@ triage_status tri_bayes_score(struct triage_scratch *s)
     return TRIAGE_OK;
 }
 
+uint32_t tri_bayes_top(const double *p, uint32_t n, uint32_t skip)
+{
+    uint32_t k, best = TRI_NONE;
+
+    for (k = 0; k < n; k++)
+        if (k != skip && (best == TRI_NONE || p[k] > p[best]))
+            best = k;
+    return best == TRI_NONE ? 0 : best;
+}
+
 /* explain: a model's two likeliest classes and the tokens that most
  * favoured the first over the second. */
 void tri_bayes_trace(struct triage_scratch *s, uint32_t model)
@@ -262,19 +272,12 @@ void tri_bayes_trace(struct triage_scratch *s, uint32_t model)
     const struct tri_bayes_rt *rt = &s->rs->bayes_rt[model];
     const double *p = s->bayes_p + rt->p_first;
     const uint32_t *cls = t->u32s + m->classes_first;
-    uint32_t k, a = 0, b = m->n_classes > 1 ? 1 : 0, best[6], nb = 0;
+    uint32_t k, a = tri_bayes_top(p, m->n_classes, TRI_NONE),
+             b = tri_bayes_top(p, m->n_classes, a), best[6], nb = 0;
     double gain[6];
     char toks[160];
     size_t i, used = 0;
 
-    for (k = 0; k < m->n_classes; k++)
-        if (p[k] > p[a])
-            a = k;
-    if (b == a)
-        b = a == 0 && m->n_classes > 1 ? 1 : 0;
-    for (k = 0; k < m->n_classes; k++)
-        if (k != a && p[k] > p[b])
-            b = k;
     for (i = 0; i < s->n_bayes_rows; i++) {
         uint32_t row = s->bayes_rows[i] & 0xffffffu, j;
         const float *ll;

@@ -67,11 +67,8 @@ static void vote(struct triage_scratch *s)
 static void raise_severity(struct triage_scratch *s, const struct tri_bayes *m,
                            const double *p, const uint32_t *cls)
 {
-    uint32_t k, best = 0;
+    uint32_t best = tri_bayes_top(p, m->n_classes, TRI_NONE);
 
-    for (k = 1; k < m->n_classes; k++)
-        if (p[k] > p[best])
-            best = k;
     if (p[best] < m->raise ||
         (s->result.severity != TRI_NONE && cls[best] <= s->result.severity))
         return;

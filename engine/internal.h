@@ -433,6 +433,9 @@ void tri_bayes_free(struct triage_ruleset *rs);
 triage_status tri_bayes_scratch(struct triage_scratch *s);
 triage_status tri_bayes_score(struct triage_scratch *s);
 void tri_bayes_trace(struct triage_scratch *s, uint32_t model);
+/* The likeliest of n classes other than 'skip' (TRI_NONE: none skipped),
+ * the first on ties; 0 when no other class exists. */
+uint32_t tri_bayes_top(const double *p, uint32_t n, uint32_t skip);
 uint32_t tri_bayes_hash(const char *s, size_t n);
 /* Call fn on every token of a folded text: each Han character, each pair
  * of adjacent Han characters, each ASCII word of 2+ bytes with a letter. */

@@ -164,7 +164,7 @@ static void json_scores_tags(const triage_result *r, struct tri_buf *b)
 const char *triage_result_bayes(const triage_result *r, triage_axis axis, double *p)
 {
     const struct tri_table *t;
-    uint32_t i, k, best = 0;
+    uint32_t i, best;
     const double *post;
 
     if (p != NULL)
@@ -177,9 +177,7 @@ const char *triage_result_bayes(const triage_result *r, triage_axis axis, double
     if (i == t->n_bayes)
         return NULL;
     post = r->s->bayes_p + r->rs->bayes_rt[i].p_first;
-    for (k = 1; k < t->bayes[i].n_classes; k++)
-        if (post[k] > post[best])
-            best = k;
+    best = tri_bayes_top(post, t->bayes[i].n_classes, TRI_NONE);
     if (p != NULL)
         *p = post[best];
     return VNAME(r, axis, t->u32s[t->bayes[i].classes_first + best]);
