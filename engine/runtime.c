@@ -77,6 +77,28 @@ static char *escape_literal(const char *s, size_t n)
     return out;
 }
 
+/* What Vectorscan compiles for a regex: its relaxed form (regex_relax.c),
+ * unless Vectorscan refuses that form (say it now matches the empty
+ * string), then the regex itself. PCRE2 confirms each nomination. */
+static char *prefilter_expr(const char *re, size_t len)
+{
+    char *relaxed = tri_regex_relax(re, len);
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *err = NULL;
+
+    if (relaxed == NULL || (strlen(relaxed) == len && memcmp(relaxed, re, len) == 0))
+        return relaxed;
+    if (hs_expression_info(relaxed, HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS &&
+        info->min_width > 0) {
+        free(info);  /* Vectorscan allocates it with the C library */
+        return relaxed;
+    }
+    free(info);
+    hs_free_compile_error(err);
+    tri_free(relaxed);
+    return tri_strndup(re, len);
+}
+
 static triage_status compile_hs(struct triage_ruleset *rs, struct tri_diag_sink *d)
 {
     const struct tri_table *t = &rs->t;
@@ -98,7 +120,7 @@ static triage_status compile_hs(struct triage_ruleset *rs, struct tri_diag_sink 
             expr[n] = escape_literal(tri_str(t, p->src), p->src_len);
             flags[n] = 0;
         } else {
-            expr[n] = tri_strndup(tri_str(t, p->src), p->src_len);
+            expr[n] = prefilter_expr(tri_str(t, p->src), p->src_len);
             flags[n] = HS_REGEX_FLAGS;
         }
         if (expr[n] == NULL)

@@ -1,0 +1,132 @@
+/* test_regex_relax.c - the Vectorscan prefilter form of a regex: what it
+ * rewrites, what it leaves alone, and that it never loses a match. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include "test_util.h"
+#include "internal.h"
+
+static void expect_relax(const char *re, const char *want)
+{
+    char *got = tri_regex_relax(re, strlen(re));
+
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    tri_free(got);
+}
+
+static void test_widens_bounded_repeats(void **state)
+{
+    (void)state;
+    expect_relax("吃了[^。!?]{0,30}片", "吃了[^。!?]{0,}片");
+    expect_relax("\\p{Han}{1,4}药", "\\p{Han}{1,}药");
+    expect_relax("a{2,3}?b", "a{2,}?b");
+    expect_relax("(ab){1,12}", "(ab){1,}");
+}
+
+static void test_keeps_what_is_not_a_range(void **state)
+{
+    (void)state;
+    expect_relax("\\d{11}", "\\d{11}");
+    expect_relax("a{2,}", "a{2,}");
+    expect_relax("a{,5}", "a{,5}");          /* a literal in PCRE2 10.42 */
+    expect_relax("a{3,3}", "a{3,3}");
+    expect_relax("a{5,2}", "a{5,2}");
+    expect_relax("x{1,2", "x{1,2");
+}
+
+static void test_drops_word_boundaries_outside_classes(void **state)
+{
+    (void)state;
+    expect_relax("\\bsue\\b", "sue");
+    expect_relax("\\Bing", "ing");
+    expect_relax("[\\b]{1,2}", "[\\b]{1,}");  /* backspace inside a class */
+    expect_relax("\\\\b", "\\\\b");            /* an escaped backslash, then b */
+}
+
+static void test_classes_and_quotes_are_opaque(void **state)
+{
+    (void)state;
+    expect_relax("[]{1,2}]{1,3}", "[]{1,2}]{1,}");
+    expect_relax("[^]{1,2}]{1,3}", "[^]{1,2}]{1,}");
+    expect_relax("[[:digit:]{]{2,4}", "[[:digit:]{]{2,}");
+    expect_relax("\\Q{1,2}\\b\\E{1,2}", "\\Q{1,2}\\b\\E{1,}");
+    expect_relax("\\x{4e00}{1,3}", "\\x{4e00}{1,}");
+}
+
+static void test_unsafe_forms_are_kept_whole(void **state)
+{
+    (void)state;
+    expect_relax("x(?!a{1,3}b)\\b", "x(?!a{1,3}b)\\b");
+    expect_relax("(?<=a{1,2})b{1,2}", "(?<=a{1,2})b{1,2}");
+    expect_relax("a{1,3}+a", "a{1,3}+a");
+    expect_relax("(?>a{1,3})a", "(?>a{1,3})a");
+    expect_relax("(?ix) a{1,3} # {2,4}", "(?ix) a{1,3} # {2,4}");
+}
+
+static int matches(const char *re, const char *subject)
+{
+    int err, rc;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+                                     &err, &off, NULL);
+    pcre2_match_data *md;
+
+    assert_non_null(code);
+    md = pcre2_match_data_create_from_pattern(code, NULL);
+    rc = pcre2_match(code, (PCRE2_SPTR)subject, PCRE2_ZERO_TERMINATED, 0, 0,
+                     md, NULL);
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return rc >= 0;
+}
+
+/* The contract: wherever the regex matches, its relaxed form matches too
+ * (random subjects over the regexes' own alphabet, fixed seed). */
+static void test_relaxed_form_never_loses_a_match(void **state)
+{
+    static const char *const regexes[] = {
+        "\\ba{1,3}b\\b", "x[^.]{0,4}y", "\\b(ab|a){2,3}\\Bc", "[ab]{2,4}\\bx",
+        "(a|b\\b){1,2}b{0,2}", "a{1,2}(?:b{1,3}|x)\\b",
+    };
+    static const char alphabet[] = "abxy. ";
+    unsigned seed = 12345, r, k, i, hits = 0;
+
+    (void)state;
+    for (r = 0; r < sizeof regexes / sizeof *regexes; r++) {
+        char *relaxed = tri_regex_relax(regexes[r], strlen(regexes[r]));
+
+        assert_string_not_equal(relaxed, regexes[r]);
+        for (k = 0; k < 2000; k++) {
+            char subject[12];
+            unsigned n = 1 + k % 11;
+
+            for (i = 0; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                subject[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+            }
+            subject[n] = '\0';
+            if (matches(regexes[r], subject)) {
+                hits++;
+                assert_true(matches(relaxed, subject));
+            }
+        }
+        tri_free(relaxed);
+    }
+    assert_true(hits > 100);   /* the subjects did exercise the regexes */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_widens_bounded_repeats),
+        cmocka_unit_test(test_keeps_what_is_not_a_range),
+        cmocka_unit_test(test_drops_word_boundaries_outside_classes),
+        cmocka_unit_test(test_classes_and_quotes_are_opaque),
+        cmocka_unit_test(test_unsafe_forms_are_kept_whole),
+        cmocka_unit_test(test_relaxed_form_never_loses_a_match),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
