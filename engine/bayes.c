@@ -230,6 +230,9 @@ static void score_model(struct triage_scratch *s, uint32_t i)
                      sizeof *s->bayes_rows) == TRIAGE_OK)
             s->bayes_rows[s->n_bayes_rows++] = (i << 24) | row;
     }
+    if (m->temperature != 1)   /* naive Bayes is overconfident on long texts */
+        for (k = 0; k < m->n_classes; k++)
+            lp[k] = rt->prior[k] + (lp[k] - rt->prior[k]) / m->temperature;
     top = lp[0];
     for (k = 1; k < m->n_classes; k++)
         top = lp[k] > top ? lp[k] : top;

@@ -9,7 +9,7 @@
 #include "compile_int.h"
 
 static const char *const model_keys[] = { "id", "axis", "weight", "base",
-    "smoothing", "raise", "classes", "docs", "tokens", NULL };
+    "smoothing", "temperature", "raise", "classes", "docs", "tokens", NULL };
 
 /* The axes a model may serve: the voting ones, and severity, which a
  * model can only raise (levels come from the escalation table). */
@@ -199,6 +199,7 @@ static void model_compile(struct tri_build *b, const struct tri_ynode *n,
     m.weight = 0.75;
     m.base = 4;
     m.smoothing = 0.5;
+    m.temperature = 1;
     if (!tri_expect(b, n, TRI_Y_MAP, "a bayes model"))
         return;
     tri_check_keys(b, n, model_keys, "a bayes model");
@@ -240,6 +241,8 @@ static void model_compile(struct tri_build *b, const struct tri_ynode *n,
         tri_get_double(b, v, 0, 1e6, &m.base);
     if ((v = tri_map_get(n, "smoothing")) != NULL)
         tri_get_double(b, v, 1e-6, 100, &m.smoothing);
+    if ((v = tri_map_get(n, "temperature")) != NULL)
+        tri_get_double(b, v, 1, 100, &m.temperature);
     if (tri_map_get(n, "classes") == NULL || tri_map_get(n, "docs") == NULL ||
         tri_map_get(n, "tokens") == NULL) {
         tri_err(b, n, TRIAGE_ERULE_SCHEMA, "a bayes model needs classes, docs and tokens");

@@ -221,6 +221,7 @@ struct tri_bayes {
     double base;        /* vote total assumed when rules cast less        */
     double smoothing;   /* added to every count (Lidstone)                */
     double raise;       /* severity: the posterior that raises it         */
+    double temperature; /* divides the tokens' evidence: >= 1, 1 = plain  */
     uint32_t classes_first, n_classes; /* into u32s: vocab indexes        */
     uint32_t docs_first;               /* into u32s: n_classes counts     */
     uint32_t tokens_first, n_tokens;   /* into u32s: pool offsets, sorted */

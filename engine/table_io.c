@@ -13,7 +13,7 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 3u   /* 2: per-language within; 3: Bayes models */
+#define TDB_FORMAT 4u   /* 2: per-language within; 3: Bayes models; 4: temperature */
 
 struct tdb_header {
     char magic[8];
@@ -387,7 +387,8 @@ static void bayes_ok(struct check *c)
             m->n_classes == 0 || m->n_classes > TRI_BAYES_MAX_CLASSES ||
             m->n_tokens >= (1u << 24) || !(m->weight >= 0 && m->weight <= 100) ||
             !(m->base >= 0 && m->base <= 1e6) ||
-            !(m->smoothing > 0 && m->smoothing <= 100)) {
+            !(m->smoothing > 0 && m->smoothing <= 100) ||
+            !(m->temperature >= 1 && m->temperature <= 100)) {
             c->bad = 1;
             break;
         }

@@ -273,7 +273,7 @@ static void test_bayes_severity_model_only_raises(void **state)
         assert_int_equal(triage_learner_add(l, "severity", sev_labels[i], sev_texts[i],
                                             strlen(sev_texts[i])), TRIAGE_OK);
     assert_int_equal(triage_learner_yaml(l, 1, 0.75, &yaml, NULL), TRIAGE_OK);
-    assert_non_null(strstr(yaml, "    raise: 0.8\n"));
+    assert_non_null(strstr(yaml, "    raise: 0.8\n    temperature: 3\n"));
     assert_null(strstr(yaml, "weight"));
     rs = compile_with(yaml, NULL);
     triage_learner_destroy(l);
@@ -291,6 +291,36 @@ static void test_bayes_severity_model_only_raises(void **state)
     assert_string_equal(triage_result_severity(r), "high");
     triage_scratch_destroy(s);
     triage_ruleset_destroy(rs);
+}
+
+/* A temperature divides the tokens' evidence: the same likeliest class,
+ * held with less certainty, so a threshold such as 'raise' means something
+ * on texts with many tokens. */
+static void test_bayes_temperature_softens_the_posterior(void **state)
+{
+    static const char *const temps[] = { "", "    temperature: 3\n" };
+    double p[2];
+    size_t i;
+    char yaml[512];
+
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        triage_ruleset *rs;
+        triage_scratch *s = NULL;
+
+        snprintf(yaml, sizeof yaml, "bayes:\n  - id: bayes.type\n    axis: type\n%s"
+                 "    classes: [logistics, price_refund]\n    docs: [10, 10]\n"
+                 "    tokens:\n      - 包裹 8 1\n      - 多收 1 8\n      - 没到 6 1\n", temps[i]);
+        rs = compile_with(yaml, NULL);
+        assert_non_null(rs);
+        assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+        assert_string_equal(triage_result_bayes(classify(rs, s, "包裹没到"),
+                                                TRIAGE_AXIS_TYPE, &p[i]), "logistics");
+        triage_scratch_destroy(s);
+        triage_ruleset_destroy(rs);
+    }
+    assert_true(p[0] > 0.9);
+    assert_true(p[1] > 0.5 && p[1] < p[0] - 0.1);
 }
 
 /* ---- the compiler's checks ------------------------------------------- */
@@ -333,6 +363,9 @@ static void test_bayes_compiler_names_the_bad_line(void **state)
                  "    docs: [1, 1]\n    tokens: []\n", 4, 26, "unknown type 'nosuch'");
     expect_error("bayes:\n  - id: b\n    axis: type\n    classes: [logistics]\n"
                  "    docs: [1, 1]\n    tokens: []\n", 5, 11, "2 docs counts for 1 classes");
+    expect_error("bayes:\n  - id: b\n    axis: type\n    temperature: 0.5\n"
+                 "    classes: [other]\n    docs: [1]\n    tokens: []\n", 4, 18,
+                 "out of range [1, 100]");
     expect_error(HEAD "      - 快递 3 0\n  - id: again\n    axis: type\n"
                  "    classes: [logistics]\n    docs: [1]\n    tokens: []\n",
                  9, 11, "second bayes model");
@@ -348,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_bayes_cannot_outvote_agreeing_rules),
         cmocka_unit_test(test_bayes_survives_save_and_load),
         cmocka_unit_test(test_bayes_severity_model_only_raises),
+        cmocka_unit_test(test_bayes_temperature_softens_the_posterior),
         cmocka_unit_test(test_bayes_compiler_names_the_bad_line),
     };
 
