@@ -67,6 +67,20 @@ expect_no_grep "also-not negates what precedes" '"(过敏|头疼)" at [0-9-]+$' 
 expect_grep "child emergency is L4" '"level":"L4"' "$TMP/out"
 expect_no_grep "child emergency is not venting" '"nature":"venting"' "$TMP/out"
 
+# Look-alikes of alarms (sixth session): a level the wording does not earn.
+level_of() {   # NAME LEVEL TEXT: the shipped rules give TEXT escalation LEVEL
+    "$TRIAGE" classify "$3" > "$TMP/out" 2>&1
+    expect_grep "$1" "\"level\":\"$2\"" "$TMP/out"
+}
+level_of "a blood pressure of 190/110 is no call to the police" L2 '我血压190/110，吃了你们的药也不降'
+level_of "dialling 110 is a legal signal" L3 '我已经打了110'
+level_of "a threat to go to the news is L3, not a crisis" L3 "If you don't refund me I'll be on the news."
+level_of "a box slammed on the counter is no assault" L1 '他把药盒摔在柜台上'
+level_of "a temperature gun is no weapon" L1 'The temperature gun you sold me reads 34 degrees, I want my money back.'
+level_of "coming with a shotgun is an emergency" L4 "If my refund isn't back by Friday I'm coming down to your store with my shotgun."
+"$TRIAGE" classify '打了三次客服电话都没人接' > "$TMP/out" 2>&1
+expect_no_grep "calling three times is no double dose" '"type":"adverse_reaction"' "$TMP/out"
+
 for reply in "这是我们公司的规定，你自己看说明书" "This is not my department, I don't know."; do
     "$TRIAGE" check-reply "$reply" > "$TMP/out" 2>&1
     if [ $? -eq 1 ]; then pass "check-reply flags: $reply"; else fail "check-reply flags: $reply" "$(cat "$TMP/out")"; fi
