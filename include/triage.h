@@ -403,7 +403,8 @@ TRIAGE_API triage_status triage_learner_add(triage_learner *l, const char *axis,
  * The counts as a rule file with a `bayes:` section (docs/bayes.md): one
  * model per axis seen, tokens seen in fewer than 'min_count' complaints
  * left out, each voting model added to the rules' votes with 'weight' (a
- * severity model raises severity at a posterior of 0.8). The text
+ * severity model raises severity at a posterior of 0.8, its evidence
+ * divided by a temperature of 3). The text
  * lives in the learner until the next call. TRIAGE_ENORULES if nothing
  * was added.
  */
