@@ -28,13 +28,6 @@ void *tri_calloc(size_t n, size_t size);
 void *tri_realloc(void *p, size_t n);
 void tri_free(void *p);
 char *tri_strndup(const char *s, size_t n);
-
-/* ---- regex_relax.c ---------------------------------------------------- */
-/* A superset of a regex's matches that Vectorscan compiles far faster:
- * bounded repeats {m,n} become {m,}, \b and \B go; a regex where that could
- * lose a match comes back as written. NUL-terminated, tri_free it; NULL
- * when out of memory. */
-char *tri_regex_relax(const char *re, size_t len);
 /* Grow *buf (of elements of 'size') to hold at least 'need'. The check is
  * inlined: per-hit and per-bound pushes almost always have room. */
 triage_status tri_grow_slow(void **buf, size_t *cap, size_t need, size_t size);
@@ -101,6 +94,13 @@ triage_status tri_buf_json_str(struct tri_buf *b, const char *s, size_t n);
 triage_status tri_buf_uint(struct tri_buf *b, uint64_t v);
 triage_status tri_buf_num(struct tri_buf *b, double v, int places, int trim);
 void tri_buf_free(struct tri_buf *b);
+
+/* ---- regex_relax.c ---------------------------------------------------- */
+/* A superset of a regex's matches that Vectorscan compiles far faster:
+ * bounded repeats {m,n} become {m,}, \b and \B go; a regex where that could
+ * lose a match comes back as written. NUL-terminated, tri_free it; NULL
+ * when out of memory. */
+char *tri_regex_relax(const char *re, size_t len);
 
 /* ---- the decision table ----------------------------------------------- */
 
