@@ -189,6 +189,14 @@ static void test_classify_pseudo_negation_negates_nothing(void **state)
     r = run(f, "not only a rash but a fever");
     assert_true(fired(r, "adr.allergy"));
     assert_false(hit_of(r, "adr.allergy", 0).negated);
+    /* The built-in context's other pseudo-negations: "or else" before a
+     * threat, "non-stop" before a symptom. */
+    r = run(f, "赔钱，不然我就砸店");
+    assert_true(fired(r, "threat"));
+    assert_false(hit_of(r, "threat", 0).negated);
+    r = run(f, "不停地起皮疹");
+    assert_true(fired(r, "adr.allergy"));
+    assert_false(hit_of(r, "adr.allergy", 0).negated);
 }
 
 /* ---- hypotheticals, questions, modes ----------------------------------- */
