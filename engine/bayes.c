@@ -85,21 +85,63 @@ static const uint32_t *counts_of(const struct tri_table *t, const struct tri_bay
     return t->u32s + m->counts_first;
 }
 
-static triage_status build_one(const struct tri_table *t, const struct tri_bayes *m,
-                               struct tri_bayes_rt *rt)
+/* The token 'tok' (hash 'hash') in the shared table, or TRI_NONE. */
+static uint32_t lookup(const struct triage_ruleset *rs, const char *tok, size_t n,
+                       uint32_t hash)
 {
+    uint32_t h = hash & rs->btok_mask, id;
+
+    while ((id = rs->btok_slots[2 * h]) != 0) {
+        const char *cand;
+
+        if (rs->btok_slots[2 * h + 1] == hash &&
+            (cand = tri_str(&rs->t, rs->btok_str[id - 1]),
+             strncmp(cand, tok, n) == 0 && cand[n] == '\0'))   /* stops at NUL */
+            return id - 1;
+        h = (h + 1) & rs->btok_mask;
+    }
+    return TRI_NONE;
+}
+
+/* Model i's row 'row' joins the shared table: under its token's id, a new
+ * one if no model listed the token before. A token listed twice by one
+ * model (the compiler refuses that; a loaded table may not) keeps its
+ * first row. */
+static void add_token(struct triage_ruleset *rs, uint32_t i, uint32_t row)
+{
+    const struct tri_table *t = &rs->t;
+    uint32_t off = t->u32s[t->bayes[i].tokens_first + row];
+    const char *tok = tri_str(t, off);
+    size_t n = strlen(tok);
+    uint32_t hash = tri_bayes_hash(tok, n), id = lookup(rs, tok, n, hash), h, k;
+
+    if (id == TRI_NONE) {
+        id = rs->bayes_tokens++;
+        rs->btok_str[id] = off;
+        for (k = 0; k < t->n_bayes; k++)
+            rs->btok_rows[(size_t)id * t->n_bayes + k] = TRI_NONE;
+        for (h = hash & rs->btok_mask; rs->btok_slots[2 * h] != 0;)
+            h = (h + 1) & rs->btok_mask;
+        rs->btok_slots[2 * h] = id + 1;
+        rs->btok_slots[2 * h + 1] = hash;   /* most probes end on a hash mismatch */
+    }
+    if (rs->btok_rows[(size_t)id * t->n_bayes + i] == TRI_NONE)
+        rs->btok_rows[(size_t)id * t->n_bayes + i] = row;
+}
+
+static triage_status build_one(struct triage_ruleset *rs, uint32_t i)
+{
+    const struct tri_table *t = &rs->t;
+    const struct tri_bayes *m = &t->bayes[i];
+    struct tri_bayes_rt *rt = &rs->bayes_rt[i];
     const uint32_t *cnt = counts_of(t, m), *docs = t->u32s + m->docs_first;
-    uint32_t k, row, cap = 16, n = m->n_classes;
+    uint32_t k, row, n = m->n_classes;
     double total[TRI_BAYES_MAX_CLASSES] = { 0 }, all_docs = 0;
 
-    while (cap < 2u * m->n_tokens)
-        cap *= 2;
-    rt->slots = tri_calloc(2 * (size_t)cap, sizeof *rt->slots);
     rt->ll = tri_malloc(((size_t)m->n_tokens * n + 1) * sizeof *rt->ll);
     rt->prior = tri_malloc((size_t)n * sizeof *rt->prior);
-    if (rt->slots == NULL || rt->ll == NULL || rt->prior == NULL)
+    if (rt->ll == NULL || rt->prior == NULL)
         return TRIAGE_ENOMEM;
-    rt->mask = cap - 1;
     for (row = 0; row < m->n_tokens; row++)
         for (k = 0; k < n; k++)
             total[k] += cnt[(size_t)row * n + k];
@@ -108,17 +150,11 @@ static triage_status build_one(const struct tri_table *t, const struct tri_bayes
     for (k = 0; k < n; k++)   /* add-one: a class never seen is not -inf */
         rt->prior[k] = log((docs[k] + 1.0) / (all_docs + n));
     for (row = 0; row < m->n_tokens; row++) {
-        const char *tok = tri_str(t, t->u32s[m->tokens_first + row]);
-        uint32_t hash = tri_bayes_hash(tok, strlen(tok)), h = hash & rt->mask;
-
         for (k = 0; k < n; k++)
             rt->ll[(size_t)row * n + k] = (float)log(
                 (cnt[(size_t)row * n + k] + m->smoothing) /
                 (total[k] + m->smoothing * m->n_tokens));
-        while (rt->slots[2 * h] != 0)   /* a repeated token keeps its first row */
-            h = (h + 1) & rt->mask;
-        rt->slots[2 * h] = row + 1;
-        rt->slots[2 * h + 1] = hash;   /* most probes end on a hash mismatch */
+        add_token(rs, i, row);
     }
     return TRIAGE_OK;
 }
@@ -126,21 +162,31 @@ static triage_status build_one(const struct tri_table *t, const struct tri_bayes
 triage_status tri_bayes_build(struct triage_ruleset *rs)
 {
     const struct tri_table *t = &rs->t;
-    uint32_t i;
+    uint32_t i, cap = 16;
+    size_t all = 0;
     triage_status st = TRIAGE_OK;
 
     rs->bayes_classes = rs->bayes_tokens = 0;
     if (t->n_bayes == 0)
         return TRIAGE_OK;
+    for (i = 0; i < t->n_bayes; i++)
+        all += t->bayes[i].n_tokens;
+    if (all > UINT32_MAX / 4 / t->n_bayes)
+        return TRIAGE_ELIMIT;
+    while (cap < 2 * all)
+        cap *= 2;
     rs->bayes_rt = tri_calloc(t->n_bayes, sizeof *rs->bayes_rt);
-    if (rs->bayes_rt == NULL)
+    rs->btok_slots = tri_calloc(2 * (size_t)cap, sizeof *rs->btok_slots);
+    rs->btok_str = tri_malloc((all + 1) * sizeof *rs->btok_str);
+    rs->btok_rows = tri_malloc((all * t->n_bayes + 1) * sizeof *rs->btok_rows);
+    if (rs->bayes_rt == NULL || rs->btok_slots == NULL || rs->btok_str == NULL ||
+        rs->btok_rows == NULL)
         return TRIAGE_ENOMEM;
+    rs->btok_mask = cap - 1;
     for (i = 0; i < t->n_bayes && st == TRIAGE_OK; i++) {
         rs->bayes_rt[i].p_first = rs->bayes_classes;
-        rs->bayes_rt[i].seen_first = rs->bayes_tokens;
         rs->bayes_classes += t->bayes[i].n_classes;
-        rs->bayes_tokens += t->bayes[i].n_tokens;
-        st = build_one(t, &t->bayes[i], &rs->bayes_rt[i]);
+        st = build_one(rs, i);
     }
     return st;
 }
@@ -149,15 +195,16 @@ void tri_bayes_free(struct triage_ruleset *rs)
 {
     uint32_t i;
 
-    if (rs->bayes_rt == NULL)
-        return;
-    for (i = 0; i < rs->t.n_bayes; i++) {
-        tri_free(rs->bayes_rt[i].slots);
+    for (i = 0; rs->bayes_rt != NULL && i < rs->t.n_bayes; i++) {
         tri_free(rs->bayes_rt[i].ll);
         tri_free(rs->bayes_rt[i].prior);
     }
     tri_free(rs->bayes_rt);
     rs->bayes_rt = NULL;
+    tri_free(rs->btok_slots);
+    tri_free(rs->btok_str);
+    tri_free(rs->btok_rows);
+    rs->btok_slots = rs->btok_str = rs->btok_rows = NULL;
 }
 
 triage_status tri_bayes_scratch(struct triage_scratch *s)
@@ -165,25 +212,6 @@ triage_status tri_bayes_scratch(struct triage_scratch *s)
     s->bayes_p = tri_calloc((size_t)s->rs->bayes_classes + 1, sizeof *s->bayes_p);
     s->bayes_gen = tri_calloc((size_t)s->rs->bayes_tokens + 1, sizeof *s->bayes_gen);
     return s->bayes_p == NULL || s->bayes_gen == NULL ? TRIAGE_ENOMEM : TRIAGE_OK;
-}
-
-/* The row of a token (of hash 'hash') in model m, or TRI_NONE. */
-static uint32_t lookup(const struct tri_table *t, const struct tri_bayes *m,
-                       const struct tri_bayes_rt *rt, const char *tok, size_t n,
-                       uint32_t hash)
-{
-    uint32_t h = hash & rt->mask, row;
-
-    while ((row = rt->slots[2 * h]) != 0) {
-        const char *cand;
-
-        if (rt->slots[2 * h + 1] == hash &&
-            (cand = tri_str(t, t->u32s[m->tokens_first + row - 1]),
-             strncmp(cand, tok, n) == 0 && cand[n] == '\0'))   /* stops at NUL */
-            return row - 1;
-        h = (h + 1) & rt->mask;
-    }
-    return TRI_NONE;
 }
 
 /* The text's tokens, found once for every model. */
@@ -201,35 +229,50 @@ static void keep_token(void *ctx, const char *tok, size_t n)
     s->btok[s->n_btok++].hash = tri_bayes_hash(tok, n);   /* once for all models */
 }
 
-/* Model i's posterior: its prior plus, once per distinct known token, the
- * token's log-likelihood per class (the model counts documents). */
-static void score_model(struct triage_scratch *s, uint32_t i)
+/* Each known token of the text, once, adds its log-likelihood per class
+ * to every model that has it (the models count documents). */
+static void add_evidence(struct triage_scratch *s, double *lp)
 {
-    const struct tri_table *t = &s->rs->t;
-    const struct tri_bayes *m = &t->bayes[i];
-    const struct tri_bayes_rt *rt = &s->rs->bayes_rt[i];
-    double lp[TRI_BAYES_MAX_CLASSES], *p = s->bayes_p + rt->p_first, top, sum = 0;
-    uint32_t k;
+    const struct triage_ruleset *rs = s->rs;
+    uint32_t nb = rs->t.n_bayes, i, k;
     size_t j;
 
-    memcpy(lp, rt->prior, m->n_classes * sizeof(double));
     for (j = 0; j < s->n_btok; j++) {
-        uint32_t row = lookup(t, m, rt, s->norm.text + s->btok[j].off, s->btok[j].len,
-                              s->btok[j].hash);
-        const float *ll;
+        uint32_t id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len,
+                             s->btok[j].hash);
+        const uint32_t *rows;
 
-        if (row == TRI_NONE || s->bayes_gen[rt->seen_first + row] == s->gen)
+        if (id == TRI_NONE || s->bayes_gen[id] == s->gen)
             continue;
-        s->bayes_gen[rt->seen_first + row] = s->gen;
-        ll = rt->ll + (size_t)row * m->n_classes;
-        for (k = 0; k < m->n_classes; k++)
-            lp[k] += ll[k];
-        /* explain lists the tokens that weighed most */
-        if (s->trace_on &&
-            tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, s->n_bayes_rows + 1,
-                     sizeof *s->bayes_rows) == TRIAGE_OK)
-            s->bayes_rows[s->n_bayes_rows++] = (i << 24) | row;
+        s->bayes_gen[id] = s->gen;
+        rows = rs->btok_rows + (size_t)id * nb;
+        for (i = 0; i < nb; i++) {
+            const struct tri_bayes *m = &rs->t.bayes[i];
+            const float *ll;
+            double *l = lp + rs->bayes_rt[i].p_first;
+
+            if (rows[i] == TRI_NONE)
+                continue;
+            ll = rs->bayes_rt[i].ll + (size_t)rows[i] * m->n_classes;
+            for (k = 0; k < m->n_classes; k++)
+                l[k] += ll[k];
+            /* explain lists the tokens that weighed most */
+            if (s->trace_on &&
+                tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, s->n_bayes_rows + 1,
+                         sizeof *s->bayes_rows) == TRIAGE_OK)
+                s->bayes_rows[s->n_bayes_rows++] = (i << 24) | rows[i];
+        }
     }
+}
+
+/* Model i's posterior from its summed evidence lp (its prior included). */
+static void posterior(struct triage_scratch *s, uint32_t i, double *lp)
+{
+    const struct tri_bayes *m = &s->rs->t.bayes[i];
+    const struct tri_bayes_rt *rt = &s->rs->bayes_rt[i];
+    double *p = s->bayes_p + rt->p_first, top, sum = 0;
+    uint32_t k;
+
     if (m->temperature != 1)   /* naive Bayes is overconfident on long texts */
         for (k = 0; k < m->n_classes; k++)
             lp[k] = rt->prior[k] + (lp[k] - rt->prior[k]) / m->temperature;
@@ -244,6 +287,7 @@ static void score_model(struct triage_scratch *s, uint32_t i)
 
 triage_status tri_bayes_score(struct triage_scratch *s)
 {
+    const struct triage_ruleset *rs = s->rs;
     uint32_t i;
 
     s->n_bayes_rows = s->n_btok = 0;
@@ -251,8 +295,14 @@ triage_status tri_bayes_score(struct triage_scratch *s)
     tri_bayes_tokens(s->norm.text, s->norm.len, keep_token, s);
     if (s->btok_oom)
         return TRIAGE_ENOMEM;
-    for (i = 0; i < s->rs->t.n_bayes; i++)
-        score_model(s, i);
+    /* The posteriors' slots hold the evidence until posterior() turns it
+     * into probabilities. */
+    for (i = 0; i < rs->t.n_bayes; i++)
+        memcpy(s->bayes_p + rs->bayes_rt[i].p_first, rs->bayes_rt[i].prior,
+               rs->t.bayes[i].n_classes * sizeof(double));
+    add_evidence(s, s->bayes_p);
+    for (i = 0; i < rs->t.n_bayes; i++)
+        posterior(s, i, s->bayes_p + rs->bayes_rt[i].p_first);
     return TRIAGE_OK;
 }
 

@@ -279,14 +279,17 @@ struct triage_ruleset {
     uint32_t *vocab_json;         /* per vocab entry: its name, quoted    */
     uint32_t ruleset_json[2];
     struct tri_bayes_rt {         /* per model: built from its counts     */
-        uint32_t *slots;          /* open addressing: row + 1, then hash  */
-        uint32_t mask;
         float *ll;                /* log P(token | class), row-major      */
         double *prior;            /* log P(class)                         */
         uint32_t p_first;         /* its classes in the scratch's bayes_p */
-        uint32_t seen_first;      /* its tokens in the scratch's bayes_gen */
     } *bayes_rt;
-    uint32_t bayes_classes, bayes_tokens; /* sums over the models        */
+    /* One token table for all models, which mostly share a vocabulary: a
+     * text's token is looked up once, then each model reads its row. */
+    uint32_t *btok_slots;         /* open addressing: token + 1, then hash */
+    uint32_t btok_mask;
+    uint32_t *btok_str;           /* per token: its string in the pool    */
+    uint32_t *btok_rows;          /* per token and model: row or TRI_NONE */
+    uint32_t bayes_classes, bayes_tokens; /* classes of all models; tokens */
 };
 
 static inline const char *tri_str(const struct tri_table *t, uint32_t off)
@@ -404,7 +407,7 @@ struct triage_scratch {
     double *scores[TRIAGE_AXIS_COUNT]; /* type, nature, -, temperament     */
     double *rule_scores;         /* type votes of the rules alone (also)   */
     double *bayes_p;             /* per model and class: posterior         */
-    uint32_t *bayes_gen;         /* per model token: gen when counted      */
+    uint32_t *bayes_gen;         /* per token: gen when counted            */
     uint32_t *bayes_rows;        size_t n_bayes_rows, bayes_rows_cap;
     struct tri_span { uint32_t off, len, hash; } *btok; /* the text's tokens */
     size_t n_btok, btok_cap;

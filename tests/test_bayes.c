@@ -293,6 +293,49 @@ static void test_bayes_severity_model_only_raises(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* The models share one token table: a token two models list (at other
+ * rows) and a token only one lists must weigh in each model exactly as
+ * when that model is alone. */
+#define TYPE_MODEL \
+    "  - id: m.type\n    axis: type\n    classes: [logistics, price_refund]\n" \
+    "    docs: [3, 3]\n    tokens:\n      - 快递 3 0\n      - 多收 0 2\n" \
+    "      - 包裹 2 1\n"
+#define NATURE_MODEL \
+    "  - id: m.nature\n    axis: nature\n    classes: [formal, venting]\n" \
+    "    docs: [4, 2]\n    tokens:\n      - 多收 3 0\n      - 气死 0 2\n" \
+    "      - 快递 1 1\n"
+static void test_bayes_models_share_tokens_without_mixing(void **state)
+{
+    static const char *const yaml[] = {
+        "bayes:\n" TYPE_MODEL NATURE_MODEL, "bayes:\n" TYPE_MODEL, "bayes:\n" NATURE_MODEL,
+    };
+    static const char text[] = "快递多收了钱，气死，包裹呢";
+    double p[3][2];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        triage_ruleset *rs = compile_with(yaml[i], NULL);
+        triage_scratch *s = NULL;
+        const triage_result *r;
+
+        assert_non_null(rs);
+        assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+        r = classify(rs, s, text);
+        p[i][0] = p[i][1] = -1;
+        if (i != 2)
+            assert_non_null(triage_result_bayes(r, TRIAGE_AXIS_TYPE, &p[i][0]));
+        if (i != 1)
+            assert_non_null(triage_result_bayes(r, TRIAGE_AXIS_NATURE, &p[i][1]));
+        triage_scratch_destroy(s);
+        triage_ruleset_destroy(rs);
+    }
+    assert_true(p[0][0] > 0.5 && p[0][0] < 1);
+    assert_true(p[0][1] > 0.5 && p[0][1] < 1);
+    assert_float_equal(p[0][0], p[1][0], 1e-12);
+    assert_float_equal(p[0][1], p[2][1], 1e-12);
+}
+
 /* A temperature divides the tokens' evidence: the same likeliest class,
  * held with less certainty, so a threshold such as 'raise' means something
  * on texts with many tokens. */
@@ -381,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_bayes_cannot_outvote_agreeing_rules),
         cmocka_unit_test(test_bayes_survives_save_and_load),
         cmocka_unit_test(test_bayes_severity_model_only_raises),
+        cmocka_unit_test(test_bayes_models_share_tokens_without_mixing),
         cmocka_unit_test(test_bayes_temperature_softens_the_posterior),
         cmocka_unit_test(test_bayes_compiler_names_the_bad_line),
     };
