@@ -32,6 +32,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->slot_head);
     tri_free(s->slot_links);
     tri_free(s->cand);
+    tri_free(s->cand_bits);
     tri_free(s->touched);
     tri_free(s->byp);
     tri_free(s->rx);
@@ -100,6 +101,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     s->slot_gen = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot_gen);
     s->slot_head = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot_head);
     s->cand = tri_calloc(nr, sizeof *s->cand);
+    s->cand_bits = tri_calloc(nr / 64 + 1, sizeof *s->cand_bits);
     s->fired = tri_calloc(nr, sizeof *s->fired);
     s->fired_list = tri_calloc(nr, sizeof *s->fired_list);
     s->tag_gen = tri_calloc(t->vocab_count[TRIAGE_AXIS_TAG] + 1, sizeof *s->tag_gen);
@@ -111,7 +113,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     if (s->pat_gen == NULL || s->pat_first == NULL || s->pat_count == NULL ||
         s->touched == NULL || s->rx == NULL || s->rule_gen == NULL ||
         s->rule_nhits == NULL || s->slot_gen == NULL || s->slot_head == NULL ||
-        s->cand == NULL || s->fired == NULL || s->fired_list == NULL ||
+        s->cand == NULL || s->cand_bits == NULL || s->fired == NULL || s->fired_list == NULL ||
         s->tag_gen == NULL || s->tags == NULL || s->scripts == NULL ||
         s->rule_scores == NULL || tri_bayes_scratch(s) != TRIAGE_OK ||
         s->scores[0] == NULL || s->scores[1] == NULL || s->scores[2] == NULL ||

@@ -393,6 +393,7 @@ struct triage_scratch {
     struct tri_slot_link { uint32_t pattern, next; } *slot_links;
     size_t n_slot_links, slot_links_cap;
     uint32_t *cand;              size_t n_cand;
+    uint64_t *cand_bits;         /* a bit per rule, to order many candidates */
     uint32_t *touched;           size_t n_touched; /* patterns with hits */
     uint32_t *byp;               size_t byp_cap; /* hits grouped by pattern */
     uint32_t *rx;                size_t n_rx;      /* regex candidates   */
