@@ -29,6 +29,8 @@ help:
 	@echo "make          build build/triage, build/libtriage.a, build/libtriage.so"
 	@echo "make test     run cmocka units and CLI end-to-end tests"
 	@echo "make asan     the same suite under ASan + UBSan (in build-asan/)"
+	@echo "make bench    throughput against raw Vectorscan, PCRE2 and YARA"
+	@echo "make fuzz     run each libFuzzer harness (FUZZ_SECONDS, default 60)"
 	@echo "make install  PREFIX=/usr/local"
 	@echo "make learn    relearn rules/learned/bayes.yaml from corpus/dev*.jsonl"
 
