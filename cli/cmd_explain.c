@@ -15,10 +15,12 @@ struct paint {
 
 static void help(FILE *fp)
 {
-    fprintf(fp, "usage: triage explain [-r RULES] [-t TABLE] [--why-not RULE]\n"
+    fprintf(fp, "usage: triage explain [-r RULES] [-t TABLE] [--why-not RULE] [--all]\n"
             "                      [--profile[=N]] [TEXT...]\n"
             "Explain the triage of one complaint (TEXT or standard input).\n"
             "--why-not RULE  say why RULE did not fire (or that it did).\n"
+            "--all           list every hit and every rule tried, not only the\n"
+            "                rules that fired (one line each for the others).\n"
             "--profile[=N]   classify the text again for about half a second with\n"
             "                timers on: time per stage and the N (10) slowest rules.\n"
             "Colour on a terminal; NO_COLOR=1 turns it off.\n");
@@ -44,39 +46,93 @@ static void summary(const triage_result *r, const struct paint *p)
         putchar('\n');
 }
 
-static void hits(const triage_result *r, const char *text, const struct paint *p)
+static int fired(const triage_result *r, const char *rule)
 {
-    unsigned i, n = triage_result_hit_count(r);
-    triage_hit h;
+    unsigned i;
+
+    for (i = 0; i < triage_result_fired_count(r); i++)
+        if (strcmp(triage_result_fired(r, i), rule) == 0)
+            return 1;
+    return 0;
+}
+
+static void hit_line(const triage_hit *h, const char *text, const struct paint *p)
+{
+    printf("  %s%s%s %-28s \"%.*s\" at %zu-%zu%s%s%s\n",
+           h->counted ? p->green : p->dim, h->counted ? "+" : "-", p->off,
+           h->rule_id, (int)(h->end - h->start), text + h->start, h->start, h->end,
+           h->negated ? " negated" : "", h->hypothetical ? " hypothetical" : "",
+           h->question ? " question" : "");
+}
+
+/*
+ * Hits of the rules that fired, one line each; then, unless 'all', the
+ * hits of every other rule folded into one line per rule. A large rule set
+ * has hits in hundreds of rules that did not fire (a word of one part of
+ * an 'all'), and a line per hit buried the few that decided.
+ */
+static void hits(const triage_result *r, const char *text, const struct paint *p,
+                 int all)
+{
+    unsigned i, k, n = triage_result_hit_count(r), others = 0;
+    triage_hit h, g;
 
     printf("\n%shits%s\n", p->bold, p->off);
     if (n == 0)
         printf("  (no rule pattern occurs in the text)\n");
     for (i = 0; i < n; i++) {
         triage_result_hit(r, i, &h);
-        printf("  %s%s%s %-28s \"%.*s\" at %zu-%zu%s%s%s\n",
-               h.counted ? p->green : p->dim, h.counted ? "+" : "-", p->off,
-               h.rule_id, (int)(h.end - h.start), text + h.start, h.start, h.end,
-               h.negated ? " negated" : "", h.hypothetical ? " hypothetical" : "",
-               h.question ? " question" : "");
+        if (all || fired(r, h.rule_id))
+            hit_line(&h, text, p);
+        else
+            others++;
+    }
+    if (others == 0)
+        return;
+    printf("\n%shits of rules that did not fire%s (--why-not RULE says why)\n",
+           p->bold, p->off);
+    /* The hits come grouped by rule. */
+    for (i = 0; i < n; i = k) {
+        triage_result_hit(r, i, &h);
+        for (k = i + 1; k < n; k++) {
+            triage_result_hit(r, k, &g);
+            if (strcmp(g.rule_id, h.rule_id) != 0)
+                break;
+        }
+        if (fired(r, h.rule_id))
+            continue;
+        printf("  %s-%s %-28s", p->dim, p->off, h.rule_id);
+        for (; i < k; i++) {
+            triage_result_hit(r, i, &g);
+            printf(" \"%.*s\"%s%s%s", (int)(g.end - g.start), text + g.start,
+                   g.negated ? " negated" : "", g.hypothetical ? " hypothetical" : "",
+                   g.question ? " question" : "");
+        }
+        putchar('\n');
     }
 }
 
-static void steps(const triage_result *r, const struct paint *p)
+/* The trace; unless 'all', rules that did not fire (and their parts) are
+ * left out: the hits section already names them. */
+static void steps(const triage_result *r, const struct paint *p, int all)
 {
     unsigned i, n = triage_trace_count(r);
     triage_trace_step st;
     static const char *const heads[] = { "rules", NULL, NULL, "escalation rows tried",
                                          "scripts", "context cues",
                                          "Bayes models (added to the rules' votes)" };
-    int last = -1;
+    int last = -1, skip = 0;
 
     for (i = 0; i < n; i++) {
         triage_trace_get(r, i, &st);
         if (st.kind == TRIAGE_TRACE_PART || st.kind == TRIAGE_TRACE_WITHIN) {
-            printf("      %s%s%s\n", p->dim, st.detail, p->off);
+            if (!skip)
+                printf("      %s%s%s\n", p->dim, st.detail, p->off);
             continue;
         }
+        skip = !all && st.kind == TRIAGE_TRACE_RULE && !st.ok;
+        if (skip)
+            continue;
         if ((int)st.kind != last && heads[st.kind] != NULL)
             printf("\n%s%s%s\n", p->bold, heads[st.kind], p->off);
         last = (int)st.kind;
@@ -166,7 +222,7 @@ int cmd_explain(int argc, char **argv)
     struct rules_opt o;
     const char *why = NULL;
     struct profile_opts po = { 10, 0.5 };
-    int profile = 0;
+    int profile = 0, all = 0;
     triage_ruleset *rs = NULL;
     triage_scratch *s = NULL;
     const triage_result *r = NULL;
@@ -181,6 +237,8 @@ int cmd_explain(int argc, char **argv)
             continue;
         if (k == 0 && !strcmp(argv[i], "--why-not") && i + 1 < argc) {
             why = argv[++i];
+        } else if (k == 0 && !strcmp(argv[i], "--all")) {
+            all = 1;
         } else if (k == 0 && (k = profile_arg(&po, argv[i], &profile)) != 0) {
             if (k < 0)
                 return EXIT_USAGE;
@@ -209,8 +267,8 @@ int cmd_explain(int argc, char **argv)
     }
     if (r != NULL) {
         summary(r, &p);
-        hits(r, text, &p);
-        steps(r, &p);
+        hits(r, text, &p, all);
+        steps(r, &p, all);
         if (why != NULL)
             why_not(rs, r, why);
     }

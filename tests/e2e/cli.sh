@@ -53,12 +53,17 @@ expect_grep "unknown option is named" "unknown option '--frobnicate'" "$TMP/err"
 
 expect_exit "explain" 0 env NO_COLOR=1 "$TRIAGE" explain -r $R 吃了以后没有过敏，但是没效果
 expect_grep "explain shows the type" '^type +efficacy \(confidence 0\.67\)' "$TMP/out"
-expect_grep "explain marks the negated hit" '- adr.allergy +"过敏" at 18-24 negated' "$TMP/out"
+expect_grep "explain folds a rule that did not fire into one line" '^  - adr.allergy +"过敏" negated$' "$TMP/out"
+expect_no_grep "explain leaves out the trace of rules that did not fire" '✗ adr.allergy' "$TMP/out"
 expect_grep "explain marks the counted hit" '\+ efficacy.none +"没效果" at 33-42$' "$TMP/out"
 expect_grep "explain lists the fired rule" '✓ efficacy.none: fired' "$TMP/out"
 expect_grep "explain lists the cue" 'negation cue "没有" at 12-18' "$TMP/out"
 expect_grep "explain names the default row" '✓ fallback: default row' "$TMP/out"
 expect_no_grep "explain without a terminal has no colour" "$(printf '\033')" "$TMP/out"
+expect_exit "explain --all" 0 env NO_COLOR=1 "$TRIAGE" explain --all -r $R 吃了以后没有过敏，但是没效果
+expect_grep "explain --all marks the negated hit" '- adr.allergy +"过敏" at 18-24 negated' "$TMP/out"
+expect_grep "explain --all lists the rule that did not fire" '✗ adr.allergy: did not fire' "$TMP/out"
+expect_no_grep "explain --all folds nothing" 'hits of rules that did not fire' "$TMP/out"
 
 expect_exit "explain --why-not negated" 0 "$TRIAGE" explain -r $R --why-not adr.allergy 吃了以后没有过敏
 expect_grep "why-not names negation" '^why not adr.allergy:' "$TMP/out"

@@ -98,6 +98,6 @@ expect_grep "why-not: negated" "1 of its 1 hit\\(s\\) are negated" "$TMP/why"
 expect_grep "why-not: no pattern" "none of its keywords or regexes occurs" "$TMP/why"
 
 # A keyword that is exactly a cue word does not switch the cue off.
-"$TRIAGE" explain -r $D/cue_keyword.yaml '吃了会不会过敏？' > "$TMP/cue" 2>&1
+"$TRIAGE" explain --all -r $D/cue_keyword.yaml '吃了会不会过敏？' > "$TMP/cue" 2>&1
 expect_grep "cue word as keyword keeps the cue" 'hypothetical cue "会不会"' "$TMP/cue"
 expect_grep "hit under that cue stays hypothetical" '"过敏" at 15-21 hypothetical' "$TMP/cue"
