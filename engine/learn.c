@@ -212,7 +212,7 @@ static void write_axis(triage_learner *l, size_t a, unsigned min_count, double w
     /* Severity only raises, when sure; its evidence is divided by 3 so
      * that "sure" means something on long texts (docs/bayes.md). */
     if (strcmp(axis_names[a], "severity") == 0)
-        tri_buf_adds(b, "    raise: 0.8\n    temperature: 3\n");
+        tri_buf_adds(b, "    raise: 0.8\n    temperature: 4\n");
     else
         tri_buf_printf(b, "    weight: %g\n    base: 4\n", weight);
     tri_buf_adds(b, "    smoothing: 0.5\n    classes: [");

@@ -51,6 +51,8 @@ floors "dev19" 0.905 0.91 1 corpus/dev19.jsonl
 floors "dev20" 0.92 0.925 1 corpus/dev20.jsonl
 floors "dev21" 0.95 0.935 1 corpus/dev21.jsonl
 floors "dev22" 0.955 0.905 1 corpus/dev22.jsonl
+floors "dev23" 0.925 0.88 1 corpus/dev23.jsonl
+floors "dev24" 0.945 0.88 1 corpus/dev24.jsonl
 # The bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.9 0.87 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
