@@ -4,7 +4,6 @@
  * and each candidate's hits for the result. Built from the hits, so their
  * cost follows the hits, not the size of the rule set.
  */
-#include <stdlib.h>
 #include "internal.h"
 
 int tri_cmp_u32(const void *a, const void *b)

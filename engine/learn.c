@@ -209,8 +209,9 @@ static void write_axis(triage_learner *l, size_t a, unsigned min_count, double w
     x->slots = NULL;
     x->n_slots = 0;
     tri_buf_printf(b, "  - id: bayes.%s\n    axis: %s\n", axis_names[a], axis_names[a]);
-    /* Severity only raises, when sure; its evidence is divided by 3 so
-     * that "sure" means something on long texts (docs/bayes.md). */
+    /* Severity only raises, when sure; its evidence is divided by a
+     * temperature so that "sure" means something on long texts
+     * (docs/bayes.md says how 4 was chosen). */
     if (strcmp(axis_names[a], "severity") == 0)
         tri_buf_adds(b, "    raise: 0.8\n    temperature: 4\n");
     else

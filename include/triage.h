@@ -404,7 +404,7 @@ TRIAGE_API triage_status triage_learner_add(triage_learner *l, const char *axis,
  * model per axis seen, tokens seen in fewer than 'min_count' complaints
  * left out, each voting model added to the rules' votes with 'weight' (a
  * severity model raises severity at a posterior of 0.8, its evidence
- * divided by a temperature of 3). The text
+ * divided by a temperature of 4). The text
  * lives in the learner until the next call. TRIAGE_ENORULES if nothing
  * was added.
  */
