@@ -119,11 +119,30 @@ static size_t next_bound(const struct triage_scratch *s, uint32_t pos)
 }
 
 /*
+ * 1 if hit h makes cue c part of a rule's word. A keyword claims the cues
+ * it overlaps (不 inside 不良反应); a regex only those it spells out
+ * (没 in '没(有)?效果'), not one its wildcards ran over: '吃了.{0,8}后.{0,10}头'
+ * across "吃了以后既不头晕" must leave 不 negating 头晕.
+ */
+static int claims(const struct triage_scratch *s, const struct tri_hit *h,
+                  const struct tri_hit *c)
+{
+    const struct tri_table *t = &s->rs->t;
+    const struct tri_pattern *p = &t->patterns[h->pattern];
+
+    if (p->kind != TRI_PAT_REGEX)
+        return 1;
+    return memmem(tri_str(t, p->src), p->src_len, s->norm.text + c->start,
+                  c->end - c->start) != NULL;
+}
+
+/*
  * 1 if a rule hit among hits[0..lo) overlaps cue c without being the very
  * same word: 不 inside 不良反应 is part of a keyword and negates nothing,
  * but a keyword that IS a cue word (会不会 in some rule) leaves the cue be,
  * and so does a keyword only used to exclude ('none': "if you" there must
- * not switch off the hypothetical cue "if" for the whole text).
+ * not switch off the hypothetical cue "if" for the whole text), and so does
+ * a keyword inside a longer cue (多久 inside the pseudo-negation 没过多久).
  * maxend lets the walk back stop as soon as no earlier hit can reach c.
  */
 static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
@@ -135,7 +154,8 @@ static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
         const struct tri_hit *h = &s->hits[--lo];
 
         if (h->end > c->start && (h->start != c->start || h->end != c->end) &&
-            s->rs->pat_claims[h->pattern])
+            !(h->start >= c->start && h->end <= c->end) &&
+            s->rs->pat_claims[h->pattern] && claims(s, h, c))
             return 1;
         if (++steps == 256)
             return 1;   /* pathological pile-up: treat as inside a keyword */
@@ -181,6 +201,39 @@ static void settle_cues(struct triage_scratch *s)
     }
 }
 
+/*
+ * 1 if a post-negation at [.., from) ends its clause (whose bound is at
+ * 'to'): only sentence particles (了, 过, 啊 ...) or a short English word or
+ * two ("now", "by the doctor") may follow it. "副作用都没有了。" ends there;
+ * "没有出现过敏" goes on, so its 没有出现 negates forward only.
+ */
+#define POST_TAIL_EN 16
+static int ends_clause(const struct tri_norm *n, uint32_t from, uint32_t to)
+{
+    static const char particles[] = "了过啊呀吧呢的啦哦嘛咯喔哈";
+    uint32_t i = from, ascii = 0;
+
+    while (i < to) {
+        unsigned char c = (unsigned char)n->text[i];
+
+        if (c < 0x80) {
+            if (++ascii > POST_TAIL_EN)
+                return 0;
+            i++;
+        } else {
+            size_t k;
+
+            for (k = 0; k + 3 < sizeof particles; k += 3)
+                if (i + 3 <= to && memcmp(particles + k, n->text + i, 3) == 0)
+                    break;
+            if (k + 3 >= sizeof particles)
+                return 0;     /* a word, not a particle */
+            i += 3;
+        }
+    }
+    return 1;
+}
+
 static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
                        uint32_t flag)
 {
@@ -190,6 +243,9 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
 
     if (p->role == TRI_ROLE_NEG_POST) {
         b = next_bound(s, c->start);
+        if (!ends_clause(&s->norm, c->end,
+                         b < s->n_bounds ? s->bounds[b] : (uint32_t)s->norm.len))
+            return;
         for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
             struct tri_hit *h = &s->hits[i];
 

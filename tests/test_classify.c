@@ -742,6 +742,66 @@ static void test_classify_exclusion_keywords_leave_cues_be(void **state)
     triage_ruleset_destroy(claim);
 }
 
+/* The hit of rule 'id' that starts at byte 'at' of the text. */
+static triage_hit hit_at(const triage_result *r, const char *id, size_t at)
+{
+    triage_hit h;
+    unsigned i;
+
+    for (i = 0; i < triage_result_hit_count(r); i++) {
+        assert_int_equal(triage_result_hit(r, i, &h), TRIAGE_OK);
+        if (strcmp(h.rule_id, id) == 0 && h.start == at)
+            return h;
+    }
+    fail_msg("no hit of rule %s at %zu", id, at);
+    memset(&h, 0, sizeof h);
+    return h;
+}
+
+/* Which cues a rule hit switches off: a regex only those it spells out, a
+ * keyword none that hold it whole; a post-negation negates backwards only
+ * at the end of its clause. Built-in context. */
+static void test_classify_cues_next_to_rule_words(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: sx\n    type: adverse_reaction\n"
+        "    match: { any: [头晕, 恶心, 呕吐, 过敏, 吃了药] }\n"
+        "  - id: after\n    type: other\n"
+        "    match: { any: [{ regex: '吃了[^，。]{0,6}后[^，。]{0,4}头' }, 多久,\n"
+        "                   { regex: '没(有)?效果' }] }\n";
+    triage_ruleset *rs = compile_yaml(yaml);
+    triage_scratch *s = NULL;
+    const triage_result *r = NULL;
+    const char *t1 = "吃了以后既不头晕", *t2 = "没过多久就呕吐",
+               *t3 = "没效果还过敏", *t4 = "吃了药以后没有出现过敏",
+               *t5 = "过敏也没出现。";
+
+    (void)state;
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    /* The regex's wildcards ran over 不: it still negates 头晕. */
+    assert_int_equal(triage_classify(rs, s, t1, strlen(t1), &r), TRIAGE_OK);
+    assert_true(hit_at(r, "after", 0).start == 0);
+    assert_true(hit_at(r, "sx", 18).negated);
+    /* 多久 inside the pseudo-negation 没过多久 leaves it standing, so 没
+     * does not negate 呕吐. */
+    assert_int_equal(triage_classify(rs, s, t2, strlen(t2), &r), TRIAGE_OK);
+    assert_false(hit_at(r, "sx", 15).negated);
+    assert_true(fired(r, "sx"));
+    /* A regex that spells 没 out owns it: 过敏 is not negated. */
+    assert_int_equal(triage_classify(rs, s, t3, strlen(t3), &r), TRIAGE_OK);
+    assert_false(hit_at(r, "sx", 12).negated);
+    /* 没有出现 negates what follows, not what came before it. */
+    assert_int_equal(triage_classify(rs, s, t4, strlen(t4), &r), TRIAGE_OK);
+    assert_false(hit_at(r, "sx", 0).negated);
+    assert_true(hit_at(r, "sx", 27).negated);
+    /* At the end of its clause it negates backwards. */
+    assert_int_equal(triage_classify(rs, s, t5, strlen(t5), &r), TRIAGE_OK);
+    assert_true(hit_at(r, "sx", 0).negated);
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 static void test_classify_escalation_compares_severity(void **state)
 {
     struct fx *f = *state;
@@ -1041,6 +1101,7 @@ int main(void)
         cmocka_unit_test(test_classify_catastrophic_regex_stops_quickly),
         cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
+        cmocka_unit_test(test_classify_cues_next_to_rule_words),
         cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
         cmocka_unit_test(test_classify_json_hits_choice),
         cmocka_unit_test(test_classify_escalation_compares_severity),
