@@ -464,8 +464,27 @@ static triage_status build_delim(struct batch_reader *r,
                                             &r->kept[i].len);
     rec->kept = r->kept;
     rec->n_kept = c->n_keep;
+    /* Fields past the header's last would be lost without a word: most
+     * often a separator inside unquoted text ("退款, 没到账"). */
+    if (c->n_hdr > 0 && r->scan.filled > c->n_hdr) {
+        char sep[8] = "a tab";
+
+        if (r->scan.sep != '\t')
+            snprintf(sep, sizeof sep, "'%c'", r->scan.sep);
+        snprintf(r->msg, sizeof r->msg, "%zu fields where the header has %zu: "
+                 "a field holding %s must be quoted", r->scan.filled, c->n_hdr, sep);
+        rec->error = r->msg;
+        return TRIAGE_OK;
+    }
     if (batch_is_blank(text, len)) {
-        rec->error = "empty text";
+        if (c->n_hdr > 0 && r->scan.nfields < c->n_hdr) {
+            snprintf(r->msg, sizeof r->msg, "no text: %zu field%s where the "
+                     "header has %zu", r->scan.nfields,
+                     r->scan.nfields == 1 ? "" : "s", c->n_hdr);
+            rec->error = r->msg;
+        } else {
+            rec->error = "empty text";
+        }
         return TRIAGE_OK;
     }
     rec->text = text;

@@ -136,6 +136,7 @@ struct batch_scan {
     struct batch_buf *cols;      /* stored fields; cols[i] for i < n_cols */
     size_t n_cols;
     size_t nfields;              /* fields in the last record */
+    size_t filled;               /* ... up to its last non-empty one */
     unsigned long long line;     /* line number of the next byte */
     unsigned long long rec_line, rec_offset;
     enum batch_scan_err err;

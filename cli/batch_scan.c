@@ -76,6 +76,8 @@ static void end_field(struct batch_scan *s, struct rec_state *rs,
 {
     struct batch_buf *b;
 
+    if (rs->flen > (size_t)(strip_cr && rs->prev_cr))
+        s->filled = rs->col + 1;   /* more than the CR of a CRLF end */
     if (strip_cr && rs->prev_cr && rs->col < s->n_cols) {
         b = &s->cols[rs->col];
         if (b->len > 0 && b->data[b->len - 1] == '\r')
@@ -210,6 +212,7 @@ static void begin(struct batch_scan *s)
             s->cols[i].data[0] = '\0';
     }
     s->nfields = 0;
+    s->filled = 0;
     s->err = BATCH_SCAN_OK;
     s->err_off = 0;
 }

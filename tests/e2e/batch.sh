@@ -27,6 +27,12 @@ expect_grep "truncated: error record" '"record":2,.*"error":"bad quoting: unterm
 batch_case "stray quote" $B/stray_quote.csv 5 6 3 3
 expect_grep "stray quote: error names line" '"line":[0-9]+,"offset":[0-9]+\},"error":"bad quoting: text after closing quote"' "$TMP/o"
 batch_case "empty text cells" $B/empty_text.csv 5 7 2 5
+# A field past the header's last would be lost: an unquoted comma in the
+# text (r2) makes an error record; an empty trailing field (r4) does not.
+batch_case "ragged rows" $B/ragged.csv 5 6 4 2
+expect_grep "ragged: extra field named" '"id":"r2",.*"line":3,.*"error":"4 fields where the header has 3: a field holding .,. must be quoted"' "$TMP/o"
+expect_grep "ragged: missing text named" '"id":"r5",.*"error":"no text: 1 field where the header has 3"' "$TMP/o"
+expect_grep "ragged: quoted comma and quotes kept" '"id":"r3",.*"type"' "$TMP/o"
 batch_case "JSON Lines with broken lines" $B/broken.jsonl 5 10 4 6
 expect_grep "broken JSON: reason without text" '"error":"invalid JSON: premature end of input' "$TMP/o"
 # Member guesses follow each line's own names, also when the layout changes.
