@@ -120,14 +120,27 @@ static size_t count_unquoted(const char *p, size_t start, size_t end, char c)
     return count;
 }
 
+/* Excel's first line "sep=;" names the separator; -1 when absent. */
+static int sep_line(const char *p, size_t n)
+{
+    if (n >= 5 && memcmp(p, "sep=", 4) == 0 && (unsigned char)p[4] >= 0x20 &&
+        (unsigned char)p[4] < 0x80 && p[4] != '"' &&
+        (n == 5 || p[5] == '\n' || (p[5] == '\r' && (n == 6 || p[6] == '\n'))))
+        return p[4];
+    return -1;
+}
+
 /*
- * Classify by the first non-blank line: '{' starts JSON Lines; tabs (outside
- * quotes) at least as many as commas mean TSV; any comma means CSV.
+ * Classify by the first non-blank line: Excel's "sep=" line means CSV; '{'
+ * starts JSON Lines; tabs (outside quotes) at least as many as commas mean
+ * TSV; any comma means CSV.
  */
 static enum batch_format format_from_content(const char *p, size_t n)
 {
     size_t start, end, tabs, commas;
 
+    if (sep_line(p, n) >= 0)
+        return BATCH_FORMAT_CSV;
     first_line(p, n, &start, &end);
     while (start < end && (p[start] == ' ' || p[start] == '\t'))
         start++;
@@ -140,21 +153,55 @@ static enum batch_format format_from_content(const char *p, size_t n)
     return commas > 0 ? BATCH_FORMAT_CSV : BATCH_FORMAT_TEXT;
 }
 
-/* Excel writes ';'-separated "CSV" where the decimal mark is a comma: a
- * first line with more semicolons than commas is read that way. */
-static triage_status sniff_csv_sep(struct batch_reader *r)
+/*
+ * The CSV separator: Excel's "sep=" line (skipped), else ';' when the
+ * first line has more of them than commas (Excel where the decimal mark
+ * is a comma), else ','. --delimiter wins over both, but the "sep=" line
+ * is still not a header.
+ */
+static triage_status sniff_csv_sep(struct batch_reader *r, int forced)
 {
     struct batch_buf head = { 0 };
     size_t start, end;
+    int hint;
 
     if (batch_dec_sniff(r->dec, &head) != TRIAGE_OK) {
         batch_buf_free(&head);
         return TRIAGE_ENOMEM;
     }
+    hint = sep_line(head.data, head.len);
     first_line(head.data, head.len, &start, &end);
-    if (count_unquoted(head.data, start, end, ';') >
-        count_unquoted(head.data, start, end, ','))
+    if (forced != 0)
+        r->scan.sep = forced;
+    else if (hint >= 0)
+        r->scan.sep = hint;
+    else if (count_unquoted(head.data, start, end, ';') >
+             count_unquoted(head.data, start, end, ','))
         r->scan.sep = ';';
+    batch_buf_free(&head);
+    if (hint >= 0) {
+        int sep = r->scan.sep, rc;
+
+        r->scan.sep = -1;   /* read the hint line whole, and drop it */
+        rc = batch_scan_next(&r->scan, r->dec);
+        r->scan.sep = sep;
+        if (rc < 0)
+            return (triage_status)-rc;
+    }
+    return TRIAGE_OK;
+}
+
+/* A file whose head holds CR but no LF ends its lines with CR alone. */
+static triage_status sniff_eol(struct batch_reader *r)
+{
+    struct batch_buf head = { 0 };
+
+    if (batch_dec_sniff(r->dec, &head) != TRIAGE_OK) {
+        batch_buf_free(&head);
+        return TRIAGE_ENOMEM;
+    }
+    r->scan.eol = head.len > 0 && memchr(head.data, '\n', head.len) == NULL &&
+                  memchr(head.data, '\r', head.len) != NULL ? '\r' : '\n';
     batch_buf_free(&head);
     return TRIAGE_OK;
 }
@@ -285,9 +332,7 @@ static triage_status setup_delim(struct batch_reader *r,
 
     r->scan.sep = r->format == BATCH_FORMAT_TSV ? '\t' : ',';
     r->scan.quotes = 1;
-    if (r->format == BATCH_FORMAT_CSV && o->delimiter != 0)
-        r->scan.sep = o->delimiter;
-    else if (r->format == BATCH_FORMAT_CSV && (st = sniff_csv_sep(r)) != TRIAGE_OK)
+    if (r->format == BATCH_FORMAT_CSV && (st = sniff_csv_sep(r, o->delimiter)) != TRIAGE_OK)
         return st;
     if (!o->no_header) {
         st = read_header(r, err, errlen);
@@ -383,6 +428,8 @@ triage_status batch_reader_open(struct batch_reader **out, const char *path,
     st = batch_dec_open(&r->dec, path, o->encoding, err, errlen);
     if (st == TRIAGE_OK)
         st = pick_format(r, path, o->format);
+    if (st == TRIAGE_OK)
+        st = sniff_eol(r);
     if (st == TRIAGE_OK && (r->format == BATCH_FORMAT_CSV ||
                             r->format == BATCH_FORMAT_TSV))
         st = setup_delim(r, o, err, errlen);

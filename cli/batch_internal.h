@@ -128,6 +128,8 @@ enum batch_scan_err {
  */
 struct batch_scan {
     int sep;
+    int eol;                     /* line end: '\n' (CRLF too), or '\r' in a
+                                    file with CR-only ends (classic Mac) */
     int quotes;
     size_t max_field;
     int want_all;                /* store every column (the header) */

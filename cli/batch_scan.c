@@ -109,7 +109,7 @@ static int step(struct batch_scan *s, struct rec_state *rs, unsigned char c)
         }
         /* fall through */
     case ST_PLAIN:
-        if (c == '\n')
+        if ((int)c == s->eol)
             return end_record(s, rs, 1);
         if ((int)c == s->sep) {
             end_field(s, rs, 0);
@@ -119,6 +119,8 @@ static int step(struct batch_scan *s, struct rec_state *rs, unsigned char c)
         rs->st = ST_PLAIN;
         return add(s, rs, &ch, 1);
     case ST_QUOTED:
+        if (c == '\r' && s->eol == '\r')
+            ch = '\n';   /* a line break inside the field, as elsewhere */
         if (c != '"')
             return add(s, rs, &ch, 1);
         rs->st = ST_QUOTE;
@@ -133,6 +135,8 @@ static int step(struct batch_scan *s, struct rec_state *rs, unsigned char c)
             rs->st = ST_START;
             return 0;
         }
+        if ((int)c == s->eol)
+            return end_record(s, rs, 0);
         if (c == '\r') {
             rs->st = ST_QUOTE_CR;
             return 0;
@@ -141,10 +145,10 @@ static int step(struct batch_scan *s, struct rec_state *rs, unsigned char c)
     case ST_QUOTE_CR:
         break;
     case ST_SKIP:
-        return c == '\n' ? end_record(s, rs, 0) : 0;
+        return (int)c == s->eol ? end_record(s, rs, 0) : 0;
     }
     /* After a closing quote only a separator or the line end may follow. */
-    if (c == '\n')
+    if ((int)c == s->eol)
         return end_record(s, rs, 0);
     set_err(s, BATCH_SCAN_AFTER_QUOTE);
     rs->st = ST_SKIP;
@@ -158,10 +162,10 @@ static size_t plain_run(const struct batch_scan *s, enum state st,
     size_t i;
 
     if (st == ST_QUOTED) {
-        for (i = 0; i < n && p[i] != '"' && p[i] != '\n'; i++)
+        for (i = 0; i < n && p[i] != '"' && (int)p[i] != s->eol; i++)
             ;
     } else {
-        for (i = 0; i < n && p[i] != '\n' && (int)p[i] != s->sep; i++)
+        for (i = 0; i < n && (int)p[i] != s->eol && (int)p[i] != s->sep; i++)
             ;
     }
     return i;
@@ -184,7 +188,7 @@ static int consume(struct batch_scan *s, struct rec_state *rs,
                 continue;
             }
         }
-        if (p[i] == '\n')
+        if ((int)p[i] == s->eol)
             s->line++;
         rc = step(s, rs, p[i++]);
     }
@@ -233,6 +237,8 @@ int batch_scan_next(struct batch_scan *s, struct batch_dec *d)
     int rc;
 
     begin(s);
+    if (s->eol == 0)
+        s->eol = '\n';
     for (;;) {
         if (d->out_pos == d->out_len) {
             rc = batch_dec_fill(d);

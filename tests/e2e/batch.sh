@@ -33,6 +33,17 @@ batch_case "ragged rows" $B/ragged.csv 5 6 4 2
 expect_grep "ragged: extra field named" '"id":"r2",.*"line":3,.*"error":"4 fields where the header has 3: a field holding .,. must be quoted"' "$TMP/o"
 expect_grep "ragged: missing text named" '"id":"r5",.*"error":"no text: 1 field where the header has 3"' "$TMP/o"
 expect_grep "ragged: quoted comma and quotes kept" '"id":"r3",.*"type"' "$TMP/o"
+# Classic Mac line ends (CR alone), also inside a quoted field.
+printf 'id,text\r1,"退款\r没到账"\r2,吃了过敏\r' > "$TMP/cr.csv"
+batch_case "CR-only line ends" "$TMP/cr.csv" 0 2 2 0
+expect_grep "CR-only: line numbers count CRs" '"id":"2",.*"line":4,' "$TMP/o"
+# Excel's "sep=;" first line names the separator and is no header, also
+# when the format comes from the content (standard input).
+printf 'sep=;\r\nid;text\r\ns1;退款, 没到账\r\n' > "$TMP/sep.csv"
+batch_case "Excel sep= line" "$TMP/sep.csv" 0 1 1 0
+expect_grep "sep= line: header on line 2" '"id":"s1",.*"line":3,' "$TMP/o"
+"$TRIAGE" batch $R - < "$TMP/sep.csv" > "$TMP/o" 2>/dev/null
+expect_grep "sep= line on standard input" '"id":"s1",.*"line":3,' "$TMP/o"
 batch_case "JSON Lines with broken lines" $B/broken.jsonl 5 10 4 6
 expect_grep "broken JSON: reason without text" '"error":"invalid JSON: premature end of input' "$TMP/o"
 # Member guesses follow each line's own names, also when the layout changes.
