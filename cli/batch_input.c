@@ -524,7 +524,9 @@ static triage_status build_delim(struct batch_reader *r,
         return TRIAGE_OK;
     }
     if (batch_is_blank(text, len)) {
-        if (c->n_hdr > 0 && r->scan.nfields < c->n_hdr) {
+        if (r->scan.nfields == 1 && r->scan.filled == 0 && c->n_hdr > 1) {
+            rec->error = "blank line";
+        } else if (c->n_hdr > 0 && r->scan.nfields < c->n_hdr) {
             snprintf(r->msg, sizeof r->msg, "no text: %zu field%s where the "
                      "header has %zu", r->scan.nfields,
                      r->scan.nfields == 1 ? "" : "s", c->n_hdr);

@@ -27,7 +27,8 @@ static void build_init(struct tri_build *b, triage_compiler *c,
     d->min_score = 1;
     d->also_ratio = 0.5;
     d->close_call = 0.8;
-    d->scope = 12;
+    d->scope[TRI_LANG_HANS] = d->scope[TRI_LANG_HANT] = 12;
+    d->scope[TRI_LANG_EN] = 24;
 }
 
 static void build_free(struct tri_build *b)

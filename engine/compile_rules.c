@@ -194,46 +194,50 @@ static uint32_t leaf(struct tri_build *b, const struct tri_ynode *n,
 static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth);
 
 /*
- * within: N (every language) or a map by text language, { zh: 25, en: 60 }
- * with zh, zh-Hans, zh-Hant and en: English takes about 2.5 times the code
- * points of Chinese for the same words. Every language needs a window, so a
- * rule never silently loses its distance test on one of them.
+ * A distance in code points by text language: N (every language) or a map
+ * { zh: 25, en: 60 } with zh, zh-Hans, zh-Hant and en ('within' of a rule,
+ * 'scope' of the context). English takes about 2.5 times the code points
+ * of Chinese for the same words. Every language needs a value, so a rule
+ * never silently loses its distance test on one of them.
  */
-static int within(struct tri_build *b, const struct tri_ynode *v, uint32_t out[3])
+static int lang_windows(struct tri_build *b, const struct tri_ynode *v,
+                        const char *what, uint32_t lo, uint32_t out[3])
 {
     static const char *const keys[] = { "zh", "zh-Hans", "zh-Hant", "en", NULL };
     const struct tri_ynode *k;
-    uint32_t w;
+    uint32_t w, got[3] = { TRI_NONE, TRI_NONE, TRI_NONE };
     int i, ok = 1;
 
     if (v->kind != TRI_Y_MAP) {
-        if (!tri_get_uint(b, v, 0, 100000, &w))
+        if (!tri_get_uint(b, v, lo, 100000, &w))
             return 0;
         out[0] = out[1] = out[2] = w;
         return 1;
     }
-    if (tri_check_keys(b, v, keys, "'within'") != 0)
+    if (tri_check_keys(b, v, keys, what) != 0)
         return 0;
     for (i = 0; keys[i] != NULL; i++) {
         if ((k = tri_map_get(v, keys[i])) == NULL)
             continue;
-        if (!tri_get_uint(b, k, 0, 100000, &w)) {
+        if (!tri_get_uint(b, k, lo, 100000, &w)) {
             ok = 0;
             continue;
         }
         if (i <= 1)
-            out[TRI_LANG_HANS] = w;
+            got[TRI_LANG_HANS] = w;
         if (i == 0 || i == 2)
-            out[TRI_LANG_HANT] = w;
+            got[TRI_LANG_HANT] = w;
         if (i == 3)
-            out[TRI_LANG_EN] = w;
+            got[TRI_LANG_EN] = w;
     }
     for (i = 0; ok && i < 3; i++)
-        if (out[i] == TRI_NONE) {
-            tri_err(b, v, TRIAGE_ERULE_SCHEMA, "'within' has no window for %s",
+        if (got[i] == TRI_NONE) {
+            tri_err(b, v, TRIAGE_ERULE_SCHEMA, "%s has no window for %s", what,
                     tri_lang_names[i]);
             ok = 0;
         }
+    if (ok)
+        memcpy(out, got, sizeof got);
     return ok;
 }
 
@@ -299,7 +303,8 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
             part(b, v, k, depth, &nd);
             parts++;
         }
-    if ((v = tri_map_get(n, "within")) != NULL && within(b, v, nd.within)) {
+    if ((v = tri_map_get(n, "within")) != NULL &&
+        lang_windows(b, v, "'within'", 0, nd.within)) {
         if (nd.count[TRI_PART_ALL] > 8)
             tri_err(b, v, TRIAGE_ELIMIT, "'within' takes at most 8 parts");
         else if (nd.count[TRI_PART_ALL] < 2)
@@ -462,7 +467,7 @@ triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n
             tri_pattern_add(b, v->kids[i], TRI_PAT_LITERAL, roles[k]);
     }
     if ((v = tri_map_get(n, "scope")) != NULL)
-        tri_get_uint(b, v, 1, 1000, &b->t->defaults.scope);
+        lang_windows(b, v, "'scope'", 1, b->t->defaults.scope);
     return TRIAGE_OK;
 }
 

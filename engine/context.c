@@ -238,7 +238,8 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
                        uint32_t flag)
 {
     const struct tri_pattern *p = &s->rs->t.patterns[c->pattern];
-    uint32_t scope = s->rs->t.defaults.scope;
+    uint32_t scope = s->rs->t.defaults.scope[s->result.lang < 3 ? s->result.lang
+                                                                 : TRI_LANG_HANS];
     size_t i, b;
 
     if (p->role == TRI_ROLE_NEG_POST) {

@@ -204,7 +204,8 @@ struct tri_reply_check {
 struct tri_defaults {
     uint32_t type, nature, severity, temperament; /* vocab index or NONE  */
     double min_score, also_ratio, close_call;
-    uint32_t scope;     /* context scope in code points                   */
+    uint32_t scope[3];  /* context scope in code points, per text language
+                           (HANS, HANT, EN): English words are longer     */
 };
 
 /*

@@ -13,7 +13,8 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 4u   /* 2: per-language within; 3: Bayes models; 4: temperature */
+#define TDB_FORMAT 5u   /* 2: per-language within; 3: Bayes models; 4: temperature;
+                           5: per-language context scope */
 
 struct tdb_header {
     char magic[8];
@@ -444,7 +445,8 @@ static triage_status table_ok(const struct tri_table *t)
         bayes_ok(&c);
     if (c.oom)
         return TRIAGE_ENOMEM;
-    return !c.bad && t->vocab_count[TRIAGE_AXIS_LEVEL] > 0 && d->scope > 0
+    return !c.bad && t->vocab_count[TRIAGE_AXIS_LEVEL] > 0 && d->scope[0] > 0 &&
+           d->scope[1] > 0 && d->scope[2] > 0
                ? TRIAGE_OK : TRIAGE_ECORRUPT;
 }
 

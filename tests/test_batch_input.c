@@ -542,13 +542,16 @@ static void test_batch_semicolon_csv_is_sniffed_or_named(void **state)
     assert_string_equal(r.v[0].date, "2024-01-02");
     assert_string_equal(r.v[1].text, "引号里; 也行");
     free_recs(&r);
-    /* A named separator wins over the guess: one header column, and the
-     * record is cut at its comma. */
+    /* A named separator wins over the guess: one header column, so the
+     * record with a comma would be cut there; it is an error record. */
     batch_opts_init(&o);
     o.delimiter = ',';
     read_recs(path, &o, &r);
     assert_int_equal(r.n, 2);
-    assert_string_equal(r.v[0].text, "s1;药没效果");
+    assert_null(r.v[0].text);
+    assert_string_equal(r.v[0].error,
+                        "2 fields where the header has 1: a field holding ',' must be quoted");
+    assert_string_equal(r.v[1].text, "s2;\"引号里; 也行\";2024-01-03");
     free_recs(&r);
     drop_tmp(path);
     path = tmp_file(".csv", pipe, sizeof pipe - 1);
@@ -621,7 +624,11 @@ static void test_batch_empty_text_cells_are_error_records(void **state)
             assert_null(r.v[i].id);
         else
             assert_string_equal(r.v[i].id, ids[i]);
-        if (i != 0 && i != 5)
+        if (i == 3)
+            assert_string_equal(r.v[i].error, "blank line");
+        else if (i == 6)        /* a record without the text column */
+            assert_string_equal(r.v[i].error, "no text: 1 field where the header has 2");
+        else if (i != 0 && i != 5)
             assert_string_equal(r.v[i].error, "empty text");
     }
     assert_string_equal(r.v[5].text, "last");

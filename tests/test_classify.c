@@ -802,6 +802,42 @@ static void test_classify_cues_next_to_rule_words(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* The context's scope by text language: English words are longer. A map
+ * must give every language a value. */
+static void test_classify_scope_depends_on_text_language(void **state)
+{
+    static const char yaml[] =
+        "context: { negation: [没有, not], scope: { zh: 3, en: 20 } }\n"
+        "rules:\n"
+        "  - id: sx\n    type: adverse_reaction\n    match: { any: [头晕, dizziness] }\n";
+    static const char no_en[] =
+        "context: { negation: [not], scope: { zh: 3 } }\n"
+        "rules:\n  - id: sx\n    type: other\n    match: { any: [x] }\n";
+    triage_ruleset *rs = compile_yaml(yaml), *bad = NULL;
+    triage_compiler *c = NULL;
+    triage_scratch *s = NULL;
+    const triage_result *r = NULL;
+    const char *near = "没有一直头晕", *far = "没有那个一直头晕",
+               *en = "I have not experienced any dizziness";
+
+    (void)state;
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, near, strlen(near), &r), TRIAGE_OK);
+    assert_true(hit_of(r, "sx", 0).negated);       /* 2 code points away */
+    assert_int_equal(triage_classify(rs, s, far, strlen(far), &r), TRIAGE_OK);
+    assert_false(hit_of(r, "sx", 0).negated);      /* 4: past zh's 3 */
+    assert_int_equal(triage_classify(rs, s, en, strlen(en), &r), TRIAGE_OK);
+    assert_true(hit_of(r, "sx", 0).negated);       /* 17: within en's 20 */
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "no_en.yaml", no_en, strlen(no_en)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &bad), TRIAGE_ERULE_SCHEMA);
+    assert_null(bad);
+    triage_compiler_destroy(c);
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 static void test_classify_escalation_compares_severity(void **state)
 {
     struct fx *f = *state;
@@ -1102,6 +1138,7 @@ int main(void)
         cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
         cmocka_unit_test(test_classify_cues_next_to_rule_words),
+        cmocka_unit_test(test_classify_scope_depends_on_text_language),
         cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
         cmocka_unit_test(test_classify_json_hits_choice),
         cmocka_unit_test(test_classify_escalation_compares_severity),
