@@ -285,23 +285,24 @@ static int fill_utf8(struct batch_dec *d)
 }
 
 /*
- * End of the next piece: just after the next newline code unit, or
+ * End of the next piece: just after the next line end code unit (d->eol), or
  * PIECE_MAX bytes on, or the end of input. *cut is set when the piece ends
  * inside a line, where a character may straddle the cut.
  */
 static int piece_end(struct batch_dec *d, size_t *end, int *cut)
 {
     size_t unit = enc_unit(d->enc), i, lim;
+    unsigned char eol = d->eol ? (unsigned char)d->eol : '\n';
     int rc;
 
     for (;;) {
         lim = d->raw_len - d->raw_pos;
         lim = d->raw_pos + (lim < PIECE_MAX ? lim : PIECE_MAX);
         for (i = d->raw_pos; i + unit <= lim; i += unit) {
-            int nl = unit == 1 ? d->raw[i] == '\n'
+            int nl = unit == 1 ? d->raw[i] == eol
                      : d->enc == ENC_UTF16LE
-                         ? d->raw[i] == '\n' && d->raw[i + 1] == 0
-                         : d->raw[i] == 0 && d->raw[i + 1] == '\n';
+                         ? d->raw[i] == eol && d->raw[i + 1] == 0
+                         : d->raw[i] == 0 && d->raw[i + 1] == eol;
             if (nl) {
                 *end = i + unit;
                 *cut = 0;

@@ -202,6 +202,7 @@ static triage_status sniff_eol(struct batch_reader *r)
     }
     r->scan.eol = head.len > 0 && memchr(head.data, '\n', head.len) == NULL &&
                   memchr(head.data, '\r', head.len) != NULL ? '\r' : '\n';
+    r->dec->eol = r->scan.eol;   /* converted input is decoded by lines */
     batch_buf_free(&head);
     return TRIAGE_OK;
 }
