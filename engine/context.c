@@ -145,8 +145,8 @@ static int claims(const struct triage_scratch *s, const struct tri_hit *h,
  * a keyword inside a longer cue (多久 inside the pseudo-negation 没过多久).
  * maxend lets the walk back stop as soon as no earlier hit can reach c.
  */
-static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
-                      size_t lo)
+static const struct tri_hit *overlapped(const struct triage_scratch *s,
+                                        const struct tri_hit *c, size_t lo)
 {
     unsigned steps = 0;
 
@@ -156,16 +156,40 @@ static int overlapped(const struct triage_scratch *s, const struct tri_hit *c,
         if (h->end > c->start && (h->start != c->start || h->end != c->end) &&
             !(h->start >= c->start && h->end <= c->end) &&
             s->rs->pat_claims[h->pattern] && claims(s, h, c))
-            return 1;
+            return h;
         if (++steps == 256)
-            return 1;   /* pathological pile-up: treat as inside a keyword */
+            return h;   /* pathological pile-up: treat as inside a keyword */
     }
-    return 0;
+    return NULL;
+}
+
+static const char *role_name(uint32_t role)
+{
+    return role == TRI_ROLE_HYPO ? "hypothetical" :
+           role == TRI_ROLE_TERM ? "terminator" :
+           role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
+           role == TRI_ROLE_NEG_POST ? "post-negation" : "negation";
+}
+
+/* explain: a cue left out, and the rule word (or longer cue) it lies in. */
+static void trace_dropped(struct triage_scratch *s, const struct tri_hit *c,
+                          const struct tri_hit *by, const char *what)
+{
+    size_t a = tri_norm_orig(&s->norm, c->start);
+    size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, c->end);
+    size_t ba = tri_norm_orig(&s->norm, by->start);
+    size_t be = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, by->end);
+
+    tri_trace(s, TRIAGE_TRACE_CUE, NULL, 0, 0,
+              "%s cue \"%.*s\" at %zu-%zu left out: it overlaps the %s \"%.*s\"",
+              role_name(s->rs->t.patterns[c->pattern].role), (int)(e - a),
+              s->orig + a, a, e, what, (int)(be - ba), s->orig + ba);
 }
 
 /* Drop cues that overlap a hit or a longer cue. cue->flags = 1: dropped. */
 static void settle_cues(struct triage_scratch *s)
 {
+    const struct tri_hit *by;
     size_t i, j, lo;
 
     for (i = 0; i < s->n_cues; i++) {
@@ -180,8 +204,11 @@ static void settle_cues(struct triage_scratch *s)
             else
                 j = mid;
         }
-        if (overlapped(s, c, lo)) {
+        if ((by = overlapped(s, c, lo)) != NULL) {
             c->flags = 1;
+            if (s->trace_on)
+                trace_dropped(s, c, by, s->rs->t.patterns[by->pattern].kind == TRI_PAT_REGEX
+                                            ? "regex hit" : "keyword");
             continue;
         }
         for (j = 0; j < i; j++) {
@@ -191,10 +218,14 @@ static void settle_cues(struct triage_scratch *s)
                 (o->start == c->start && o->end == c->end))
                 continue;   /* one word in two roles keeps both */
             /* Sorted by start, longer first: o is earlier or longer. */
-            if (c->end - c->start > o->end - o->start)
+            if (c->end - c->start > o->end - o->start) {
                 o->flags = 1;
-            else {
+                if (s->trace_on)
+                    trace_dropped(s, o, c, "longer cue");
+            } else {
                 c->flags = 1;
+                if (s->trace_on)
+                    trace_dropped(s, c, o, "longer cue");
                 break;
             }
         }
@@ -333,11 +364,7 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
             size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, c->end);
 
             tri_trace(s, TRIAGE_TRACE_CUE, NULL, 1, 0, "%s cue \"%.*s\" at %zu-%zu",
-                      role == TRI_ROLE_HYPO ? "hypothetical" :
-                      role == TRI_ROLE_TERM ? "terminator" :
-                      role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
-                      role == TRI_ROLE_NEG_POST ? "post-negation" : "negation",
-                      (int)(e - a), s->orig + a, a, e);
+                      role_name(role), (int)(e - a), s->orig + a, a, e);
         }
     }
     return mark_questions(s);

@@ -58,6 +58,7 @@ expect_no_grep "explain leaves out the trace of rules that did not fire" '✗ ad
 expect_grep "explain marks the counted hit" '\+ efficacy.none +"没效果" at 33-42$' "$TMP/out"
 expect_grep "explain lists the fired rule" '✓ efficacy.none: fired' "$TMP/out"
 expect_grep "explain lists the cue" 'negation cue "没有" at 12-18' "$TMP/out"
+expect_grep "explain says why a cue was left out" '✗ negation cue "没" at 33-36 left out: it overlaps the keyword "没效果"' "$TMP/out"
 expect_grep "explain names the default row" '✓ fallback: default row' "$TMP/out"
 expect_no_grep "explain without a terminal has no colour" "$(printf '\033')" "$TMP/out"
 expect_exit "explain --all" 0 env NO_COLOR=1 "$TRIAGE" explain --all -r $R 吃了以后没有过敏，但是没效果
