@@ -126,5 +126,6 @@ triage_status tri_bayes_compile(struct tri_build *b, const struct tri_ynode *seq
 
 /* Folding of a rule literal the same way as text (compile_util.c). */
 triage_status tri_fold_literal(const char *s, size_t n, struct tri_buf *out);
+triage_status tri_fold_regex(const char *s, size_t n, struct tri_buf *out);
 
 #endif

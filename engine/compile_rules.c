@@ -145,6 +145,11 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
             p.flags |= TRI_PATF_WORD_END;
     } else if (!regex_check(b, n, &p.flags)) {
         return TRI_NONE;
+    } else {
+        if (tri_fold_regex(n->str, n->len, &folded) != TRIAGE_OK)
+            goto oom;
+        s = folded.data;
+        len = folded.len;
     }
     if (!pat_hash_grow(b))
         goto oom;

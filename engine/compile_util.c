@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 #include "compile_int.h"
+#include "normalize.h"
 
 static const char *const kind_names[] = { "a scalar", "a list", "a mapping" };
 
@@ -172,6 +174,41 @@ triage_status tri_fold_literal(const char *s, size_t n, struct tri_buf *out)
         st = tri_buf_add(out, norm.text, norm.len);
     tri_norm_free(&norm);
     return st;
+}
+
+/*
+ * A regex runs on folded text, so its Han characters fold the same way
+ * (traditional to simplified: 搵 -> 揾, 嗰 -> 𠮶, 後 -> 后); nothing else
+ * changes, since no Han character is regex syntax. Invalid UTF-8 is copied
+ * as it is, for PCRE2 to refuse.
+ */
+triage_status tri_fold_regex(const char *s, size_t n, struct tri_buf *out)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+
+    out->len = 0;
+    while (i < n) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
+        utf8proc_uint8_t enc[4];
+
+        if (k <= 0) {
+            k = 1;
+        } else if (tri_is_han((uint32_t)c) && tri_t2s((uint32_t)c) != (uint32_t)c) {
+            utf8proc_ssize_t m = utf8proc_encode_char((utf8proc_int32_t)tri_t2s((uint32_t)c), enc);
+
+            if (tri_buf_add(out, enc, (size_t)m) != TRIAGE_OK)
+                return TRIAGE_ENOMEM;
+            i += (size_t)k;
+            continue;
+        }
+        if (tri_buf_add(out, s + i, (size_t)k) != TRIAGE_OK)
+            return TRIAGE_ENOMEM;
+        i += (size_t)k;
+    }
+    /* An empty buffer still needs a string to point at. */
+    return tri_buf_add(out, "", 0);
 }
 
 triage_status tri_pool_add(struct tri_table *t, const char *s, size_t n,

@@ -838,6 +838,32 @@ static void test_classify_scope_depends_on_text_language(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* Regexes run on folded text, so their Han characters fold too: a regex
+ * written with 搵 (traditional, Cantonese) must match 搵 and 揾 alike. */
+static void test_classify_regex_han_folds_like_text(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: hk\n    type: other\n"
+        "    match: { any: [{ regex: '搵(唔|不)到[^，。]{0,4}(嗰|這)間' }] }\n";
+    triage_ruleset *rs = compile_yaml(yaml);
+    triage_scratch *s = NULL;
+    const triage_result *r = NULL;
+    const char *trad = "我搵唔到嗰間舖", *simp = "我揾不到这间店";
+    triage_hit h;
+
+    (void)state;
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, trad, strlen(trad), &r), TRIAGE_OK);
+    assert_true(fired(r, "hk"));
+    h = hit_of(r, "hk", 0);
+    assert_span(&h, 3, 18);     /* into the original text */
+    assert_int_equal(triage_classify(rs, s, simp, strlen(simp), &r), TRIAGE_OK);
+    assert_true(fired(r, "hk"));
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 static void test_classify_escalation_compares_severity(void **state)
 {
     struct fx *f = *state;
@@ -1146,6 +1172,7 @@ int main(void)
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
         cmocka_unit_test(test_classify_cues_next_to_rule_words),
         cmocka_unit_test(test_classify_scope_depends_on_text_language),
+        cmocka_unit_test(test_classify_regex_han_folds_like_text),
         cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
         cmocka_unit_test(test_classify_json_hits_choice),
         cmocka_unit_test(test_classify_escalation_compares_severity),
