@@ -7,6 +7,9 @@
 #include "batch_input.h"
 #include "batch_summary.h"
 
+/* Ids of top-level cases listed in a text summary; a .json one has all. */
+#define TEXT_TOP_MAX 50
+
 static const char *const names[SUM_AXES] = { "type", "nature", "severity",
     "temperament", "escalation", "month", "rules", "repeat_customers" };
 
@@ -109,9 +112,13 @@ int summary_write(const struct batch_summary *s, const char *path)
     } else {
         fprintf(fp, "read %lu, triaged %lu, error records %lu\n", s->read,
                 s->triaged, s->errors);
+        /* A person reads this: the first ids, and where the rest are. */
         fprintf(fp, "\n%s cases (%zu):", s->top_level ? s->top_level : "top-level", s->urgent.n);
-        for (i = 0; i < s->urgent.n; i++)
+        for (i = 0; i < s->urgent.n && i < TEXT_TOP_MAX; i++)
             fprintf(fp, " %s", s->urgent.keys[i]);
+        if (s->urgent.n > TEXT_TOP_MAX)
+            fprintf(fp, " ... and %zu more (all of them in a .json summary)",
+                    s->urgent.n - TEXT_TOP_MAX);
         fputc('\n', fp);
         json_object_foreach(j, key, v) {
             if (!json_is_array(v) || strcmp(key, "top_level_cases") == 0)

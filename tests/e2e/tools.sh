@@ -85,6 +85,11 @@ expect_no_grep "redact e-mail" "zhang.san@example" "$TMP/red"
 expect_grep "redact keeps spans valid" '"spans":\[\[[0-9]+,[0-9]+\]\],"text":"过敏"' "$TMP/red"
 
 printf 'id,date,text\n1,2024-03-05,吃了过敏\n2,03/05/2024,药品发霉\n3,昨天,退款\n' > "$TMP/dates.csv"
+# A text summary lists the first 50 top-level ids and says where the rest are.
+printf 'vocabulary:\n  levels:\n    - { id: L1, team: cs, hours: 24 }\n    - { id: L4, team: er, hours: 1 }\nrules:\n  - id: crit\n    severity: critical\n    match: { any: [洗胃] }\nescalation:\n  - { id: e.crit, when: { severity: critical }, level: L4 }\n  - { default: true, level: L1 }\n' > "$TMP/crit.yaml"
+i=0; while [ $i -lt 60 ]; do echo "孩子误吞了药，正在洗胃"; i=$((i + 1)); done > "$TMP/crit.txt"
+expect_exit "batch with 60 top-level cases" 0 "$TRIAGE" batch -r "$TMP/crit.yaml" --quiet -o "$TMP/crit.jsonl" --summary "$TMP/crit.sum" "$TMP/crit.txt"
+expect_grep "text summary lists 50 ids and counts the rest" '^L4 cases \(60\): 1 2 3 .* 50 \.\.\. and 10 more' "$TMP/crit.sum"
 expect_exit "unparseable dates are no error" 0 "$TRIAGE" batch -r $D/corpus/min.yaml --quiet --summary "$TMP/d.json" "$TMP/dates.csv"
 expect_grep "unparseable dates warned once" 'warning: 2 date\(s\) not understood.*record 2 \(line 3\)' "$TMP/err"
 expect_grep "unknown month counted" '"value": "unknown"' "$TMP/d.json"
