@@ -242,6 +242,7 @@ triage_status batch_dec_open(struct batch_dec **out, const char *path,
     d = calloc(1, sizeof *d);
     if (d == NULL)
         return TRIAGE_ENOMEM;
+    d->eol = '\n';
     d->raw_cap = RAW_CAP;
     d->raw = malloc(d->raw_cap);
     if (d->raw == NULL) {
@@ -292,7 +293,7 @@ static int fill_utf8(struct batch_dec *d)
 static int piece_end(struct batch_dec *d, size_t *end, int *cut)
 {
     size_t unit = enc_unit(d->enc), i, lim;
-    unsigned char eol = d->eol ? (unsigned char)d->eol : '\n';
+    unsigned char eol = (unsigned char)d->eol;
     int rc;
 
     for (;;) {

@@ -15,6 +15,8 @@ struct batch_reader {
     enum batch_format format;
     struct batch_field *kept;    /* CSV and TSV; names borrowed from cols */
     struct batch_buf text, id, date, cust;
+    struct batch_buf head;       /* the input's first 64 KiB as UTF-8, while
+                                    opening (batch_dec_sniff) */
     unsigned long long number;
     int pending;                 /* open() already scanned record 1 */
     int at_eof;
@@ -161,24 +163,18 @@ static enum batch_format format_from_content(const char *p, size_t n)
  */
 static triage_status sniff_csv_sep(struct batch_reader *r, int forced)
 {
-    struct batch_buf head = { 0 };
+    const struct batch_buf *head = &r->head;
     size_t start, end;
-    int hint;
+    int hint = sep_line(head->data, head->len);
 
-    if (batch_dec_sniff(r->dec, &head) != TRIAGE_OK) {
-        batch_buf_free(&head);
-        return TRIAGE_ENOMEM;
-    }
-    hint = sep_line(head.data, head.len);
-    first_line(head.data, head.len, &start, &end);
+    first_line(head->data, head->len, &start, &end);
     if (forced != 0)
         r->scan.sep = forced;
     else if (hint >= 0)
         r->scan.sep = hint;
-    else if (count_unquoted(head.data, start, end, ';') >
-             count_unquoted(head.data, start, end, ','))
+    else if (count_unquoted(head->data, start, end, ';') >
+             count_unquoted(head->data, start, end, ','))
         r->scan.sep = ';';
-    batch_buf_free(&head);
     if (hint >= 0) {
         int sep = r->scan.sep, rc;
 
@@ -192,38 +188,23 @@ static triage_status sniff_csv_sep(struct batch_reader *r, int forced)
 }
 
 /* A file whose head holds CR but no LF ends its lines with CR alone. */
-static triage_status sniff_eol(struct batch_reader *r)
+static void sniff_eol(struct batch_reader *r)
 {
-    struct batch_buf head = { 0 };
+    const struct batch_buf *head = &r->head;
 
-    if (batch_dec_sniff(r->dec, &head) != TRIAGE_OK) {
-        batch_buf_free(&head);
-        return TRIAGE_ENOMEM;
-    }
-    r->scan.eol = head.len > 0 && memchr(head.data, '\n', head.len) == NULL &&
-                  memchr(head.data, '\r', head.len) != NULL ? '\r' : '\n';
+    r->scan.eol = head->len > 0 && memchr(head->data, '\n', head->len) == NULL &&
+                  memchr(head->data, '\r', head->len) != NULL ? '\r' : '\n';
     r->dec->eol = r->scan.eol;   /* converted input is decoded by lines */
-    batch_buf_free(&head);
-    return TRIAGE_OK;
 }
 
-static triage_status pick_format(struct batch_reader *r, const char *path,
-                                 enum batch_format forced)
+static void pick_format(struct batch_reader *r, const char *path,
+                        enum batch_format forced)
 {
-    struct batch_buf head = { 0 };
-
     r->format = forced;
     if (r->format == BATCH_FORMAT_AUTO && strcmp(path, "-") != 0)
         r->format = format_from_ext(path);
-    if (r->format != BATCH_FORMAT_AUTO)
-        return TRIAGE_OK;
-    if (batch_dec_sniff(r->dec, &head) != TRIAGE_OK) {
-        batch_buf_free(&head);
-        return TRIAGE_ENOMEM;
-    }
-    r->format = format_from_content(head.data, head.len);
-    batch_buf_free(&head);
-    return TRIAGE_OK;
+    if (r->format == BATCH_FORMAT_AUTO)
+        r->format = format_from_content(r->head.data, r->head.len);
 }
 
 /* ---- Opening ----------------------------------------------------------- */
@@ -426,17 +407,22 @@ triage_status batch_reader_open(struct batch_reader **out, const char *path,
     batch_cols_free(&r->cols);   /* sets the "no column" markers */
     r->scan.max_field = o->max_field ? o->max_field : BATCH_MAX_FIELD_DEFAULT;
     r->scan.line = 1;
+    r->scan.eol = '\n';         /* until sniff_eol reads the head */
     st = batch_dec_open(&r->dec, path, o->encoding, err, errlen);
+    /* The head is decoded once; format, line ends and separator read it. */
     if (st == TRIAGE_OK)
-        st = pick_format(r, path, o->format);
-    if (st == TRIAGE_OK)
-        st = sniff_eol(r);
+        st = batch_dec_sniff(r->dec, &r->head);
+    if (st == TRIAGE_OK) {
+        pick_format(r, path, o->format);
+        sniff_eol(r);
+    }
     if (st == TRIAGE_OK && (r->format == BATCH_FORMAT_CSV ||
                             r->format == BATCH_FORMAT_TSV))
         st = setup_delim(r, o, err, errlen);
     else if (st == TRIAGE_OK)
         st = setup_lines(r, o, err, errlen);
     if (st == TRIAGE_OK) {
+        batch_buf_free(&r->head);
         *out = r;
         r = NULL;
     } else if (st == TRIAGE_ENOMEM && err[0] == '\0') {
@@ -622,5 +608,6 @@ void batch_reader_close(struct batch_reader *r)
     batch_buf_free(&r->id);
     batch_buf_free(&r->date);
     batch_buf_free(&r->cust);
+    batch_buf_free(&r->head);
     free(r);
 }

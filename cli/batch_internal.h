@@ -86,8 +86,8 @@ struct batch_dec {
     size_t raw_cap, raw_pos, raw_len;
     unsigned long long raw_base; /* file offset of raw[0] */
     int raw_eof;
-    int eol;                     /* line end code unit: '\n' (0 means it)
-                                    or '\r'; pieces end after it */
+    int eol;                     /* line end code unit, '\n' or '\r';
+                                    pieces end after it */
     char *conv;                  /* converted piece storage */
     size_t conv_cap;
     const char *out;             /* the current piece */

@@ -237,8 +237,6 @@ int batch_scan_next(struct batch_scan *s, struct batch_dec *d)
     int rc;
 
     begin(s);
-    if (s->eol == 0)
-        s->eol = '\n';
     for (;;) {
         if (d->out_pos == d->out_len) {
             rc = batch_dec_fill(d);
