@@ -39,12 +39,24 @@ static int setup(void **state)
     return 0;
 }
 
+/* A fixture for a rule set written inline in one test. */
+static void fx_yaml(struct fx *f, const char *yaml)
+{
+    f->rs = compile_yaml(yaml);
+    assert_int_equal(triage_scratch_create(f->rs, &f->s), TRIAGE_OK);
+}
+
+static void fx_release(struct fx *f)
+{
+    triage_scratch_destroy(f->s);
+    triage_ruleset_destroy(f->rs);
+}
+
 static int teardown(void **state)
 {
     struct fx *f = *state;
 
-    triage_scratch_destroy(f->s);
-    triage_ruleset_destroy(f->rs);
+    fx_release(f);
     free(f);
     return 0;
 }
@@ -770,36 +782,31 @@ static void test_classify_cues_next_to_rule_words(void **state)
         "  - id: after\n    type: other\n"
         "    match: { any: [{ regex: '吃了[^，。]{0,6}后[^，。]{0,4}头' }, 多久,\n"
         "                   { regex: '没(有)?效果' }] }\n";
-    triage_ruleset *rs = compile_yaml(yaml);
-    triage_scratch *s = NULL;
-    const triage_result *r = NULL;
-    const char *t1 = "吃了以后既不头晕", *t2 = "没过多久就呕吐",
-               *t3 = "没效果还过敏", *t4 = "吃了药以后没有出现过敏",
-               *t5 = "过敏也没出现。";
+    struct fx f;
+    const triage_result *r;
 
     (void)state;
-    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    fx_yaml(&f, yaml);
     /* The regex's wildcards ran over 不: it still negates 头晕. */
-    assert_int_equal(triage_classify(rs, s, t1, strlen(t1), &r), TRIAGE_OK);
+    r = run(&f, "吃了以后既不头晕");
     assert_true(hit_at(r, "after", 0).start == 0);
     assert_true(hit_at(r, "sx", 18).negated);
     /* 多久 inside the pseudo-negation 没过多久 leaves it standing, so 没
      * does not negate 呕吐. */
-    assert_int_equal(triage_classify(rs, s, t2, strlen(t2), &r), TRIAGE_OK);
+    r = run(&f, "没过多久就呕吐");
     assert_false(hit_at(r, "sx", 15).negated);
     assert_true(fired(r, "sx"));
     /* A regex that spells 没 out owns it: 过敏 is not negated. */
-    assert_int_equal(triage_classify(rs, s, t3, strlen(t3), &r), TRIAGE_OK);
+    r = run(&f, "没效果还过敏");
     assert_false(hit_at(r, "sx", 12).negated);
     /* 没有出现 negates what follows, not what came before it. */
-    assert_int_equal(triage_classify(rs, s, t4, strlen(t4), &r), TRIAGE_OK);
+    r = run(&f, "吃了药以后没有出现过敏");
     assert_false(hit_at(r, "sx", 0).negated);
     assert_true(hit_at(r, "sx", 27).negated);
     /* At the end of its clause it negates backwards. */
-    assert_int_equal(triage_classify(rs, s, t5, strlen(t5), &r), TRIAGE_OK);
+    r = run(&f, "过敏也没出现。");
     assert_true(hit_at(r, "sx", 0).negated);
-    triage_scratch_destroy(s);
-    triage_ruleset_destroy(rs);
+    fx_release(&f);
 }
 
 /* The context's scope by text language: English words are longer. A map
@@ -813,29 +820,24 @@ static void test_classify_scope_depends_on_text_language(void **state)
     static const char no_en[] =
         "context: { negation: [not], scope: { zh: 3 } }\n"
         "rules:\n  - id: sx\n    type: other\n    match: { any: [x] }\n";
-    triage_ruleset *rs = compile_yaml(yaml), *bad = NULL;
+    triage_ruleset *bad = NULL;
     triage_compiler *c = NULL;
-    triage_scratch *s = NULL;
-    const triage_result *r = NULL;
-    const char *near = "没有一直头晕", *far = "没有那个一直头晕",
-               *en = "I have not experienced any dizziness";
+    struct fx f;
 
     (void)state;
-    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
-    assert_int_equal(triage_classify(rs, s, near, strlen(near), &r), TRIAGE_OK);
-    assert_true(hit_of(r, "sx", 0).negated);       /* 2 code points away */
-    assert_int_equal(triage_classify(rs, s, far, strlen(far), &r), TRIAGE_OK);
-    assert_false(hit_of(r, "sx", 0).negated);      /* 4: past zh's 3 */
-    assert_int_equal(triage_classify(rs, s, en, strlen(en), &r), TRIAGE_OK);
-    assert_true(hit_of(r, "sx", 0).negated);       /* 17: within en's 20 */
+    fx_yaml(&f, yaml);
+    /* 头晕 2 code points after the cue, then 4 (past zh's 3); dizziness
+     * 17 after "not" (within en's 20). */
+    assert_true(hit_of(run(&f, "没有一直头晕"), "sx", 0).negated);
+    assert_false(hit_of(run(&f, "没有那个一直头晕"), "sx", 0).negated);
+    assert_true(hit_of(run(&f, "I have not experienced any dizziness"), "sx", 0).negated);
     assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
     assert_int_equal(triage_compiler_add_string(c, "no_en.yaml", no_en, strlen(no_en)),
                      TRIAGE_OK);
     assert_int_equal(triage_compiler_finish(c, &bad), TRIAGE_ERULE_SCHEMA);
     assert_null(bad);
     triage_compiler_destroy(c);
-    triage_scratch_destroy(s);
-    triage_ruleset_destroy(rs);
+    fx_release(&f);
 }
 
 /* Regexes run on folded text, so their Han characters fold too: a regex
@@ -846,22 +848,18 @@ static void test_classify_regex_han_folds_like_text(void **state)
         "rules:\n"
         "  - id: hk\n    type: other\n"
         "    match: { any: [{ regex: '搵(唔|不)到[^，。]{0,4}(嗰|這)間' }] }\n";
-    triage_ruleset *rs = compile_yaml(yaml);
-    triage_scratch *s = NULL;
-    const triage_result *r = NULL;
-    const char *trad = "我搵唔到嗰間舖", *simp = "我揾不到这间店";
+    struct fx f;
+    const triage_result *r;
     triage_hit h;
 
     (void)state;
-    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
-    assert_int_equal(triage_classify(rs, s, trad, strlen(trad), &r), TRIAGE_OK);
+    fx_yaml(&f, yaml);
+    r = run(&f, "我搵唔到嗰間舖");
     assert_true(fired(r, "hk"));
     h = hit_of(r, "hk", 0);
     assert_span(&h, 3, 18);     /* into the original text */
-    assert_int_equal(triage_classify(rs, s, simp, strlen(simp), &r), TRIAGE_OK);
-    assert_true(fired(r, "hk"));
-    triage_scratch_destroy(s);
-    triage_ruleset_destroy(rs);
+    assert_true(fired(run(&f, "我揾不到这间店"), "hk"));
+    fx_release(&f);
 }
 
 static void test_classify_escalation_compares_severity(void **state)
