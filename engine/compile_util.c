@@ -192,19 +192,17 @@ triage_status tri_fold_regex(const char *s, size_t n, struct tri_buf *out)
         utf8proc_int32_t c;
         utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &c);
         utf8proc_uint8_t enc[4];
+        uint32_t t = k > 0 && tri_is_han((uint32_t)c) ? tri_t2s((uint32_t)c) : (uint32_t)c;
+        triage_status st;
 
-        if (k <= 0) {
+        if (k <= 0)
             k = 1;
-        } else if (tri_is_han((uint32_t)c) && tri_t2s((uint32_t)c) != (uint32_t)c) {
-            utf8proc_ssize_t m = utf8proc_encode_char((utf8proc_int32_t)tri_t2s((uint32_t)c), enc);
-
-            if (tri_buf_add(out, enc, (size_t)m) != TRIAGE_OK)
-                return TRIAGE_ENOMEM;
-            i += (size_t)k;
-            continue;
-        }
-        if (tri_buf_add(out, s + i, (size_t)k) != TRIAGE_OK)
-            return TRIAGE_ENOMEM;
+        if (t != (uint32_t)c)
+            st = tri_buf_add(out, enc, (size_t)utf8proc_encode_char((utf8proc_int32_t)t, enc));
+        else
+            st = tri_buf_add(out, s + i, (size_t)k);
+        if (st != TRIAGE_OK)
+            return st;
         i += (size_t)k;
     }
     /* An empty buffer still needs a string to point at. */
