@@ -186,6 +186,30 @@ static void trace_dropped(struct triage_scratch *s, const struct tri_hit *c,
               s->orig + a, a, e, what, (int)(be - ba), s->orig + ba);
 }
 
+/*
+ * A negation cue taken by the keyword 'by' still negates inside it: 不 in
+ * the claim 不过敏 leaves "我从来不过敏" saying 过敏 is denied, and 没 in
+ * 没有副作用 denies 副作用, while the keyword itself counts and nothing
+ * past its end is touched ("没效果还头疼" keeps 头疼).
+ */
+static void negate_inside(struct triage_scratch *s, const struct tri_hit *c,
+                          const struct tri_hit *by)
+{
+    uint32_t role = s->rs->t.patterns[c->pattern].role;
+    size_t i;
+
+    if (role != TRI_ROLE_NEG && role != TRI_ROLE_NEG_POST)
+        return;
+    for (i = 0; i < s->n_hits && s->hits[i].start < by->end; i++) {
+        struct tri_hit *h = &s->hits[i];
+
+        if (h == by || h->end > by->end || h->start < by->start)
+            continue;
+        if (role == TRI_ROLE_NEG ? h->start >= c->end : h->end <= c->start)
+            h->flags |= TRI_HIT_NEG;
+    }
+}
+
 /* Drop cues that overlap a hit or a longer cue. cue->flags = 1: dropped. */
 static void settle_cues(struct triage_scratch *s)
 {
@@ -206,6 +230,7 @@ static void settle_cues(struct triage_scratch *s)
         }
         if ((by = overlapped(s, c, lo)) != NULL) {
             c->flags = 1;
+            negate_inside(s, c, by);
             if (s->trace_on)
                 trace_dropped(s, c, by, s->rs->t.patterns[by->pattern].kind == TRI_PAT_REGEX
                                             ? "regex hit" : "keyword");

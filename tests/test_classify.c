@@ -809,6 +809,40 @@ static void test_classify_cues_next_to_rule_words(void **state)
     fx_release(&f);
 }
 
+/* A negation cue inside a longer keyword still negates inside that
+ * keyword, and only there: the claim 不过敏 denies 过敏, the complaint
+ * 没效果 denies 效果 but not the 头晕 that follows it. Built-in context. */
+static void test_classify_cue_in_keyword_negates_inside_it(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: sx\n    type: adverse_reaction\n"
+        "    match: { any: [头晕, 过敏, 副作用] }\n"
+        "  - id: claim\n    type: efficacy_claim\n"
+        "    match: { any: [不过敏, 没有副作用] }\n"
+        "  - id: eff\n    type: efficacy\n"
+        "    match: { any: [没效果, 效果] }\n";
+    struct fx f;
+    const triage_result *r;
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, "我从来不过敏");
+    assert_true(hit_at(r, "sx", 12).negated);
+    assert_false(hit_at(r, "claim", 9).negated);
+    assert_false(fired(r, "sx"));
+    assert_true(fired(r, "claim"));
+    r = run(&f, "说是没有副作用");
+    assert_true(hit_at(r, "sx", 12).negated);
+    assert_false(hit_at(r, "claim", 6).negated);
+    r = run(&f, "没效果还头晕");
+    assert_true(hit_at(r, "eff", 3).negated);
+    assert_false(hit_at(r, "eff", 0).negated);
+    assert_false(hit_at(r, "sx", 12).negated);
+    assert_true(fired(r, "sx"));
+    fx_release(&f);
+}
+
 /* The context's scope by text language: English words are longer. A map
  * must give every language a value. */
 static void test_classify_scope_depends_on_text_language(void **state)
@@ -1169,6 +1203,7 @@ int main(void)
         cmocka_unit_test(test_classify_escalation_first_matching_row_wins),
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
         cmocka_unit_test(test_classify_cues_next_to_rule_words),
+        cmocka_unit_test(test_classify_cue_in_keyword_negates_inside_it),
         cmocka_unit_test(test_classify_scope_depends_on_text_language),
         cmocka_unit_test(test_classify_regex_han_folds_like_text),
         cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
