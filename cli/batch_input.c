@@ -21,7 +21,7 @@ struct batch_reader {
     int pending;                 /* open() already scanned record 1 */
     int at_eof;
     triage_status failed;        /* set once reading failed for good */
-    char msg[160];               /* the current record's error reason */
+    char msg[256];               /* the current record's error reason */
     char ioerr[256];
 };
 
@@ -216,9 +216,24 @@ static const char *scan_reason(struct batch_reader *r)
     case BATCH_SCAN_OK:
         return NULL;
     case BATCH_SCAN_AFTER_QUOTE:
-        return "bad quoting: text after closing quote";
-    case BATCH_SCAN_UNTERMINATED:
-        return "bad quoting: unterminated quote at end of file";
+        snprintf(r->msg, sizeof r->msg, "bad quoting: text after a closing quote "
+                 "on line %llu (a quote inside a quoted field is written twice: \"\")",
+                 r->scan.err_line);
+        return r->msg;
+    case BATCH_SCAN_UNTERMINATED: {
+        /* Say how much the open quote took, so the user finds the records
+         * it swallowed. */
+        unsigned long long last = r->scan.line - (r->scan.ended_eol ? 1 : 0);
+
+        if (last > r->scan.quote_line)
+            snprintf(r->msg, sizeof r->msg, "bad quoting: the quote opened on line %llu "
+                     "never closes, so lines %llu-%llu (the end of the file) were read "
+                     "as one field", r->scan.quote_line, r->scan.quote_line, last);
+        else
+            snprintf(r->msg, sizeof r->msg, "bad quoting: the quote opened on line %llu "
+                     "never closes (end of file)", r->scan.quote_line);
+        return r->msg;
+    }
     case BATCH_SCAN_OVERSIZE:
         snprintf(r->msg, sizeof r->msg, "%s over %zu bytes",
                  r->format == BATCH_FORMAT_JSONL ? "line" : "field",

@@ -145,6 +145,9 @@ struct batch_scan {
     unsigned long long rec_line, rec_offset;
     enum batch_scan_err err;
     unsigned long long err_off;  /* BATCH_SCAN_DECODE: file offset */
+    unsigned long long err_line; /* line of the byte that made err */
+    unsigned long long quote_line;   /* line of the last opening quote */
+    int ended_eol;               /* the last byte read was a line end */
 };
 
 /* Scan one record: 1 found (check err), 0 end of input, or -status. */

@@ -23,8 +23,10 @@ struct rec_state {
 
 static void set_err(struct batch_scan *s, enum batch_scan_err e)
 {
-    if (s->err == BATCH_SCAN_OK)
+    if (s->err == BATCH_SCAN_OK) {
         s->err = e;
+        s->err_line = s->line;
+    }
 }
 
 static int stored(const struct batch_scan *s, size_t col)
@@ -105,6 +107,7 @@ static int step(struct batch_scan *s, struct rec_state *rs, unsigned char c)
     case ST_START:
         if (c == '"' && s->quotes) {
             rs->st = ST_QUOTED;
+            s->quote_line = s->line;
             return 0;
         }
         /* fall through */
@@ -192,6 +195,8 @@ static int consume(struct batch_scan *s, struct rec_state *rs,
             s->line++;
         rc = step(s, rs, p[i++]);
     }
+    if (i > d->out_pos)
+        s->ended_eol = (int)p[i - 1] == s->eol;
     d->out_pos = i;
     return rc;
 }

@@ -575,8 +575,10 @@ static void test_batch_unterminated_quote_at_end_is_error_record(
     assert_int_equal(r.good, 1);
     assert_string_equal(r.v[0].text, "ok");
     assert_int_equal(r.v[1].line, 3);
+    /* The message says how far the open quote reached. */
     assert_string_equal(r.v[1].error,
-                        "bad quoting: unterminated quote at end of file");
+                        "bad quoting: the quote opened on line 3 never closes, "
+                        "so lines 3-4 (the end of the file) were read as one field");
     free_recs(&r);
 }
 
@@ -584,9 +586,11 @@ static void test_batch_text_after_closing_quote_resumes_next_line(
     void **state)
 {
     static const unsigned long long lines[] = { 2, 3, 4, 5, 6, 8 };
-    static const int bad[] = { 1, 0, 1, 0, 1, 0 };
+    /* The line of the stray text: s5's is the second of its record. */
+    static const unsigned long long bad_line[] = { 2, 0, 4, 0, 7, 0 };
     struct recs r;
     size_t i;
+    char want[160];
 
     (void)state;
     read_recs(DATA "stray_quote.csv", NULL, &r);
@@ -595,9 +599,12 @@ static void test_batch_text_after_closing_quote_resumes_next_line(
     assert_int_equal(r.bad, 3);
     for (i = 0; i < 6; i++) {
         assert_int_equal(r.v[i].line, lines[i]);
-        if (bad[i])
-            assert_string_equal(r.v[i].error,
-                                "bad quoting: text after closing quote");
+        if (bad_line[i] == 0)
+            continue;
+        snprintf(want, sizeof want, "bad quoting: text after a closing quote on "
+                 "line %llu (a quote inside a quoted field is written twice: \"\")",
+                 bad_line[i]);
+        assert_string_equal(r.v[i].error, want);
     }
     assert_string_equal(r.v[1].text, "good one");
     assert_string_equal(r.v[3].text, "fine");
