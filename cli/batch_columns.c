@@ -2,6 +2,7 @@
  * batch_columns.c - maps CSV/TSV column options (header names or 1-based
  * numbers) to column positions, and guesses the columns not given.
  */
+#include <ctype.h>
 #include "batch_internal.h"
 
 #define MAX_COL_NUMBER 65536u   /* a column number beyond this is a typo */
@@ -118,15 +119,120 @@ static int find_col(const struct batch_cols *c, const char *spec,
     return 1;
 }
 
+/*
+ * Words that give a header its role when no listed name matches it whole,
+ * as real exports name columns: 投诉描述, 客户反馈内容, "Complaint Text",
+ * customer_feedback. A header that also holds one of the role's 'not' words
+ * belongs to another column (投诉类型, complaint_id, 处理结果). Han words
+ * match anywhere; an ASCII word must start a word of the header, and one
+ * of three letters or fewer must be the whole word ("id", not "valid").
+ */
+struct role_words {
+    const char *const *has, *const *not;
+};
+
+static const struct role_words *role_words(enum batch_role role)
+{
+    static const char *const text_has[] = {
+        "内容", "描述", "反馈", "留言", "诉求", "详情", "经过", "投诉", "投訴",
+        "意见", "问题", "complaint", "descr", "comment", "feedback", "narrative",
+        "detail", "message", "content", "text", "verbatim", "issue", "problem", NULL,
+    };
+    static const char *const text_not[] = {
+        "类型", "类别", "分类", "編號", "编号", "单号", "号码", "时间", "時間", "日期",
+        "状态", "级别", "等级", "渠道", "来源", "电话", "姓名", "门店", "标题", "结果",
+        "处理", "回复", "答复", "人", "对象", "金额", "次数", "数量", "id", "type", "categor", "class", "date", "time",
+        "status", "code", "number", "no", "level", "channel", "source", "title",
+        "name", "phone", "result", "resolution", "response", "reply", "store",
+        "amount", "count", "qty", NULL,
+    };
+    static const char *const id_has[] = {
+        "编号", "編號", "单号", "單號", "工单", "序号", "id", "ticket", "case", "ref",
+        "no", "number", NULL,
+    };
+    static const char *const id_not[] = {
+        "客户", "顾客", "会员", "电话", "手机", "customer", "client", "member",
+        "phone", "mobile", NULL,
+    };
+    static const char *const date_has[] = {
+        "日期", "时间", "時間", "date", "time", "created", "received", "opened",
+        "submitted", NULL,
+    };
+    static const char *const cust_has[] = {
+        "客户", "客戶", "顾客", "会员", "姓名", "手机", "电话", "联系", "customer",
+        "client", "member", "phone", "mobile", "email", "contact", NULL,
+    };
+    static const char *const none[] = { NULL };
+    static const struct role_words words[] = {
+        { text_has, text_not }, { id_has, id_not }, { date_has, none },
+        { cust_has, none },
+    };
+
+    return &words[role];
+}
+
+/* 1 if 'word' is in header h (see struct role_words). */
+static int header_has(const char *h, const char *word)
+{
+    size_t wn = strlen(word), i;
+    int ascii = (unsigned char)word[0] < 0x80;
+
+    if (!ascii)
+        return strstr(h, word) != NULL;
+    for (i = 0; h[i] != '\0'; i++) {
+        size_t k;
+
+        /* A word starts at the header's start, after a byte that is not
+         * an ASCII letter or digit, or at a capital ("ComplaintText"). */
+        if (i > 0 && isalnum((unsigned char)h[i - 1]) &&
+            !(isupper((unsigned char)h[i]) && islower((unsigned char)h[i - 1])))
+            continue;
+        for (k = 0; k < wn && tolower((unsigned char)h[i + k]) == word[k]; k++)
+            ;
+        if (k < wn)
+            continue;
+        if (wn > 3 || !isalnum((unsigned char)h[i + wn]) ||
+            (isupper((unsigned char)h[i + wn]) && islower((unsigned char)h[i + wn - 1])))
+            return 1;
+    }
+    return 0;
+}
+
+static int any_word(const char *h, const char *const *words)
+{
+    for (; *words != NULL; words++)
+        if (header_has(h, *words))
+            return 1;
+    return 0;
+}
+
+/* A column another role has already taken is not guessed again. */
+static int taken(const struct batch_cols *c, size_t i)
+{
+    return (c->text_idx != NULL && c->n_text > 0 && c->text_idx[0] == i) ||
+           c->id_idx == i || c->date_idx == i || c->cust_idx == i;
+}
+
 static int guess_col(const struct batch_cols *c, enum batch_role role,
                      size_t *idx)
 {
     const char *const *names = batch_role_names(role);
+    const struct role_words *w = role_words(role);
+    const char *const *has;
     size_t i;
 
     for (; *names != NULL; names++) {
         for (i = 0; i < c->n_hdr; i++) {
-            if (batch_name_eq(c->hdr[i], strlen(c->hdr[i]), *names)) {
+            if (batch_name_eq(c->hdr[i], strlen(c->hdr[i]), *names) && !taken(c, i)) {
+                *idx = i;
+                return 1;
+            }
+        }
+    }
+    /* The words in their order of strength, then the header's order. */
+    for (has = w->has; *has != NULL; has++) {
+        for (i = 0; i < c->n_hdr; i++) {
+            if (!taken(c, i) && header_has(c->hdr[i], *has) && !any_word(c->hdr[i], w->not)) {
                 *idx = i;
                 return 1;
             }

@@ -45,7 +45,9 @@ static void help(FILE *fp)
         "  --quiet                       no progress line\n"
         "Column names guessed when not given: 投诉内容 内容 描述 complaint text\n"
         "content description message; 编号 工单号 id ticket case_id; 日期 时间 date\n"
-        "created time; 客户 手机 电话 customer phone email.\n"
+        "created time; 客户 手机 电话 customer phone email. Failing those, a word\n"
+        "in the header: 投诉描述, 客户反馈, \"Complaint Text\", IssueDescription (not\n"
+        "投诉类型, complaint_id or 处理结果).\n"
         "Exit: 0 all triaged, 5 finished with error records, 2 usage, 3 rules, 4 I/O.\n");
 }
 

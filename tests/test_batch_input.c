@@ -720,6 +720,40 @@ static void test_batch_chinese_headers_guess_columns(void **state)
     free_recs(&r);
 }
 
+/* Headers no list names whole: their words give the roles, a column is
+ * taken once, and a role's 'not' words (编号, type, ...) keep it out. */
+static void test_batch_header_words_guess_columns(void **state)
+{
+    static const char zh[] = "工单编号,客户姓名,联系电话,客户反馈,处理结果,投诉类型\n"
+                             "W-9,王女士,139,药盒破了,已换货,包装\n";
+    static const char en[] = "CaseNumber,OpenedDate,ContactPhone,IssueDescription,Resolution\n"
+                             "C-7,2024-05-06,555,pills were crushed,refund\n";
+    static const char none[] = "id,valid,notes\n1,2,3\n";
+    struct recs r;
+    char *path;
+
+    (void)state;
+    path = tmp_file(".csv", zh, sizeof zh - 1);
+    read_recs(path, NULL, &r);
+    assert_string_equal(r.v[0].text, "药盒破了");
+    assert_string_equal(r.v[0].id, "W-9");
+    assert_string_equal(r.v[0].customer, "王女士");
+    free_recs(&r);
+    drop_tmp(path);
+    path = tmp_file(".csv", en, sizeof en - 1);
+    read_recs(path, NULL, &r);
+    assert_string_equal(r.v[0].text, "pills were crushed");
+    assert_string_equal(r.v[0].id, "C-7");
+    assert_string_equal(r.v[0].date, "2024-05-06");
+    assert_string_equal(r.v[0].customer, "555");
+    free_recs(&r);
+    drop_tmp(path);
+    /* "id" is not found inside "valid", nor a text word in any of them. */
+    path = tmp_file(".csv", none, sizeof none - 1);
+    open_fails(path, NULL, TRIAGE_EINVAL, "no text column found (header: id, valid, notes)");
+    drop_tmp(path);
+}
+
 static void test_batch_several_text_columns_are_joined(void **state)
 {
     static const char *const text[] = { "问题描述", "8" };
@@ -1225,6 +1259,7 @@ int main(void)
         cmocka_unit_test(test_batch_field_over_max_is_error_record),
         cmocka_unit_test(test_batch_nul_bytes_are_data),
         cmocka_unit_test(test_batch_chinese_headers_guess_columns),
+        cmocka_unit_test(test_batch_header_words_guess_columns),
         cmocka_unit_test(test_batch_several_text_columns_are_joined),
         cmocka_unit_test(test_batch_columns_by_number_without_header),
         cmocka_unit_test(test_batch_column_guessing_failures),
