@@ -720,6 +720,15 @@ static void test_batch_chinese_headers_guess_columns(void **state)
     free_recs(&r);
 }
 
+/* Read a CSV given as a string with the default options. */
+static void read_csv_str(const char *csv, struct recs *r)
+{
+    char *path = tmp_file(".csv", csv, strlen(csv));
+
+    read_recs(path, NULL, r);
+    drop_tmp(path);
+}
+
 /* Headers no list names whole: their words give the roles, a column is
  * taken once, and a role's 'not' words (编号, type, ...) keep it out. */
 static void test_batch_header_words_guess_columns(void **state)
@@ -733,21 +742,17 @@ static void test_batch_header_words_guess_columns(void **state)
     char *path;
 
     (void)state;
-    path = tmp_file(".csv", zh, sizeof zh - 1);
-    read_recs(path, NULL, &r);
+    read_csv_str(zh, &r);
     assert_string_equal(r.v[0].text, "药盒破了");
     assert_string_equal(r.v[0].id, "W-9");
     assert_string_equal(r.v[0].customer, "王女士");
     free_recs(&r);
-    drop_tmp(path);
-    path = tmp_file(".csv", en, sizeof en - 1);
-    read_recs(path, NULL, &r);
+    read_csv_str(en, &r);
     assert_string_equal(r.v[0].text, "pills were crushed");
     assert_string_equal(r.v[0].id, "C-7");
     assert_string_equal(r.v[0].date, "2024-05-06");
     assert_string_equal(r.v[0].customer, "555");
     free_recs(&r);
-    drop_tmp(path);
     /* "id" is not found inside "valid", nor a text word in any of them. */
     path = tmp_file(".csv", none, sizeof none - 1);
     open_fails(path, NULL, TRIAGE_EINVAL, "no text column found (header: id, valid, notes)");
