@@ -51,7 +51,8 @@ $(BUILD)/%.o: %.c include/triage.h $(wildcard engine/*.h cli/*.h)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/gen/default_context.c: engine/default_context.yaml tools/embed.sh
+# The built-in context (a rule set without one) is the shipped rules' own.
+$(BUILD)/gen/default_context.c: rules/context.yaml tools/embed.sh
 	@mkdir -p $(@D)
 	sh tools/embed.sh $< tri_default_context > $@.tmp && mv $@.tmp $@
 

@@ -23,6 +23,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->hits);
     tri_free(s->cues);
     tri_free(s->bounds);
+    tri_free(s->neg_bounds);
     tri_free(s->pat_gen);
     tri_free(s->pat_first);
     tri_free(s->pat_count);

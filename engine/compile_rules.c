@@ -454,9 +454,11 @@ triage_status tri_rules_compile(struct tri_build *b, const struct tri_ynode *seq
 triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n)
 {
     static const char *const keys[] = { "negation", "negation_post", "hypothetical",
-                                        "pseudo", "terminators", "scope", NULL };
+                                        "pseudo", "terminators", "negation_terminators",
+                                        "negation_answer", "scope", NULL };
     static const enum tri_cue_role roles[] = { TRI_ROLE_NEG, TRI_ROLE_NEG_POST,
-        TRI_ROLE_HYPO, TRI_ROLE_PSEUDO, TRI_ROLE_TERM };
+        TRI_ROLE_HYPO, TRI_ROLE_PSEUDO, TRI_ROLE_TERM, TRI_ROLE_NEG_TERM,
+        TRI_ROLE_NEG_ANSWER };
     const struct tri_ynode *v;
     size_t k, i;
 
@@ -465,7 +467,7 @@ triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n
     if (b->have_context++)
         tri_err(b, n, TRIAGE_ERULE_SCHEMA, "context given a second time");
     tri_check_keys(b, n, keys, "context");
-    for (k = 0; k < 5; k++) {
+    for (k = 0; k < sizeof roles / sizeof roles[0]; k++) {
         if ((v = tri_map_get(n, keys[k])) == NULL || !tri_expect(b, v, TRI_Y_SEQ, keys[k]))
             continue;
         for (i = 0; i < v->n; i++)

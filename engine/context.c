@@ -66,9 +66,48 @@ static int is_bound(const struct tri_norm *n, size_t i, size_t *len)
     }
 }
 
+/*
+ * Add the starts of the live cues of 'role' to the sorted list *dst, which
+ * first gets a copy of the n_src bounds at src (src NULL: *dst already
+ * holds them). The cues are sorted by start, so one merge from the back
+ * does it, linear however many there are.
+ */
+static triage_status merge_cues(const struct triage_scratch *s, uint32_t role,
+                                const uint32_t *src, size_t n_src, uint32_t **dst,
+                                size_t *n_dst, size_t *cap)
+{
+    size_t k = 0, c, i = n_src, w;
+    uint32_t *d;
+
+    for (c = 0; c < s->n_cues; c++)
+        k += s->rs->t.patterns[s->cues[c].pattern].role == role && !s->cues[c].flags;
+    if (tri_grow((void **)dst, cap, n_src + k + 1, sizeof **dst) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    d = *dst;
+    if (src != NULL && n_src > 0)
+        memcpy(d, src, n_src * sizeof *d);
+    for (w = n_src + k, c = s->n_cues; w > i && c-- > 0;) {
+        const struct tri_hit *h = &s->cues[c];
+
+        if (s->rs->t.patterns[h->pattern].role != role || h->flags)
+            continue;
+        while (i > 0 && d[i - 1] > h->start)
+            d[--w] = d[--i];
+        d[--w] = h->start;
+    }
+    *n_dst = n_src + k;
+    return TRIAGE_OK;
+}
+
+/*
+ * Clause bounds: punctuation and terminator cues end every cue's scope;
+ * negation terminators (就: "不吃就难受") end a negation's only, so
+ * neg_bounds holds both kinds and a hypothesis ("如果吃了就过敏") still
+ * reaches past 就.
+ */
 static triage_status find_bounds(struct triage_scratch *s)
 {
-    size_t i, len, k;
+    size_t i, len;
 
     s->n_bounds = 0;
     for (i = 0;; i += len) {
@@ -84,33 +123,22 @@ static triage_status find_bounds(struct triage_scratch *s)
             return TRIAGE_ENOMEM;
         s->bounds[s->n_bounds++] = (uint32_t)i;
     }
-    /* Terminator cues end clauses too (kept sorted by insertion below). */
-    for (k = 0; k < s->n_cues; k++) {
-        const struct tri_hit *c = &s->cues[k];
-        size_t at;
-
-        if (s->rs->t.patterns[c->pattern].role != TRI_ROLE_TERM || c->flags)
-            continue;
-        if (tri_grow((void **)&s->bounds, &s->bounds_cap, s->n_bounds + 1,
-                     sizeof *s->bounds) != TRIAGE_OK)
-            return TRIAGE_ENOMEM;
-        for (at = s->n_bounds; at > 0 && s->bounds[at - 1] > c->start; at--)
-            s->bounds[at] = s->bounds[at - 1];
-        s->bounds[at] = c->start;
-        s->n_bounds++;
-    }
-    return TRIAGE_OK;
+    if (merge_cues(s, TRI_ROLE_TERM, NULL, s->n_bounds, &s->bounds, &s->n_bounds,
+                   &s->bounds_cap) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    return merge_cues(s, TRI_ROLE_NEG_TERM, s->bounds, s->n_bounds, &s->neg_bounds,
+                      &s->n_neg_bounds, &s->neg_bounds_cap);
 }
 
-/* First bound at or after 'pos' (n_bounds if none). */
-static size_t next_bound(const struct triage_scratch *s, uint32_t pos)
+/* First of the n sorted bounds at or after 'pos' (n if none). */
+size_t tri_next_bound(const uint32_t *bounds, size_t n, uint32_t pos)
 {
-    size_t lo = 0, hi = s->n_bounds;
+    size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
 
-        if (s->bounds[mid] < pos)
+        if (bounds[mid] < pos)
             lo = mid + 1;
         else
             hi = mid;
@@ -167,6 +195,8 @@ static const char *role_name(uint32_t role)
 {
     return role == TRI_ROLE_HYPO ? "hypothetical" :
            role == TRI_ROLE_TERM ? "terminator" :
+           role == TRI_ROLE_NEG_TERM ? "negation terminator" :
+           role == TRI_ROLE_NEG_ANSWER ? "answer negation" :
            role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
            role == TRI_ROLE_NEG_POST ? "post-negation" : "negation";
 }
@@ -259,12 +289,12 @@ static void settle_cues(struct triage_scratch *s)
 
 /*
  * 1 if a post-negation at [.., from) ends its clause (whose bound is at
- * 'to'): only sentence particles (了, 过, 啊 ...) or a short English word or
- * two ("now", "by the doctor") may follow it. "副作用都没有了。" ends there;
+ * 'to'): only sentence particles (了, 过, 啊 ...) or a few English words
+ * ("now", "by the pharmacist on duty") may follow it. "副作用都没有了。" ends there;
  * "没有出现过敏" goes on, so its 没有出现 negates forward only.
  */
-#define POST_TAIL_EN 16
-static int ends_clause(const struct tri_norm *n, uint32_t from, uint32_t to)
+#define POST_TAIL_EN 28
+int tri_ends_clause(const struct tri_norm *n, uint32_t from, uint32_t to)
 {
     static const char particles[] = "了过啊呀吧呢的啦哦嘛咯喔哈";
     uint32_t i = from, ascii = 0;
@@ -296,29 +326,32 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
     const struct tri_pattern *p = &s->rs->t.patterns[c->pattern];
     uint32_t scope = s->rs->t.defaults.scope[s->result.lang < 3 ? s->result.lang
                                                                  : TRI_LANG_HANS];
-    size_t i, b;
+    /* 就 ends what a negation reaches forward; "过敏就没有" still
+     * negates backward. */
+    int neg = flag == TRI_HIT_NEG && p->role != TRI_ROLE_NEG_POST;
+    const uint32_t *bounds = neg ? s->neg_bounds : s->bounds;
+    size_t n = neg ? s->n_neg_bounds : s->n_bounds, i, b;
 
     if (p->role == TRI_ROLE_NEG_POST) {
-        b = next_bound(s, c->start);
-        if (!ends_clause(&s->norm, c->end,
-                         b < s->n_bounds ? s->bounds[b] : (uint32_t)s->norm.len))
+        b = tri_next_bound(bounds, n, c->start);
+        if (!tri_ends_clause(&s->norm, c->end, b < n ? bounds[b] : (uint32_t)s->norm.len))
             return;
         for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
             struct tri_hit *h = &s->hits[i];
 
-            if (h->end <= c->start && (b == 0 || h->start >= s->bounds[b - 1]) &&
+            if (h->end <= c->start && (b == 0 || h->start >= bounds[b - 1]) &&
                 tri_cp_between(s, h->end, c->start) <= scope)
                 h->flags |= flag;
         }
         return;
     }
-    b = next_bound(s, c->end);
+    b = tri_next_bound(bounds, n, c->end);
     for (i = 0; i < s->n_hits; i++) {
         struct tri_hit *h = &s->hits[i];
 
         if (h->start < c->end)
             continue;
-        if ((b < s->n_bounds && h->start >= s->bounds[b]) ||
+        if ((b < n && h->start >= bounds[b]) ||
             tri_cp_between(s, c->end, h->start) >= scope)
             break;
         h->flags |= flag;
@@ -350,7 +383,7 @@ static triage_status mark_questions(struct triage_scratch *s)
                 s->bounds[b + 1] == s->bounds[b] + 1 && q[b + 1]);
     }
     for (i = 0; i < s->n_hits; i++) {
-        b = next_bound(s, s->hits[i].end);
+        b = tri_next_bound(s->bounds, s->n_bounds, s->hits[i].end);
         if (b < s->n_bounds && q[b])
             s->hits[i].flags |= TRI_HIT_QUESTION;
     }
@@ -374,6 +407,7 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
     st = find_bounds(s);
     if (st != TRIAGE_OK)
         return st;
+    tri_cancel_double_negations(s);
     for (i = 0; i < s->n_cues; i++) {
         const struct tri_hit *c = &s->cues[i];
         uint32_t role = rs->t.patterns[c->pattern].role;
@@ -382,6 +416,9 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
             continue;
         if (role == TRI_ROLE_NEG || role == TRI_ROLE_NEG_POST)
             mark_scope(s, c, TRI_HIT_NEG);
+        else if (role == TRI_ROLE_NEG_ANSWER)
+            tri_mark_answer(s, c, s->rs->t.defaults.scope[s->result.lang < 3
+                                  ? s->result.lang : TRI_LANG_HANS]);
         else if (role == TRI_ROLE_HYPO)
             mark_scope(s, c, TRI_HIT_HYPO);
         if (s->trace_on) {

@@ -107,7 +107,9 @@ char *tri_regex_relax(const char *re, size_t len);
 enum tri_pat_kind { TRI_PAT_LITERAL = 0, TRI_PAT_REGEX = 1 };
 enum tri_cue_role {
     TRI_ROLE_RULE = 0, TRI_ROLE_NEG, TRI_ROLE_NEG_POST, TRI_ROLE_HYPO,
-    TRI_ROLE_PSEUDO, TRI_ROLE_TERM
+    TRI_ROLE_PSEUDO, TRI_ROLE_TERM,
+    TRI_ROLE_NEG_TERM,  /* ends a negation's scope, not a hypothesis's */
+    TRI_ROLE_NEG_ANSWER /* a lone "没有"/"none" after a '?' or ':' */
 };
 #define TRI_PATF_WORD_START 0x1u  /* literal must start at a word edge    */
 #define TRI_PATF_WORD_END 0x2u    /* literal must end at a word edge      */
@@ -384,6 +386,7 @@ struct triage_scratch {
     struct tri_hit *hits;        size_t n_hits, hits_cap;
     struct tri_hit *cues;        size_t n_cues, cues_cap;
     uint32_t *bounds;            size_t n_bounds, bounds_cap; /* clauses  */
+    uint32_t *neg_bounds;        size_t n_neg_bounds, neg_bounds_cap; /* + 就 */
     uint32_t *pat_gen;           /* per pattern: gen when it had hits     */
     uint32_t *pat_first;         /* per pattern: first hit (sorted hits)  */
     uint32_t *pat_count;
@@ -428,6 +431,14 @@ struct triage_scratch {
 triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *s);
 /* context.c: mark hits negated, hypothetical, question. */
 triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch *s);
+/* context.c: the first of n sorted bounds at or after pos (n if none);
+ * 1 if only particles or a few English words lie in [from, to). */
+size_t tri_next_bound(const uint32_t *bounds, size_t n, uint32_t pos);
+int tri_ends_clause(const struct tri_norm *n, uint32_t from, uint32_t to);
+/* negation_forms.c: cancel the two cues of each double negation (flags 2);
+ * mark what an answer cue ("头晕？没有。") denies, up to 'scope' code points. */
+void tri_cancel_double_negations(struct triage_scratch *s);
+void tri_mark_answer(struct triage_scratch *s, const struct tri_hit *c, uint32_t scope);
 /* hit_index.c: per-text indexes over the hits for score.c; the qsort
  * comparator of uint32_t shared with runtime.c. */
 int tri_cmp_u32(const void *a, const void *b);

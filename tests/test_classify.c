@@ -843,6 +843,45 @@ static void test_classify_cue_in_keyword_negates_inside_it(void **state)
     fx_release(&f);
 }
 
+/* The negation forms one cue's scope gets wrong, with the built-in
+ * context: 就 ends a negation but not a hypothesis, two negations cancel,
+ * and a lone answer denies the question before its '?'. */
+static void test_classify_negation_forms(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: sx\n    type: adverse_reaction\n"
+        "    negated: include\n    hypothetical: include\n"
+        "    match: { any: [头晕, 难受, 过敏, 恶心, 副作用, 起疹子, rash, swelling] }\n";
+    struct fx f;
+    const triage_result *r;
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, "不吃就难受");
+    assert_false(hit_at(r, "sx", 9).negated);
+    r = run(&f, "如果吃了就过敏");
+    assert_true(hit_at(r, "sx", 15).hypothetical);
+    r = run(&f, "吃药头晕");   /* control: no cue, nothing marked */
+    assert_false(hit_at(r, "sx", 6).negated);
+    r = run(&f, "不是没有副作用");
+    assert_false(hit_at(r, "sx", 12).negated);
+    r = run(&f, "没有副作用");
+    assert_true(hit_at(r, "sx", 6).negated);
+    r = run(&f, "It's not that there was no rash");
+    assert_false(hit_at(r, "sx", 27).negated);
+    r = run(&f, "头晕？没有。恶心？也没有。");
+    assert_true(hit_at(r, "sx", 0).negated);
+    assert_true(hit_at(r, "sx", 18).negated);
+    r = run(&f, "Rash: none. Swelling? No.");
+    assert_true(hit_at(r, "sx", 0).negated);
+    assert_true(hit_at(r, "sx", 12).negated);
+    /* Not an answer: the 没有 is no lone reply to the question. */
+    r = run(&f, "头晕？我没有吃药");
+    assert_false(hit_at(r, "sx", 0).negated);
+    fx_release(&f);
+}
+
 /* The context's scope by text language: English words are longer. A map
  * must give every language a value. */
 static void test_classify_scope_depends_on_text_language(void **state)
@@ -1129,14 +1168,12 @@ static void test_classify_trace_only_when_enabled(void **state)
         }
         cues += st.kind == TRIAGE_TRACE_CUE && st.ok;
         /* 没 inside 没有 is left out, and the trace says why. */
-        if (st.kind == TRIAGE_TRACE_CUE && !st.ok) {
-            dropped++;
-            assert_string_equal(st.detail, "negation cue \"没\" at 12-15 left out: "
-                                           "it overlaps the longer cue \"没有\"");
-        }
+        if (st.kind == TRIAGE_TRACE_CUE && !st.ok)
+            dropped += strcmp(st.detail, "negation cue \"没\" at 12-15 left out: "
+                                         "it overlaps the longer cue \"没有\"") == 0;
     }
     assert_int_equal(rule_steps, 1);
-    assert_int_equal(cues, 1);
+    assert_int_equal(cues, 2);   /* 没有 negates forward and answers */
     assert_int_equal(dropped, 1);
     assert_int_equal(triage_trace_get(r, triage_trace_count(r), &st), TRIAGE_EINVAL);
     triage_scratch_set_trace(f->s, 0);
@@ -1204,6 +1241,7 @@ int main(void)
         cmocka_unit_test(test_classify_exclusion_keywords_leave_cues_be),
         cmocka_unit_test(test_classify_cues_next_to_rule_words),
         cmocka_unit_test(test_classify_cue_in_keyword_negates_inside_it),
+        cmocka_unit_test(test_classify_negation_forms),
         cmocka_unit_test(test_classify_scope_depends_on_text_language),
         cmocka_unit_test(test_classify_regex_han_folds_like_text),
         cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
