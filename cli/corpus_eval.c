@@ -2,6 +2,7 @@
  * corpus_eval.c - load a labelled JSON Lines corpus, classify each case,
  * and compute per-label precision, recall and F1.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -55,6 +56,23 @@ static void fill_got(struct eval_case *c, const triage_result *r,
         c->fired[i] = strdup(triage_result_fired(r, i));
 }
 
+static void eval_case_free(struct eval_case *c)
+{
+    size_t k;
+    int a;
+
+    for (a = 0; a < EVAL_AXES; a++) {
+        free(c->want[a]);
+        free(c->got[a]);
+    }
+    for (k = 0; k < c->n_fired; k++)
+        free(c->fired[k]);
+    free(c->fired);
+    free(c->id);
+    free(c->text);
+    free(c->file);
+}
+
 /* One corpus line into a case; returns 0 or prints why not. */
 static int parse_case(struct eval_case *c, const char *file, unsigned long line,
                       const char *buf)
@@ -84,6 +102,15 @@ static int parse_case(struct eval_case *c, const char *file, unsigned long line,
     for (a = 0; a < EVAL_AXES; a++)
         c->want[a] = dup_or_null(json_string_value(json_object_get(j, axis_names[a])));
     json_decref(j);
+    for (a = 0; a < EVAL_AXES && c->want[a] == NULL; a++)
+        ;
+    if (a == EVAL_AXES) {   /* nothing to measure against: say so, not a silent zero */
+        fprintf(stderr, "%s:%lu:1: error: case has no label on any axis "
+                "(type, nature, severity, temperament, escalation); "
+                "triage batch classifies unlabelled text\n", file, line);
+        eval_case_free(c);
+        return -1;
+    }
     return 0;
 }
 
@@ -123,6 +150,13 @@ static int run_file(const triage_ruleset *rs, triage_scratch *s, const char *fil
         }
         run->cases[run->n++] = c;
     }
+    if (rc == EXIT_OK_ && ferror(fp)) {   /* a directory, say: EISDIR */
+        int dir = errno == EISDIR;
+
+        fprintf(stderr, "%s:%lu: error: cannot read: %s%s\n", file, no + 1, strerror(errno),
+                dir ? " (rules are given with -r RULES)" : "");
+        rc = EXIT_IO;
+    }
     free(line);
     fclose(fp);
     return rc;
@@ -150,22 +184,10 @@ int eval_run(const triage_ruleset *rs, const struct eval_opts *o,
 
 void eval_free(struct eval_run *run)
 {
-    size_t i, k;
-    int a;
+    size_t i;
 
     for (i = 0; i < run->n; i++) {
-        struct eval_case *c = &run->cases[i];
-
-        for (a = 0; a < EVAL_AXES; a++) {
-            free(c->want[a]);
-            free(c->got[a]);
-        }
-        for (k = 0; k < c->n_fired; k++)
-            free(c->fired[k]);
-        free(c->fired);
-        free(c->id);
-        free(c->text);
-        free(c->file);
+        eval_case_free(&run->cases[i]);
     }
     free(run->cases);
     json_decref(run->profile);
@@ -203,6 +225,9 @@ static void counts(const struct eval_run *run, int axis, const char *label,
     *tp = *fp = *fn = 0;
     for (i = 0; i < run->n; i++) {
         int w = eval_same(run->cases[i].want[axis], label);
+
+        if (run->cases[i].want[axis] == NULL)
+            continue;   /* unlabelled on this axis: neither right nor wrong */
         int g = eval_same(run->cases[i].got[axis], label);
 
         *tp += (size_t)(w && g);
@@ -254,6 +279,15 @@ double eval_macro_f1(const struct eval_run *run, int axis)
     return n ? sum / (double)n : 0;
 }
 
+size_t eval_labelled(const struct eval_run *run, int axis)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < run->n; i++)
+        n += run->cases[i].want[axis] != NULL;
+    return n;
+}
+
 double eval_accuracy(const struct eval_run *run, int axis)
 {
     size_t i, ok = 0, n = 0;
@@ -288,8 +322,9 @@ int eval_bars(const struct eval_run *run, const struct eval_opts *o)
                    : eval_recall(run, axis, b->label);
 
         if (v + 1e-9 < b->min) {
-            fprintf(stderr, "bar missed: %s %s%s%s = %.3f < %.3f\n", b->kind,
-                    b->axis, *b->label ? ":" : "", b->label, v, b->min);
+            fprintf(stderr, "bar missed: %s %s%s%s = %.3f < %.3f%s\n", b->kind,
+                    b->axis, *b->label ? ":" : "", b->label, v, b->min,
+                    eval_labelled(run, axis) ? "" : " (no case is labelled on this axis)");
             ok = 0;
         }
     }

@@ -63,6 +63,8 @@ int eval_profile(const triage_ruleset *rs, const struct eval_opts *o,
                  struct eval_run *run);
 /* Macro F1 over the labels that occur in the expectations, and accuracy. */
 double eval_macro_f1(const struct eval_run *run, int axis);
+/* Cases that carry a label on the axis: the others are not counted on it. */
+size_t eval_labelled(const struct eval_run *run, int axis);
 double eval_accuracy(const struct eval_run *run, int axis);
 double eval_recall(const struct eval_run *run, int axis, const char *label);
 

@@ -27,7 +27,8 @@ static json_t *axis_json(const struct eval_run *run, int axis)
             json_pack("{s:f,s:f,s:f,s:I}", "precision", p, "recall", r, "f1", f,
                       "support", (json_int_t)sup));
     }
-    return json_pack("{s:f,s:f,s:o}", "accuracy", eval_accuracy(run, axis),
+    return json_pack("{s:I,s:f,s:f,s:o}", "labelled", (json_int_t)eval_labelled(run, axis),
+                     "accuracy", eval_accuracy(run, axis),
                      "macro_f1", eval_macro_f1(run, axis), "labels", per);
 }
 
@@ -140,6 +141,10 @@ static void print_axes(json_t *rep)
     json_t *ax, *v;
 
     json_object_foreach(json_object_get(rep, "axes"), axis, ax) {
+        if (json_integer_value(json_object_get(ax, "labelled")) == 0) {
+            printf("\n== %s: no case is labelled on this axis\n", axis);
+            continue;
+        }
         printf("\n== %s: accuracy %.3f, macro F1 %.3f\n", axis,
                json_real_value(json_object_get(ax, "accuracy")),
                json_real_value(json_object_get(ax, "macro_f1")));

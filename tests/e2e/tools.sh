@@ -25,6 +25,17 @@ expect_grep "baseline reports changes" "fixed|broke|changed" "$TMP/out"
 expect_grep "baseline reports under-escalation" "UNDER-ESCALATED b" "$TMP/out"
 expect_exit "test broken corpus line" 4 "$TRIAGE" test -r $D/corpus/min.yaml $D/corpus/broken.jsonl
 expect_grep "broken corpus names file and line" "broken.jsonl:1:[0-9]+: error:" "$TMP/err"
+expect_exit "a case with no label stops test" 4 "$TRIAGE" test -r $D/corpus/min.yaml $D/corpus/unlabelled.jsonl
+expect_grep "the unlabelled case is located" "unlabelled.jsonl:1:1: error: case has no label on any axis" "$TMP/err"
+expect_exit "a directory given as a corpus stops test" 4 "$TRIAGE" test $D/corpus
+expect_grep "the directory is named, with a hint" "corpus:1: error: cannot read: Is a directory \\(rules are given with -r" "$TMP/err"
+# A case unlabelled on an axis counts neither for nor against it there.
+expect_exit "partial labels: type precision counts labelled cases only" 0 \
+    "$TRIAGE" test -r $D/corpus/min.yaml --min-f1 type=1 $D/corpus/partial.jsonl
+expect_grep "an axis nobody labelled says so" "== nature: no case is labelled on this axis" "$TMP/out"
+expect_exit "a bar on an unlabelled axis is missed" 1 \
+    "$TRIAGE" test -r $D/corpus/min.yaml --min-accuracy nature=0.5 $D/corpus/partial.jsonl
+expect_grep "the missed bar says nothing was labelled" "no case is labelled on this axis" "$TMP/err"
 
 expect_exit "test --profile" 0 "$TRIAGE" test --quiet --profile=1 -r $D/corpus/min.yaml $D/corpus/two.jsonl
 expect_grep "profile names its passes" "^== profile: 2 texts x [0-9]+ passes" "$TMP/out"
