@@ -72,6 +72,8 @@ static int is_word_byte(unsigned char c)
 static int regex_check(struct tri_build *b, const struct tri_ynode *n,
                        uint32_t *flags)
 {
+    int cased = n->len >= TRI_CASED_PREFIX_LEN &&
+                memcmp(n->str, TRI_CASED_PREFIX, TRI_CASED_PREFIX_LEN) == 0;
     int err;
     PCRE2_SIZE off;
     pcre2_code *re;
@@ -103,6 +105,10 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         return 0;
     if (names > 0)
         *flags |= TRI_PATF_NAMED;
+    if (cased) {   /* the folded text has no case: PCRE2 reads the original */
+        *flags |= TRI_PATF_CASED | TRI_PATF_SLOW;
+        return 1;
+    }
     if (hs_expression_info(n->str, HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS |
                            HS_FLAG_PREFILTER | HS_FLAG_DOTALL, &info, &herr) != HS_SUCCESS) {
         tri_warn(b, n, "Vectorscan cannot take this regex (%s); it runs through "
@@ -145,7 +151,7 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
             p.flags |= TRI_PATF_WORD_END;
     } else if (!regex_check(b, n, &p.flags)) {
         return TRI_NONE;
-    } else {
+    } else if (!(p.flags & TRI_PATF_CASED)) {
         if (tri_fold_regex(n->str, n->len, &folded) != TRIAGE_OK)
             goto oom;
         s = folded.data;
@@ -455,10 +461,11 @@ triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n
 {
     static const char *const keys[] = { "negation", "negation_post", "hypothetical",
                                         "pseudo", "terminators", "negation_terminators",
-                                        "negation_answer", "scope", NULL };
+                                        "negation_answer", "topic_markers", "scope",
+                                        NULL };
     static const enum tri_cue_role roles[] = { TRI_ROLE_NEG, TRI_ROLE_NEG_POST,
         TRI_ROLE_HYPO, TRI_ROLE_PSEUDO, TRI_ROLE_TERM, TRI_ROLE_NEG_TERM,
-        TRI_ROLE_NEG_ANSWER };
+        TRI_ROLE_NEG_ANSWER, TRI_ROLE_TOPIC };
     const struct tri_ynode *v;
     size_t k, i;
 

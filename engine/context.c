@@ -197,6 +197,7 @@ static const char *role_name(uint32_t role)
            role == TRI_ROLE_TERM ? "terminator" :
            role == TRI_ROLE_NEG_TERM ? "negation terminator" :
            role == TRI_ROLE_NEG_ANSWER ? "answer negation" :
+           role == TRI_ROLE_TOPIC ? "topic marker" :
            role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
            role == TRI_ROLE_NEG_POST ? "post-negation" : "negation";
 }
@@ -416,10 +417,11 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
             continue;
         if (role == TRI_ROLE_NEG || role == TRI_ROLE_NEG_POST)
             mark_scope(s, c, TRI_HIT_NEG);
-        else if (role == TRI_ROLE_NEG_ANSWER)
+        /* A post-negation alone in its clause answers too: "皮疹：没发现". */
+        if (role == TRI_ROLE_NEG_ANSWER || role == TRI_ROLE_NEG_POST)
             tri_mark_answer(s, c, s->rs->t.defaults.scope[s->result.lang < 3
                                   ? s->result.lang : TRI_LANG_HANS]);
-        else if (role == TRI_ROLE_HYPO)
+        if (role == TRI_ROLE_HYPO)
             mark_scope(s, c, TRI_HIT_HYPO);
         if (s->trace_on) {
             size_t a = tri_norm_orig(&s->norm, c->start);

@@ -109,12 +109,17 @@ enum tri_cue_role {
     TRI_ROLE_RULE = 0, TRI_ROLE_NEG, TRI_ROLE_NEG_POST, TRI_ROLE_HYPO,
     TRI_ROLE_PSEUDO, TRI_ROLE_TERM,
     TRI_ROLE_NEG_TERM,  /* ends a negation's scope, not a hypothesis's */
-    TRI_ROLE_NEG_ANSWER /* a lone "没有"/"none" after a '?' or ':' */
+    TRI_ROLE_NEG_ANSWER, /* a lone "没有"/"none" after a '?' or ':' */
+    TRI_ROLE_TOPIC      /* "至于", "as for": a later lone negation answers it */
 };
 #define TRI_PATF_WORD_START 0x1u  /* literal must start at a word edge    */
 #define TRI_PATF_WORD_END 0x2u    /* literal must end at a word edge      */
 #define TRI_PATF_SLOW 0x4u        /* regex Vectorscan cannot take         */
 #define TRI_PATF_NAMED 0x8u       /* regex has named groups (fields)      */
+#define TRI_PATF_CASED 0x10u      /* "(?-i)...": runs on the original text,
+                                     case kept, through PCRE2 alone        */
+#define TRI_CASED_PREFIX "(?-i)"
+#define TRI_CASED_PREFIX_LEN 5
 
 struct tri_pattern {
     uint32_t kind;      /* enum tri_pat_kind                               */

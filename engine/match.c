@@ -107,23 +107,46 @@ static triage_status add_field(struct triage_scratch *s, uint32_t pat,
     return TRIAGE_OK;
 }
 
-/* Every match of one regex, bounded in count and by PCRE2's limits. */
+/* A cased regex matched the original text: its spans (the whole match
+ * and every group) become folded offsets, as every other hit's are. */
+static void ovector_to_folded(const struct triage_scratch *s, const pcre2_code *re,
+                              PCRE2_SIZE *ov)
+{
+    uint32_t pairs = 0, i;
+
+    pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &pairs);
+    for (i = 0; i <= pairs && i < pcre2_get_ovector_count(s->md); i++)
+        if (ov[2 * i] != PCRE2_UNSET) {
+            ov[2 * i] = tri_norm_from_orig(&s->norm, ov[2 * i]);
+            ov[2 * i + 1] = tri_norm_from_orig(&s->norm, ov[2 * i + 1]);
+        }
+}
+
+/* Every match of one regex, bounded in count and by PCRE2's limits. A
+ * cased regex ("(?-i)...") reads the original bytes: case is folded away
+ * in the folded text, and they may hold invalid UTF-8 (PCRE2 was told). */
 static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
 {
     const pcre2_code *re = s->rs->re[pat];
-    PCRE2_SIZE at = 0, *ov = pcre2_get_ovector_pointer(s->md);
+    int cased = (s->rs->t.patterns[pat].flags & TRI_PATF_CASED) != 0;
+    const char *text = cased ? s->orig : s->norm.text;
+    size_t len = cased ? s->orig_len : s->norm.len;
+    PCRE2_SIZE at = 0, *ov = pcre2_get_ovector_pointer(s->md), next;
     unsigned found = 0;
     int rc;
 
-    while (at <= s->norm.len && found < TRI_MAX_REGEX_HITS) {
-        rc = pcre2_match(re, (PCRE2_SPTR)s->norm.text, s->norm.len, at,
-                         PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    while (at <= len && found < TRI_MAX_REGEX_HITS) {
+        rc = pcre2_match(re, (PCRE2_SPTR)text, len, at,
+                         cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) {     /* match or depth limit, JIT stack: reported */
             s->result.flags |= TRIAGE_FLAG_REGEX_LIMIT;
             break;
         }
+        next = ov[1] > at ? ov[1] : at + 1;
+        if (cased)
+            ovector_to_folded(s, re, ov);
         if (ov[1] > ov[0] || found == 0) {
             if (push_hit(s, 0, pat, (uint32_t)ov[0], (uint32_t)ov[1]) < 0)
                 return TRIAGE_ENOMEM;
@@ -132,8 +155,8 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
                 return TRIAGE_ENOMEM;
             found++;
         }
-        at = ov[1] > at ? ov[1] : at + 1;
-        while (at < s->norm.len && ((unsigned char)s->norm.text[at] & 0xc0) == 0x80)
+        at = next;
+        while (at < len && ((unsigned char)text[at] & 0xc0) == 0x80)
             at++;             /* stay on a code point boundary */
     }
     return TRIAGE_OK;

@@ -2,8 +2,9 @@
  * negation_forms.c - two negations NegEx's one-cue scopes get wrong:
  * a double negation ("不是没有副作用", "not that there was no rash"),
  * where two cues cancel and what follows is affirmed, and an answer
- * ("头晕？没有。", "Rash: none."), where a lone negation denies the
- * question or label before it, across the '?' that ends that clause.
+ * ("头晕？没有。", "Rash: none.", "至于过敏，没发现"), where a lone
+ * negation denies the question, label or topic before it, across the
+ * '?', ':' or ',' that ends that clause.
  */
 #include <string.h>
 #include "internal.h"
@@ -146,8 +147,9 @@ void tri_cancel_double_negations(struct triage_scratch *s)
 static const char zh_answer_adverbs[] = "也都真绝对倒是根本完全确实并还从来一点的";
 #define ANSWER_SKIP_MAX 4   /* such code points, or ASCII words */
 
-/* Where the question or label an answer at 'at' replies to ends: the
- * offset of its '?' or ':', or UINT32_MAX when none is right before. */
+/* Where the question, label or topic an answer at 'at' replies to ends:
+ * the offset of its '?', ':' or ',', or UINT32_MAX when none is right
+ * before. */
 static uint32_t answered(const struct tri_norm *n, uint32_t at)
 {
     unsigned skipped = 0;
@@ -157,7 +159,7 @@ static uint32_t answered(const struct tri_norm *n, uint32_t at)
 
         if (c == ' ') {
             at--;
-        } else if (c == '?' || c == ':') {
+        } else if (c == '?' || c == ':' || c == ',') {
             return at - 1;
         } else if (c >= 'a' && c <= 'z' && skipped < ANSWER_SKIP_MAX) {
             while (at > 0 && n->text[at - 1] >= 'a' && n->text[at - 1] <= 'z')
@@ -182,6 +184,18 @@ static uint32_t answered(const struct tri_norm *n, uint32_t at)
     return UINT32_MAX;
 }
 
+/* A topic marker ("至于", "as for") that is not dropped lies in [a, b). */
+static int has_topic(const struct triage_scratch *s, uint32_t a, uint32_t b)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_cues && s->cues[i].start < b; i++)
+        if (s->cues[i].start >= a && s->cues[i].flags == 0 &&
+            s->rs->t.patterns[s->cues[i].pattern].role == TRI_ROLE_TOPIC)
+            return 1;
+    return 0;
+}
+
 void tri_mark_answer(struct triage_scratch *s, const struct tri_hit *c,
                      uint32_t scope)
 {
@@ -196,6 +210,10 @@ void tri_mark_answer(struct triage_scratch *s, const struct tri_hit *c,
     /* The question's clause: from the bound before its '?' (or ':'). */
     b = tri_next_bound(s->bounds, s->n_bounds, q);
     from = b > 0 ? s->bounds[b - 1] : 0;
+    /* After a comma only a topic is answered: "过敏，没有" may list two
+     * things, "至于过敏，没有" cannot. */
+    if (s->norm.text[q] == ',' && !has_topic(s, from, q))
+        return;
     for (i = first_hit_at(s, from); i < s->n_hits && s->hits[i].start < q; i++) {
         struct tri_hit *h = &s->hits[i];
 

@@ -459,6 +459,23 @@ size_t tri_norm_orig_end(const struct tri_norm *n, const char *in,
     return s[at] < 0x80 ? at + 1 : at + decode(s, in_len, at, &cp, &bad);
 }
 
+size_t tri_norm_from_orig(const struct tri_norm *n, size_t off)
+{
+    size_t lo = 0, hi = n->len;
+
+    if (n->identity)
+        return off < n->len ? off : n->len;
+    while (lo < hi) {   /* orig[] never decreases: folding keeps order */
+        size_t mid = (lo + hi) / 2;
+
+        if (n->orig[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void tri_norm_init(struct tri_norm *n)
 {
     memset(n, 0, sizeof *n);

@@ -36,6 +36,10 @@ void tri_norm_free(struct tri_norm *n);
  */
 triage_status tri_normalize(struct tri_norm *n, const char *in, size_t len);
 
+/* Folded byte offset of original byte offset 'off': the first folded
+ * byte that comes from 'off' or later (len when none does). */
+size_t tri_norm_from_orig(const struct tri_norm *n, size_t off);
+
 /* Original byte offset of folded byte offset 'off' (0 <= off <= len). */
 static inline size_t tri_norm_orig(const struct tri_norm *n, size_t off)
 {

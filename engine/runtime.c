@@ -36,8 +36,11 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
             continue;
         /* No PCRE2_NO_UTF_CHECK: a loaded table's source is not trusted,
          * and PCRE2 reads out of bounds on invalid UTF-8 without the check. */
+        /* A cased regex reads the caller's bytes, which may not be UTF-8. */
         rs->re[i] = pcre2_compile((PCRE2_SPTR)tri_str(t, p->src), p->src_len,
-                                  PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+                                  PCRE2_UTF | PCRE2_UCP |
+                                  (p->flags & TRI_PATF_CASED ? PCRE2_MATCH_INVALID_UTF
+                                                             : PCRE2_CASELESS),
                                   &err, &off, NULL);
         if (rs->re[i] == NULL) {
             rdiag(d, TRIAGE_EPATTERN, "regex no longer compiles: ",
@@ -46,7 +49,7 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
         }
         /* JIT is an optimisation: without it PCRE2 still interprets. */
         pcre2_jit_compile(rs->re[i], PCRE2_JIT_COMPLETE);
-        if (p->flags & TRI_PATF_SLOW)
+        if (p->flags & (TRI_PATF_SLOW | TRI_PATF_CASED))
             rs->slow[rs->n_slow++] = i;
     }
     return TRIAGE_OK;
@@ -114,7 +117,7 @@ static triage_status compile_hs(struct triage_ruleset *rs, struct tri_diag_sink 
     for (i = 0; st == TRIAGE_OK && i < t->n_patterns; i++) {
         const struct tri_pattern *p = &t->patterns[i];
 
-        if (p->flags & TRI_PATF_SLOW)
+        if (p->flags & (TRI_PATF_SLOW | TRI_PATF_CASED))
             continue;
         if (p->kind == TRI_PAT_LITERAL) {
             expr[n] = escape_literal(tri_str(t, p->src), p->src_len);

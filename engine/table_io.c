@@ -13,8 +13,9 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 6u   /* 2: per-language within; 3: Bayes models; 4: temperature;
-                           5: per-language context scope; 6: negation terminators, answers */
+#define TDB_FORMAT 7u   /* 2: per-language within; 3: Bayes models; 4: temperature;
+                           5: per-language context scope; 6: negation terminators, answers;
+                           7: topic markers */
 
 struct tdb_header {
     char magic[8];
@@ -424,7 +425,7 @@ static triage_status table_ok(const struct tri_table *t)
     for (i = 0; i < t->n_patterns && !c.bad; i++) {
         const struct tri_pattern *p = &t->patterns[i];
 
-        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_NEG_ANSWER ||
+        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_TOPIC ||
             (uint64_t)p->src + p->src_len >= t->pool.len)
             c.bad = 1;
     }

@@ -879,6 +879,55 @@ static void test_classify_negation_forms(void **state)
     /* Not an answer: the 没有 is no lone reply to the question. */
     r = run(&f, "头晕？我没有吃药");
     assert_false(hit_at(r, "sx", 0).negated);
+    /* A topic is answered across its comma; a bare comma may be a list. */
+    r = run(&f, "至于过敏，没有。");
+    assert_true(hit_at(r, "sx", 6).negated);
+    r = run(&f, "过敏，没有");
+    assert_false(hit_at(r, "sx", 0).negated);
+    r = run(&f, "As for the rash, there wasn't any.");
+    assert_true(hit_at(r, "sx", 11).negated);
+    /* A post-negation alone in its clause answers a question too. */
+    r = run(&f, "恶心？没发现。");
+    assert_true(hit_at(r, "sx", 0).negated);
+    fx_release(&f);
+}
+
+/* A regex that starts with (?-i) keeps case: it reads the original text
+ * (the folded one is lower case), and its span comes back in original
+ * bytes even where folding moved them (spaces between Han characters
+ * dropped, traditional characters folded). */
+static void test_classify_cased_regex_reads_original_text(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: shout\n    temperament: choleric\n"
+        "    match: { regex: ['(?-i)\\b[A-Z]{2,}(?: [A-Z]{2,}){2,}\\b'] }\n"
+        "  - id: ref\n    type: price_refund\n"
+        "    match: { regex: ['(?-i)\\bREF-(?<ref>[0-9]+)'] }\n";
+    static const char text[] = "退 款 太 慢，這是 THIS IS UNACCEPTABLE ref-1 REF-42";
+    struct fx f;
+    const triage_result *r;
+    triage_hit h;
+    const char *json;
+    const char *at = strstr(text, "THIS");
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, text);
+    h = hit_of(r, "shout", 0);
+    assert_span(&h, (size_t)(at - text), (size_t)(at - text) + strlen("THIS IS UNACCEPTABLE"));
+    h = hit_of(r, "ref", 0);   /* ref-1 is lower case: no hit */
+    assert_span(&h, (size_t)(strstr(text, "REF-42") - text), strlen(text));
+    assert_int_equal(triage_result_json(r, NULL, &json, NULL), TRIAGE_OK);
+    assert_non_null(strstr(json, "\"ref\":{\"value\":\"42\""));
+    assert_string_equal(triage_result_temperament(r), "choleric");
+    /* The same words in lower case: nothing to shout about. */
+    r = run(&f, "this is unacceptable");
+    assert_int_equal(triage_result_hit_count(r), 0);
+    /* Invalid UTF-8 in the original does not stop a cased regex. */
+    r = run(&f, "\xff\xfe NOT GOOD AT ALL");
+    h = hit_of(r, "shout", 0);
+    assert_span(&h, 3, 3 + strlen("NOT GOOD AT ALL"));
     fx_release(&f);
 }
 
@@ -1242,6 +1291,7 @@ int main(void)
         cmocka_unit_test(test_classify_cues_next_to_rule_words),
         cmocka_unit_test(test_classify_cue_in_keyword_negates_inside_it),
         cmocka_unit_test(test_classify_negation_forms),
+        cmocka_unit_test(test_classify_cased_regex_reads_original_text),
         cmocka_unit_test(test_classify_scope_depends_on_text_language),
         cmocka_unit_test(test_classify_regex_han_folds_like_text),
         cmocka_unit_test(test_classify_pattern_used_twice_is_one_hit),
