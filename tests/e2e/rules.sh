@@ -92,6 +92,16 @@ level_of "a threat to go to the news is L3, not a crisis" L3 "If you don't refun
 level_of "a box slammed on the counter is no assault" L1 '他把药盒摔在柜台上'
 level_of "a temperature gun that reads wrong is a quality fault, no weapon" L3 'The temperature gun you sold me reads 34 degrees, I want my money back.'
 level_of "coming with a shotgun is an emergency" L4 "If my refund isn't back by Friday I'm coming down to your store with my shotgun."
+# Capitals for emphasis are anger; the same words in lower case, and
+# acronyms, are not (a cased regex reads the original text).
+temper_of() {   # NAME TEMPERAMENT TEXT
+    "$TRIAGE" classify "$3" > "$TMP/out" 2>&1
+    expect_grep "$1" "\"temperament\":\"$2\"" "$TMP/out"
+}
+temper_of "shouted NOT is choleric" choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
+temper_of "a lower-case not is not shouting" phlegmatic 'The pharmacist told me the cream was safe for my baby. It is not.'
+temper_of "shouted FIVE is choleric" choleric 'I paid for express delivery and it came in FIVE days'
+temper_of "acronyms are not shouting" phlegmatic 'My ADHD meds and CPAP filters arrived together.'
 "$TRIAGE" classify '打了三次客服电话都没人接' > "$TMP/out" 2>&1
 expect_no_grep "calling three times is no double dose" '"type":"adverse_reaction"' "$TMP/out"
 
