@@ -770,6 +770,12 @@ static triage_hit hit_at(const triage_result *r, const char *id, size_t at)
     return h;
 }
 
+/* Whether the hit of rule "sx" at byte 'at' of 'text' is negated. */
+static int sx_negated(struct fx *f, const char *text, size_t at)
+{
+    return hit_at(run(f, text), "sx", at).negated;
+}
+
 /* Which cues a rule hit switches off: a regex only those it spells out, a
  * keyword none that hold it whole; a post-negation negates backwards only
  * at the end of its clause. Built-in context. */
@@ -858,37 +864,25 @@ static void test_classify_negation_forms(void **state)
 
     (void)state;
     fx_yaml(&f, yaml);
-    r = run(&f, "不吃就难受");
-    assert_false(hit_at(r, "sx", 9).negated);
+    assert_false(sx_negated(&f, "不吃就难受", 9));
     r = run(&f, "如果吃了就过敏");
     assert_true(hit_at(r, "sx", 15).hypothetical);
-    r = run(&f, "吃药头晕");   /* control: no cue, nothing marked */
-    assert_false(hit_at(r, "sx", 6).negated);
-    r = run(&f, "不是没有副作用");
-    assert_false(hit_at(r, "sx", 12).negated);
-    r = run(&f, "没有副作用");
-    assert_true(hit_at(r, "sx", 6).negated);
-    r = run(&f, "It's not that there was no rash");
-    assert_false(hit_at(r, "sx", 27).negated);
-    r = run(&f, "头晕？没有。恶心？也没有。");
-    assert_true(hit_at(r, "sx", 0).negated);
-    assert_true(hit_at(r, "sx", 18).negated);
-    r = run(&f, "Rash: none. Swelling? No.");
-    assert_true(hit_at(r, "sx", 0).negated);
-    assert_true(hit_at(r, "sx", 12).negated);
+    assert_false(sx_negated(&f, "吃药头晕", 6));   /* control: no cue */
+    assert_false(sx_negated(&f, "不是没有副作用", 12));
+    assert_true(sx_negated(&f, "没有副作用", 6));
+    assert_false(sx_negated(&f, "It's not that there was no rash", 27));
+    assert_true(sx_negated(&f, "头晕？没有。恶心？也没有。", 0));
+    assert_true(sx_negated(&f, "头晕？没有。恶心？也没有。", 18));
+    assert_true(sx_negated(&f, "Rash: none. Swelling? No.", 0));
+    assert_true(sx_negated(&f, "Rash: none. Swelling? No.", 12));
     /* Not an answer: the 没有 is no lone reply to the question. */
-    r = run(&f, "头晕？我没有吃药");
-    assert_false(hit_at(r, "sx", 0).negated);
+    assert_false(sx_negated(&f, "头晕？我没有吃药", 0));
     /* A topic is answered across its comma; a bare comma may be a list. */
-    r = run(&f, "至于过敏，没有。");
-    assert_true(hit_at(r, "sx", 6).negated);
-    r = run(&f, "过敏，没有");
-    assert_false(hit_at(r, "sx", 0).negated);
-    r = run(&f, "As for the rash, there wasn't any.");
-    assert_true(hit_at(r, "sx", 11).negated);
+    assert_true(sx_negated(&f, "至于过敏，没有。", 6));
+    assert_false(sx_negated(&f, "过敏，没有", 0));
+    assert_true(sx_negated(&f, "As for the rash, there wasn't any.", 11));
     /* A post-negation alone in its clause answers a question too. */
-    r = run(&f, "恶心？没发现。");
-    assert_true(hit_at(r, "sx", 0).negated);
+    assert_true(sx_negated(&f, "恶心？没发现。", 0));
     fx_release(&f);
 }
 
