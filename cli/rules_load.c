@@ -3,6 +3,7 @@
  * -r PATH (repeatable) or -t TABLE, else $TRIAGE_RULES, ./rules, and the
  * installed rules, in that order.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,11 +65,19 @@ static int is_table_file(const char *p)
 
 static int load_table(const char *path, triage_ruleset **out)
 {
-    triage_status st = triage_ruleset_load(path, out);
+    triage_status st;
+
+    errno = 0;
+    st = triage_ruleset_load(path, out);
 
     if (st == TRIAGE_OK)
         return EXIT_OK_;
-    fprintf(stderr, "%s: error: %s\n", path, triage_strerror(st));
+    /* The library says only "input/output error"; errno says which. */
+    if (st == TRIAGE_EIO && errno != 0)
+        fprintf(stderr, "%s: error: cannot read the table: %s%s\n", path, strerror(errno),
+                errno == EISDIR ? " (a folder of rules is given with -r)" : "");
+    else
+        fprintf(stderr, "%s: error: %s\n", path, triage_strerror(st));
     return st == TRIAGE_EIO ? EXIT_IO : EXIT_RULES;
 }
 

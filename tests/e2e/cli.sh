@@ -128,6 +128,9 @@ printf '\143' | dd of="$TMP/tables/other.tdb" bs=1 seek=8 conv=notrunc 2>/dev/nu
 expect_exit "table of another format exits 3" 3 "$TRIAGE" classify -t "$TMP/tables/other.tdb" 过敏
 expect_grep "other format: another version" 'another version; recompile the rules' "$TMP/err"
 expect_exit "missing table exits 4" 4 "$TRIAGE" classify -t "$TMP/tables/none.tdb" 过敏
+expect_grep "a missing table says why" 'none.tdb: error: cannot read the table: No such file or directory' "$TMP/err"
+expect_exit "a folder given as a table exits 4" 4 "$TRIAGE" classify -t "$TMP/tables" 过敏
+expect_grep "a folder given as a table: the hint" 'Is a directory \(a folder of rules is given with -r\)' "$TMP/err"
 
 # ---- check-reply -------------------------------------------------------
 
