@@ -11,7 +11,8 @@ static void help(FILE *fp)
     fprintf(fp, "usage: triage check-reply [-r RULES] [-t TABLE] [--followup] [TEXT...]\n"
             "Check a draft reply (TEXT or standard input). Prints one line per\n"
             "problem: start-end: error|warning: message (\"phrase\") [check-id].\n"
-            "Exit 1 when an error is found, 0 when only warnings or none.\n");
+            "Exit 1 when an error is found, 0 when only warnings or none, 2 when\n"
+            "the draft is empty.\n");
 }
 
 int cmd_check_reply(int argc, char **argv)
@@ -44,6 +45,12 @@ int cmd_check_reply(int argc, char **argv)
     text = k < argc ? cli_join_args(argc, argv, k, &len) : cli_read_all(stdin, &len);
     if (text == NULL)
         return EXIT_IO;
+    if (strspn(text, " \t\r\n") == len) {   /* "no problems" would be a lie */
+        fprintf(stderr, "triage check-reply: the reply is empty (give TEXT or pipe "
+                "the draft on standard input)\n");
+        free(text);
+        return EXIT_USAGE;
+    }
     rc = cli_load_rules(&o, &rs);
     if (rc == EXIT_OK_ && (triage_scratch_create(rs, &s) != TRIAGE_OK ||
                            triage_check_reply(rs, s, text, len, followup, &is, &n) != TRIAGE_OK))

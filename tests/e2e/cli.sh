@@ -145,6 +145,8 @@ expect_grep "clean reply" '^no problems found$' "$TMP/out"
 expect_exit "check-reply follow-up phrase ignored" 0 "$TRIAGE" check-reply -r $R 请再说一遍
 expect_exit "check-reply --followup" 1 "$TRIAGE" check-reply -r $R --followup 请再说一遍
 expect_grep "follow-up check" '\[followup.again\]' "$TMP/out"
+expect_exit "check-reply of an empty draft is a usage error" 2 sh -c "'$TRIAGE' check-reply -r $R < /dev/null"
+expect_grep "the empty draft is named" "the reply is empty" "$TMP/err"
 
 # ---- usage, version, exit codes ---------------------------------------
 
