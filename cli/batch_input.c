@@ -365,7 +365,7 @@ static triage_status setup_lines(struct batch_reader *r,
     r->scan.n_want = 1;
     if (r->format == BATCH_FORMAT_TEXT)
         return TRIAGE_OK;
-    /* A JSON line carries the text escaped (\uXXXX is 6 bytes for 3). */
+    /* A JSON line carries the text escaped ("\u4e2d" is 6 bytes for the 3 of 中). */
     r->scan.max_field = r->scan.max_field > SIZE_MAX / 2
                             ? SIZE_MAX
                             : r->scan.max_field * 2;

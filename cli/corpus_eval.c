@@ -186,9 +186,8 @@ void eval_free(struct eval_run *run)
 {
     size_t i;
 
-    for (i = 0; i < run->n; i++) {
+    for (i = 0; i < run->n; i++)
         eval_case_free(&run->cases[i]);
-    }
     free(run->cases);
     json_decref(run->profile);
     memset(run, 0, sizeof *run);
@@ -224,11 +223,12 @@ static void counts(const struct eval_run *run, int axis, const char *label,
 
     *tp = *fp = *fn = 0;
     for (i = 0; i < run->n; i++) {
-        int w = eval_same(run->cases[i].want[axis], label);
+        int w, g;
 
         if (run->cases[i].want[axis] == NULL)
             continue;   /* unlabelled on this axis: neither right nor wrong */
-        int g = eval_same(run->cases[i].got[axis], label);
+        w = eval_same(run->cases[i].want[axis], label);
+        g = eval_same(run->cases[i].got[axis], label);
 
         *tp += (size_t)(w && g);
         *fp += (size_t)(!w && g);

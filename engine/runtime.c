@@ -35,8 +35,8 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
         if (p->kind != TRI_PAT_REGEX)
             continue;
         /* No PCRE2_NO_UTF_CHECK: a loaded table's source is not trusted,
-         * and PCRE2 reads out of bounds on invalid UTF-8 without the check. */
-        /* A cased regex reads the caller's bytes, which may not be UTF-8. */
+         * and PCRE2 reads out of bounds on invalid UTF-8 without the check.
+         * A cased regex reads the caller's bytes, which may not be UTF-8. */
         rs->re[i] = pcre2_compile((PCRE2_SPTR)tri_str(t, p->src), p->src_len,
                                   PCRE2_UTF | PCRE2_UCP |
                                   (p->flags & TRI_PATF_CASED ? PCRE2_MATCH_INVALID_UTF
@@ -49,6 +49,8 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
         }
         /* JIT is an optimisation: without it PCRE2 still interprets. */
         pcre2_jit_compile(rs->re[i], PCRE2_JIT_COMPLETE);
+        /* The compiler marks a cased regex slow too; a loaded table is not
+         * trusted to, and a cased regex must run on every text. */
         if (p->flags & (TRI_PATF_SLOW | TRI_PATF_CASED))
             rs->slow[rs->n_slow++] = i;
     }
@@ -117,7 +119,7 @@ static triage_status compile_hs(struct triage_ruleset *rs, struct tri_diag_sink 
     for (i = 0; st == TRIAGE_OK && i < t->n_patterns; i++) {
         const struct tri_pattern *p = &t->patterns[i];
 
-        if (p->flags & (TRI_PATF_SLOW | TRI_PATF_CASED))
+        if (p->flags & TRI_PATF_SLOW)   /* cased regexes are slow too */
             continue;
         if (p->kind == TRI_PAT_LITERAL) {
             expr[n] = escape_literal(tri_str(t, p->src), p->src_len);

@@ -84,10 +84,11 @@ expect_grep "child emergency is L4" '"level":"L4"' "$TMP/out"
 expect_no_grep "child emergency is not venting" '"nature":"venting"' "$TMP/out"
 
 # Look-alikes of alarms (sixth session): a level the wording does not earn.
-level_of() {   # NAME LEVEL TEXT: the shipped rules give TEXT escalation LEVEL
-    "$TRIAGE" classify "$3" > "$TMP/out" 2>&1
-    expect_grep "$1" "\"level\":\"$2\"" "$TMP/out"
+field_is() {   # NAME KEY VALUE TEXT: the shipped rules give TEXT that VALUE of KEY
+    "$TRIAGE" classify "$4" > "$TMP/out" 2>&1
+    expect_grep "$1" "\"$2\":\"$3\"" "$TMP/out"
 }
+level_of() { field_is "$1" level "$2" "$3"; }
 level_of "a blood pressure of 190/110 is no call to the police" L2 '我血压190/110，吃了你们的药也不降'
 level_of "dialling 110 is a legal signal" L3 '我已经打了110'
 level_of "a threat to go to the news is L3, not a crisis" L3 "If you don't refund me I'll be on the news."
@@ -96,14 +97,10 @@ level_of "a temperature gun that reads wrong is a quality fault, no weapon" L3 '
 level_of "coming with a shotgun is an emergency" L4 "If my refund isn't back by Friday I'm coming down to your store with my shotgun."
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
-temper_of() {   # NAME TEMPERAMENT TEXT
-    "$TRIAGE" classify "$3" > "$TMP/out" 2>&1
-    expect_grep "$1" "\"temperament\":\"$2\"" "$TMP/out"
-}
-temper_of "shouted NOT is choleric" choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
-temper_of "a lower-case not is not shouting" phlegmatic 'The pharmacist told me the cream was safe for my baby. It is not.'
-temper_of "shouted FIVE is choleric" choleric 'I paid for express delivery and it came in FIVE days'
-temper_of "acronyms are not shouting" phlegmatic 'My ADHD meds and CPAP filters arrived together.'
+field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
+field_is "a lower-case not is not shouting" temperament phlegmatic 'The pharmacist told me the cream was safe for my baby. It is not.'
+field_is "shouted FIVE is choleric" temperament choleric 'I paid for express delivery and it came in FIVE days'
+field_is "acronyms are not shouting" temperament phlegmatic 'My ADHD meds and CPAP filters arrived together.'
 "$TRIAGE" classify '打了三次客服电话都没人接' > "$TMP/out" 2>&1
 expect_no_grep "calling three times is no double dose" '"type":"adverse_reaction"' "$TMP/out"
 
