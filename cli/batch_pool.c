@@ -20,7 +20,7 @@ struct worker {
 
 struct batch_pool {
     const triage_ruleset *rs;
-    triage_json_hits hits;
+    struct batch_output out;
     int n;
     struct worker *workers;
 };
@@ -80,15 +80,20 @@ static void facts_of(struct batch_facts *f, const triage_result *r)
 
 static void classify_slot(struct worker *wk, struct batch_slot *sl)
 {
+    const struct batch_output *o = &wk->pool->out;
     const triage_result *r;
-    const char *json;
-    size_t len;
+    const char *json = NULL;
+    size_t len = 0;
     triage_status st;
 
+    if (sl->is_error) {
+        batch_line(&sl->out, o->csv, wk->w, sl, NULL, NULL, 0);
+        return;
+    }
     st = triage_classify(wk->pool->rs, wk->s, window_str(wk->w, sl->text),
                          sl->text_len, &r);
-    if (st == TRIAGE_OK)
-        st = triage_result_json_hits(r, NULL, wk->pool->hits, &json, &len);
+    if (st == TRIAGE_OK && !o->csv)
+        st = triage_result_json_hits(r, NULL, o->hits, &json, &len);
     if (st != TRIAGE_OK) {
         sl->failed = (int)st;
         return;
@@ -96,16 +101,11 @@ static void classify_slot(struct worker *wk, struct batch_slot *sl)
     /* A slot keeps its buffer from window to window, but not one sized for
      * the longest result it ever held: 4,096 slots at the largest result
      * made memory grow with the run (200 MB after 40k long complaints). */
-    if (len + 1 > sl->json_cap || (sl->json_cap > 16384 && sl->json_cap > 4 * (len + 1))) {
-        sl->json_cap = len + 1 > 4096 ? len + 1 : 4096;
-        free(sl->json);
-        sl->json = malloc(sl->json_cap);
-        if (sl->json == NULL)
-            abort();
-    }
-    memcpy(sl->json, json, len + 1);
-    sl->json_len = len;
-    facts_of(&sl->facts, r);
+    if (sl->out.cap > 16384 && sl->out.cap > 4 * (len + 4096))
+        batch_buf_free(&sl->out);
+    batch_line(&sl->out, o->csv, wk->w, sl, r, json, len);
+    if (o->facts)
+        facts_of(&sl->facts, r);
 }
 
 static void *work(void *arg)
@@ -114,13 +114,12 @@ static void *work(void *arg)
     size_t i;
 
     for (i = (size_t)wk->index; i < wk->w->n; i += (size_t)wk->pool->n)
-        if (!wk->w->slots[i].is_error)
-            classify_slot(wk, &wk->w->slots[i]);
+        classify_slot(wk, &wk->w->slots[i]);
     return NULL;
 }
 
 int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
-                triage_json_hits hits)
+                const struct batch_output *o)
 {
     struct batch_pool *p = calloc(1, sizeof *p);
     int i;
@@ -129,7 +128,7 @@ int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
     if (p == NULL)
         return -1;
     p->rs = rs;
-    p->hits = hits;
+    p->out = *o;
     p->n = threads < 1 ? 1 : threads;
     p->workers = calloc((size_t)p->n, sizeof *p->workers);
     for (i = 0; p->workers != NULL && i < p->n; i++) {
@@ -200,7 +199,7 @@ void window_free(struct batch_window *w)
     size_t i;
 
     for (i = 0; i < BATCH_WINDOW; i++) {
-        free(w->slots[i].json);
+        batch_buf_free(&w->slots[i].out);
         free(w->slots[i].facts.fired);
         free(w->slots[i].facts.scripts);
     }

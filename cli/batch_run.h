@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "triage.h"
+#include "batch_internal.h"
 
 #define BATCH_WINDOW 2048
 /* Results of one window are held until it is written; with long results
@@ -34,8 +35,9 @@ struct batch_slot {
     const char *file;
     size_t n_kept;
     int has_date, has_customer, is_error;
-    /* Output of a worker. */
-    char *json;          size_t json_len, json_cap;
+    /* Output of a worker: the record's whole output line, and the facts
+     * the summary counts (only when there is a summary). */
+    struct batch_buf out;
     struct batch_facts facts;
     int failed;          /* engine failure (triage_status) */
 };
@@ -53,15 +55,30 @@ static inline const char *window_str(const struct batch_window *w, size_t off)
     return w->arena + off;
 }
 
+/* What the workers make of each record. */
+struct batch_output {
+    int csv;                 /* CSV lines, else JSON Lines               */
+    triage_json_hits hits;   /* which hits a JSON line lists             */
+    int facts;               /* fill batch_slot.facts (for the summary)  */
+};
+
 struct batch_pool;
 int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
-                triage_json_hits hits);
+                const struct batch_output *o);
 /* Classify every good slot of the window (results in input order), in two
  * steps so reading the next window overlaps classifying this one. */
 int pool_start(struct batch_pool *p, struct batch_window *w);
 void pool_wait(struct batch_pool *p);
 void pool_destroy(struct batch_pool *p);
 void window_free(struct batch_window *w);
+
+/* batch_line.c: render the output line of a slot into b (replacing what
+ * it held): of result r and its JSON, or of the slot's error when r is
+ * NULL. The CSV header names the kept columns. */
+void batch_line(struct batch_buf *b, int csv, const struct batch_window *w,
+                const struct batch_slot *sl, const triage_result *r,
+                const char *json, size_t len);
+void batch_csv_header(struct batch_buf *b, const char *const *keep, size_t n_keep);
 
 /* Mask phone numbers, Chinese ID numbers, e-mail addresses and bank card
  * numbers in place, byte for byte, so spans stay valid. */

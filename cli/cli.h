@@ -50,7 +50,6 @@ int cli_use_colour(FILE *fp);
 int cmd_classify(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
-void json_print_str(FILE *fp, const char *s, size_t n);
 int cmd_batch(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_lint(int argc, char **argv);

@@ -184,139 +184,6 @@ static void take(struct batch_state *b, const char *file,
     }
 }
 
-/* Walk the kept fields stored by take(). */
-static const char *next_kept(const char *p, const char **name, const char **value,
-                             size_t *len)
-{
-    *name = p;
-    p += strlen(p) + 1;
-    memcpy(len, p, sizeof *len);
-    p += sizeof *len + 1;
-    *value = p;
-    return p + *len + 1;
-}
-
-static void csv_field(FILE *out, const char *s, size_t n, int first)
-{
-    size_t i;
-
-    if (!first)
-        fputc(',', out);
-    if (strcspn(s, ",\"\r\n") >= n && memchr(s, '\0', n) == NULL) {
-        fwrite(s, 1, n, out);
-        return;
-    }
-    fputc('"', out);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '"')
-            fputc('"', out);
-        fputc(s[i] ? s[i] : ' ', out);
-    }
-    fputc('"', out);
-}
-
-static void csv_list(FILE *out, const char *const *items, size_t n)
-{
-    char buf[4096];
-    size_t i, at = 0;
-
-    buf[0] = '\0';
-    for (i = 0; i < n && at < sizeof buf - 1; i++)
-        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", i ? " " : "", items[i]);
-    csv_field(out, buf, strlen(buf), 0);
-}
-
-static void csv_header(struct batch_state *b)
-{
-    static const char *const cols[] = { "type", "confidence", "nature", "severity",
-        "temperament", "level", "team", "hours", "scripts", "rules", "flags", "error" };
-    size_t i;
-
-    if (b->a->bom)
-        fputs("\xef\xbb\xbf", b->out);
-    csv_field(b->out, "id", 2, 1);
-    for (i = 0; i < b->a->in.n_keep_cols; i++)
-        csv_field(b->out, b->a->keep_cols[i], strlen(b->a->keep_cols[i]), 0);
-    for (i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        csv_field(b->out, cols[i], strlen(cols[i]), 0);
-    fputs("\r\n", b->out);
-}
-
-static void write_csv(struct batch_state *b, const struct batch_window *w,
-                      const struct batch_slot *sl)
-{
-    const struct batch_facts *f = &sl->facts;
-    const char *p = window_str(w, sl->kept), *name, *value;
-    char num[64];
-    size_t i, len;
-
-    csv_field(b->out, window_str(w, sl->id), strlen(window_str(w, sl->id)), 1);
-    for (i = 0; i < sl->n_kept; i++) {
-        p = next_kept(p, &name, &value, &len);
-        csv_field(b->out, value, len, 0);
-    }
-    if (sl->is_error) {
-        for (i = 0; i < 11; i++)
-            fputc(',', b->out);
-        csv_field(b->out, window_str(w, sl->error), strlen(window_str(w, sl->error)), 0);
-        fputs("\r\n", b->out);
-        return;
-    }
-    csv_field(b->out, f->type, strlen(f->type), 0);
-    snprintf(num, sizeof num, "%.3f", f->confidence);
-    csv_field(b->out, num, strlen(num), 0);
-    csv_field(b->out, f->nature, strlen(f->nature), 0);
-    csv_field(b->out, f->severity, strlen(f->severity), 0);
-    csv_field(b->out, f->temperament, strlen(f->temperament), 0);
-    csv_field(b->out, f->level, strlen(f->level), 0);
-    csv_field(b->out, f->team, strlen(f->team), 0);
-    snprintf(num, sizeof num, "%g", f->hours);
-    csv_field(b->out, num, strlen(num), 0);
-    csv_list(b->out, f->scripts, f->n_scripts);
-    csv_list(b->out, f->fired, f->n_fired);
-    snprintf(num, sizeof num, "%s%s%s%s%s",
-             f->flags & TRIAGE_FLAG_INVALID_UTF8 ? "invalid_utf8 " : "",
-             f->flags & TRIAGE_FLAG_NO_MATCH ? "no_match " : "",
-             f->flags & TRIAGE_FLAG_CLOSE_CALL ? "close_call " : "",
-             f->flags & TRIAGE_FLAG_TRUNCATED ? "truncated " : "",
-             f->flags & TRIAGE_FLAG_REGEX_LIMIT ? "regex_limit " : "");
-    csv_field(b->out, num, strlen(num) ? strlen(num) - 1 : 0, 0);
-    fputs(",\r\n", b->out);
-}
-
-static void write_jsonl(struct batch_state *b, const struct batch_window *w,
-                        const struct batch_slot *sl)
-{
-    const char *p = window_str(w, sl->kept), *name, *value;
-    const char *id = window_str(w, sl->id);
-    size_t i, len;
-
-    fputs("{\"id\":", b->out);
-    json_print_str(b->out, id, strlen(id));
-    fputs(",\"source\":{\"file\":", b->out);
-    json_print_str(b->out, sl->file, strlen(sl->file));
-    fprintf(b->out, ",\"record\":%llu,\"line\":%llu,\"offset\":%llu}", sl->number,
-            sl->line, sl->offset);
-    if (sl->is_error) {
-        fputs(",\"error\":", b->out);
-        json_print_str(b->out, window_str(w, sl->error),
-                       strlen(window_str(w, sl->error)));
-        fputs("}\n", b->out);
-        return;
-    }
-    fputs(",\"kept\":{", b->out);
-    for (i = 0; i < sl->n_kept; i++) {
-        p = next_kept(p, &name, &value, &len);
-        fputs(i ? "," : "", b->out);
-        json_print_str(b->out, name, strlen(name));
-        fputc(':', b->out);
-        json_print_str(b->out, value, len);
-    }
-    fputs("},", b->out);
-    fwrite(sl->json + 1, 1, sl->json_len - 1, b->out);   /* result members */
-    fputc('\n', b->out);
-}
-
 /* The progress line, redrawn at most once a second on a terminal. */
 static void progress(struct batch_state *b, int final)
 {
@@ -362,23 +229,20 @@ static void note_date(struct batch_state *b, const struct batch_window *w,
  * give their buffers back, so a run of long results does not keep the memory
  * of a run of short ones.
  */
-static void size_window(struct batch_state *b, struct batch_window *w, size_t json_bytes)
+static void size_window(struct batch_state *b, struct batch_window *w, size_t line_bytes)
 {
-    size_t mean = w->n ? json_bytes / w->n + 1 : 1, len = BATCH_RESULT_BUDGET / mean, i;
+    size_t mean = w->n ? line_bytes / w->n + 1 : 1, len = BATCH_RESULT_BUDGET / mean, i;
 
     len = len < BATCH_WINDOW_MIN ? BATCH_WINDOW_MIN : len > BATCH_WINDOW ? BATCH_WINDOW : len;
     b->window_len = len;
-    for (i = len; i < w->n; i++) {
-        free(w->slots[i].json);
-        w->slots[i].json = NULL;
-        w->slots[i].json_cap = 0;
-    }
+    for (i = len; i < w->n; i++)
+        batch_buf_free(&w->slots[i].out);
 }
 
 /* Write a classified window out in input order, then empty it. */
 static void drain(struct batch_state *b, struct batch_window *w)
 {
-    size_t i, json_bytes = 0;
+    size_t i, line_bytes = 0;
 
     for (i = 0; i < w->n && !b->failed; i++) {
         const struct batch_slot *sl = &w->slots[i];
@@ -390,16 +254,12 @@ static void drain(struct batch_state *b, struct batch_window *w)
             break;
         }
         b->sum.read++;
-        if (!sl->is_error)
-            json_bytes += sl->json_len;
+        line_bytes += sl->out.len;
         if (sl->is_error)
             b->sum.errors++;
         else
             b->sum.triaged++;
-        if (b->a->csv)
-            write_csv(b, w, sl);
-        else
-            write_jsonl(b, w, sl);
+        fwrite(sl->out.data, 1, sl->out.len, b->out);
         if (sl->has_date && !sl->is_error)
             note_date(b, w, sl);
         if (!sl->is_error && b->a->summary != NULL)
@@ -408,7 +268,7 @@ static void drain(struct batch_state *b, struct batch_window *w)
                         sl->has_customer ? window_str(w, sl->customer) : NULL);
     }
     fflush(b->out);   /* a streaming filter hands results on as it goes */
-    size_window(b, w, json_bytes);
+    size_window(b, w, line_bytes);
     w->n = 0;
     w->alen = 0;
     progress(b, 0);
@@ -513,8 +373,15 @@ static int open_output(struct batch_state *b, char **tmp)
             return EXIT_IO;
         }
     }
-    if (b->a->csv)
-        csv_header(b);
+    if (b->a->csv) {
+        struct batch_buf head = { NULL, 0, 0 };
+
+        if (b->a->bom)
+            fputs("\xef\xbb\xbf", b->out);
+        batch_csv_header(&head, b->a->keep_cols, b->a->in.n_keep_cols);
+        fwrite(head.data, 1, head.len, b->out);
+        batch_buf_free(&head);
+    }
     return EXIT_OK_;
 }
 
@@ -563,8 +430,12 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "triage batch: %s\n", err);
         rc = EXIT_IO;
     }
-    if (rc == EXIT_OK_ && pool_create(&b->pool, rs, a.threads, a.hits) != 0)
-        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK_) {
+        struct batch_output o = { a.csv, a.hits, a.summary != NULL };
+
+        if (pool_create(&b->pool, rs, a.threads, &o) != 0)
+            rc = EXIT_INTERNAL;
+    }
     if (rc == EXIT_OK_)
         rc = open_output(b, &tmp);
     if (rc == EXIT_OK_) {

@@ -111,3 +111,20 @@ if command -v parallel >/dev/null 2>&1; then
     total=$(sed -n 's/^read \([0-9]*\) = .*/\1/p' "$TMP/perr" | awk '{s += $1} END {print s}')
     if [ "$total" = 500 ]; then pass "chunk counts add up"; else fail "chunk counts add up" "$total"; fi
 fi
+
+# A CSV list column holds every fired rule, however long: 300 rules with
+# 20-byte ids make a 6 KB 'rules' field (it was cut at 4 KB).
+{
+    echo "rules:"
+    i=1
+    while [ $i -le 300 ]; do
+        printf '  - { id: many.rules.id.%05d, type: other, match: { any: [过敏] } }\n' $i
+        i=$((i + 1))
+    done
+} > "$TMP/many.yaml"
+printf 'id,text\nm1,吃了以后过敏\n' > "$TMP/many.csv"
+expect_exit "CSV output: 300 fired rules" 0 "$TRIAGE" batch -r "$TMP/many.yaml" --quiet \
+    --output-format csv "$TMP/many.csv"
+n=$(tail -1 "$TMP/out" | grep -o 'many\.rules\.id\.[0-9]*' | sort -u | wc -l)
+if [ "$n" -eq 300 ]; then pass "CSV rules column lists all 300 fired rules"
+else fail "CSV rules column lists all 300 fired rules" "$n listed"; fi
