@@ -3,6 +3,7 @@
  * one JSON Lines result or error record out, in input order; counts that
  * add up, an optional summary, and output written atomically.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -244,6 +245,7 @@ static void drain(struct batch_state *b, struct batch_window *w)
 {
     size_t i, line_bytes = 0;
 
+    errno = 0;   /* what a failed write sets is reported below */
     for (i = 0; i < w->n && !b->failed; i++) {
         const struct batch_slot *sl = &w->slots[i];
 
@@ -267,7 +269,14 @@ static void drain(struct batch_state *b, struct batch_window *w)
                         sl->has_date ? window_str(w, sl->date) : NULL,
                         sl->has_customer ? window_str(w, sl->customer) : NULL);
     }
-    fflush(b->out);   /* a streaming filter hands results on as it goes */
+    /* A streaming filter hands results on as it goes; a write that failed
+     * (a full disk) stops the run rather than classify into nowhere. */
+    if ((fflush(b->out) != 0 || ferror(b->out)) && !b->failed) {
+        fprintf(stderr, "triage batch: cannot write %s: %s\n",
+                b->a->out ? b->a->out : "the standard output",
+                errno ? strerror(errno) : "a write failed");
+        b->failed = EXIT_IO;
+    }
     size_window(b, w, line_bytes);
     w->n = 0;
     w->alen = 0;
@@ -388,7 +397,9 @@ static int open_output(struct batch_state *b, char **tmp)
 static int finish_output(struct batch_state *b, char *tmp, int rc)
 {
     if (b->out != NULL && b->out != stdout) {
-        if (fclose(b->out) != 0 && rc == EXIT_OK_)
+        int bad = ferror(b->out);
+
+        if ((fclose(b->out) != 0 || bad) && (rc == EXIT_OK_ || rc == EXIT_PARTIAL))
             rc = EXIT_IO;
         if (tmp == NULL)
             return rc;     /* written in place (a device or FIFO) */

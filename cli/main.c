@@ -2,6 +2,7 @@
  * main.c - the triage command line: a table of sub-commands and nothing
  * else. Each handler parses its own options (see docs/cli.md).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -58,6 +59,22 @@ static int version(int argc, char **argv)
     return EXIT_OK_;
 }
 
+/* Output that could not be written (a full disk, say) is an error, not
+ * a success that leaves a cut file behind. A command that failed on I/O
+ * has said why already. */
+static int flush_stdout(int rc)
+{
+    int err;
+
+    errno = 0;
+    if ((fflush(stdout) == 0 && !ferror(stdout)) || rc == EXIT_IO)
+        return rc;
+    err = errno;
+    fprintf(stderr, "triage: cannot write the standard output: %s\n",
+            err ? strerror(err) : "a write failed");
+    return rc == EXIT_OK_ || rc == EXIT_FAILED || rc == EXIT_PARTIAL ? EXIT_IO : rc;
+}
+
 int main(int argc, char **argv)
 {
     size_t i;
@@ -71,7 +88,7 @@ int main(int argc, char **argv)
         return version(argc, argv);
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return flush_stdout(commands[i].run(argc - 1, argv + 1));
     fprintf(stderr, "triage: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

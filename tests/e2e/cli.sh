@@ -170,3 +170,15 @@ expect_grep "missing rules file is named" "no-such-rules.yaml: error: cannot ope
 expect_exit "missing rules folder exits 4" 4 "$TRIAGE" explain -r $D/no-such-folder 过敏
 expect_exit "rules from TRIAGE_RULES" 0 "$TRIAGE" classify 吃了以后起了皮疹
 expect_grep "TRIAGE_RULES rule set used" '"hits":\[\{"rule":"t.allergy"' "$TMP/out"
+
+# Output that cannot be written (a full disk) fails the command, never a
+# success with a cut file: /dev/full refuses every write with ENOSPC.
+if [ -w /dev/full ]; then
+    expect_exit "classify onto a full disk fails" 4 sh -c "'$TRIAGE' classify -r $R 过敏 > /dev/full"
+    expect_grep "classify names the unwritable output" "cannot write the standard output: No space left on device" "$TMP/err"
+    expect_exit "batch onto a full disk fails" 4 sh -c "'$TRIAGE' batch -r $R --quiet corpus/sample.jsonl > /dev/full"
+    expect_grep "batch names the unwritable output once" "^triage batch: cannot write the standard output: No space left" "$TMP/err"
+    expect_no_grep "batch's failure is not reported twice" "^triage: cannot write" "$TMP/err"
+    expect_exit "batch -o onto a full disk fails" 4 "$TRIAGE" batch -r $R --quiet -o /dev/full corpus/sample.jsonl
+    expect_grep "batch -o names the file" "cannot write /dev/full: No space left" "$TMP/err"
+fi
