@@ -128,26 +128,29 @@ static size_t string(struct batch_jflat *f, const unsigned char *s,
     size_t run, n;
 
     for (i++; i < len && *st == TRIAGE_OK;) {
-        for (run = i; i < len && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' &&
-                      s[i] != '\\'; i++)
-            ;
+        /* A run of plain ASCII and whole UTF-8 sequences is copied at once:
+         * a Chinese complaint is nearly all one run. */
+        for (run = i; i < len;) {
+            if (s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (s[i] < 0x80)
+                break;
+            n = batch_utf8_seq(s + i, len - i);
+            if (n == 0 || n == (size_t)-1)
+                return 0;                  /* jansson words the error */
+            i += n;
+        }
         if (i > run && (*st = batch_buf_add(&f->store, s + run, i - run)))
             return 0;
         if (i >= len || s[i] < 0x20)
             return 0;                      /* unterminated, control byte */
         if (s[i] == '"')
             return (*st = batch_buf_add(&f->store, "", 1)) ? 0 : i + 1;
-        if (s[i] == '\\') {
-            i = escape(&f->store, s, len, i + 1, key, st);
-            if (i == 0)
-                return 0;
-            continue;
-        }
-        n = batch_utf8_seq(s + i, len - i);
-        if (n == 0 || n == (size_t)-1)
-            return 0;                      /* jansson words the error */
-        *st = batch_buf_add(&f->store, s + i, n);
-        i += n;
+        i = escape(&f->store, s, len, i + 1, key, st);   /* s[i] is '\\' */
+        if (i == 0)
+            return 0;
     }
     return 0;
 }

@@ -283,20 +283,21 @@ static void drain(struct batch_state *b, struct batch_window *w)
     progress(b, 0);
 }
 
-/* Hand the filled window to the workers and go on reading into the other
- * one, so reading and writing overlap classification. */
+/* Hand the filled window to the workers, then write the window they
+ * finished meanwhile and read on into it: writing and reading overlap
+ * classification, and output keeps input order. */
 static void rotate(struct batch_state *b)
 {
-    struct batch_window *full = b->w;
+    struct batch_window *full = b->w, *done = b->busy;
 
     if (full->n == 0)
         return;
-    if (b->busy != NULL) {
+    if (done != NULL)
         pool_wait(b->pool);
-        drain(b, b->busy);
-    }
     pool_start(b->pool, full);
     b->busy = full;
+    if (done != NULL)
+        drain(b, done);
     b->w = full == &b->win[0] ? &b->win[1] : &b->win[0];
 }
 
@@ -381,6 +382,12 @@ static int open_output(struct batch_state *b, char **tmp)
             fprintf(stderr, "triage batch: cannot write %s\n", *tmp);
             return EXIT_IO;
         }
+    }
+    /* Lines go out a window at a time (drain flushes): a large buffer
+     * makes that a few writes instead of one per 4 KB. */
+    if (setvbuf(b->out, NULL, _IOFBF, 1u << 20) != 0) {
+        fprintf(stderr, "triage batch: out of memory\n");
+        return EXIT_INTERNAL;
     }
     if (b->a->csv) {
         struct batch_buf head = { NULL, 0, 0 };
