@@ -220,6 +220,19 @@ void batch_line(struct batch_buf *b, int csv, const struct batch_window *w,
                 const struct batch_slot *sl, const triage_result *r,
                 const char *json, size_t len)
 {
+    /* Room for the result and a typical head at once: growing by doubling
+     * from small left a window of long results (30 KB each with the
+     * shipped rules) with half-empty buffers and a fragmented heap. */
+    size_t need = len + 512;
+
+    if (b->cap < need) {
+        char *p = realloc(b->data, need);
+
+        if (p == NULL)
+            abort();
+        b->data = p;
+        b->cap = need;
+    }
     b->len = 0;
     if (csv)
         csv_line(b, w, sl, r);

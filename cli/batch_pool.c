@@ -145,6 +145,11 @@ int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
     return 0;
 }
 
+int pool_threads(const struct batch_pool *p)
+{
+    return p->n;
+}
+
 /*
  * Start classifying a window and return at once, so the caller can read the
  * next window meanwhile; pool_wait() joins. With one thread, or a window too

@@ -69,6 +69,7 @@ int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
  * steps so reading the next window overlaps classifying this one. */
 int pool_start(struct batch_pool *p, struct batch_window *w);
 void pool_wait(struct batch_pool *p);
+int pool_threads(const struct batch_pool *p);
 void pool_destroy(struct batch_pool *p);
 void window_free(struct batch_window *w);
 

@@ -294,6 +294,12 @@ static void rotate(struct batch_state *b)
         return;
     if (done != NULL)
         pool_wait(b->pool);
+    /* One thread classifies in pool_start itself: nothing to overlap, and
+     * two windows of results would be held at once for nothing. */
+    if (done != NULL && pool_threads(b->pool) == 1) {
+        drain(b, done);
+        done = NULL;
+    }
     pool_start(b->pool, full);
     b->busy = full;
     if (done != NULL)
