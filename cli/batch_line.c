@@ -220,10 +220,12 @@ void batch_line(struct batch_buf *b, int csv, const struct batch_window *w,
                 const struct batch_slot *sl, const triage_result *r,
                 const char *json, size_t len)
 {
-    /* Room for the result and a typical head at once: growing by doubling
-     * from small left a window of long results (30 KB each with the
-     * shipped rules) with half-empty buffers and a fragmented heap. */
-    size_t need = len + 512;
+    /* Room for the result and a typical head at once, and at least 4 KB
+     * so that ordinary results of varying length reuse the buffer: growing
+     * by doubling from small left a window of long results (30 KB each
+     * with the shipped rules) with half-empty buffers, and growing to each
+     * new length fragmented the heap over a long run. */
+    size_t need = len + 512 < 4096 ? 4096 : len + 512;
 
     if (b->cap < need) {
         char *p = realloc(b->data, need);
