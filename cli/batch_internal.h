@@ -183,6 +183,10 @@ struct batch_jflat {
  * why the line is not a usable JSON object; a status only for ENOMEM. */
 triage_status batch_jflat_parse(struct batch_jflat *f, const char *line,
                                 size_t len, const char **error);
+/* The same through jansson alone: what the flat scanner must agree with
+ * (tests and the batch fuzzer hold it to that). */
+triage_status batch_jflat_parse_jansson(struct batch_jflat *f, const char *line,
+                                        size_t len, const char **error);
 void batch_jflat_free(struct batch_jflat *f);
 
 /* ---- JSON Lines records (batch_jsonl.c) -------------------------------- */

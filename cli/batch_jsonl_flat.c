@@ -354,8 +354,8 @@ static triage_status with_jansson(struct batch_jflat *f, const char *line,
     return st;
 }
 
-triage_status batch_jflat_parse(struct batch_jflat *f, const char *line,
-                                size_t len, const char **error)
+static triage_status parse(struct batch_jflat *f, const char *line, size_t len,
+                           const char **error, int flat)
 {
     triage_status st = TRIAGE_OK;
     size_t i;
@@ -363,7 +363,7 @@ triage_status batch_jflat_parse(struct batch_jflat *f, const char *line,
     *error = NULL;
     f->n = 0;
     f->store.len = 0;
-    if (!scan_flat(f, (const unsigned char *)line, len, &st)) {
+    if (!flat || !scan_flat(f, (const unsigned char *)line, len, &st)) {
         if (st != TRIAGE_OK)
             return st;
         f->n = 0;
@@ -376,6 +376,18 @@ triage_status batch_jflat_parse(struct batch_jflat *f, const char *line,
         f->m[i].val = f->store.data + f->m[i].voff;
     }
     return TRIAGE_OK;
+}
+
+triage_status batch_jflat_parse(struct batch_jflat *f, const char *line,
+                                size_t len, const char **error)
+{
+    return parse(f, line, len, error, 1);
+}
+
+triage_status batch_jflat_parse_jansson(struct batch_jflat *f, const char *line,
+                                        size_t len, const char **error)
+{
+    return parse(f, line, len, error, 0);
 }
 
 void batch_jflat_free(struct batch_jflat *f)

@@ -4,13 +4,15 @@
  * encoding (auto, GB18030, UTF-16), checking the record contract of
  * cli/batch_input.h on every record. A last pass per format uses a tiny
  * max_field and explicit columns to reach the oversize and column paths.
+ * Each line also goes through the flat JSON scanner and through jansson
+ * alone: where the scanner takes a line, both must give the same members.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "batch_input.h"
+#include "batch_internal.h"
 
 static char path[64];
 static int fd = -1;
@@ -114,6 +116,34 @@ static void read_all(const struct batch_opts *o, size_t size)
         fputc(' ', stderr);   /* keep the reads */
 }
 
+/* The flat scanner and jansson agree on every line the scanner takes. */
+static void same_members(const uint8_t *data, size_t size)
+{
+    static struct batch_jflat a, b;
+    const char *line = (const char *)data, *end = line + size, *nl, *ea, *eb;
+    size_t i;
+
+    for (; line < end; line = nl + 1) {
+        nl = memchr(line, '\n', (size_t)(end - line));
+        if (nl == NULL)
+            nl = end;
+        if (batch_jflat_parse(&a, line, (size_t)(nl - line), &ea) != TRIAGE_OK ||
+            batch_jflat_parse_jansson(&b, line, (size_t)(nl - line), &eb) != TRIAGE_OK)
+            abort();
+        if ((ea == NULL) != (eb == NULL) || (ea != NULL && strcmp(ea, eb) != 0))
+            abort();
+        if (ea != NULL)
+            continue;
+        if (a.n != b.n)
+            abort();
+        for (i = 0; i < a.n; i++)
+            if (a.m[i].kind != b.m[i].kind || a.m[i].klen != b.m[i].klen ||
+                a.m[i].vlen != b.m[i].vlen || memcmp(a.m[i].key, b.m[i].key, a.m[i].klen) ||
+                memcmp(a.m[i].val, b.m[i].val, a.m[i].vlen))
+                abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -163,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         read_all(&o, size);
     }
+    same_members(data, size);
     /* The date parser on the raw bytes, NUL-terminated. */
     if (size < 256) {
         char buf[256];
