@@ -61,6 +61,8 @@ floors "dev29" 0.925 0.92 1 corpus/dev29.jsonl
 floors "dev30" 0.91 0.945 1 corpus/dev30.jsonl
 floors "dev31" 0.91 0.895 1 corpus/dev31.jsonl
 floors "dev32" 0.92 0.925 1 corpus/dev32.jsonl
+floors "dev33" 0.94 0.945 1 corpus/dev33.jsonl
+floors "dev34" 0.925 0.905 1 corpus/dev34.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.9 0.87 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -95,6 +97,17 @@ level_of "a threat to go to the news is L3, not a crisis" L3 "If you don't refun
 level_of "a box slammed on the counter is no assault" L1 '他把药盒摔在柜台上'
 level_of "a temperature gun that reads wrong is a quality fault, no weapon" L3 'The temperature gun you sold me reads 34 degrees, I want my money back.'
 level_of "coming with a shotgun is an emergency" L4 "If my refund isn't back by Friday I'm coming down to your store with my shotgun."
+# Eleventh session (dev33/dev34): a condition's negation ends at 就, the
+# threat after it stands; asking for care, customs paperwork, "no reaction
+# yet" and a mistaken fright are no emergencies; a forgotten repeat dose
+# with a slowing heart is one.
+level_of "唔退钱我就砸烂: the threat after 就 is not negated" L4 '唔退錢我就砸爛你哋個櫃檯，講得出做得到'
+level_of "下次叫佢小心啲 asks for care, threatens no one" L1 '送貨員成個箱直接掟落門口，啲玻璃樽全部碎晒。唔該補寄，下次叫佢小心啲。'
+level_of "a customs notice is no regulator acting" L1 '件貨俾海關扣咗成兩個禮拜，客服淨係話等海關通知。'
+level_of "a forgotten triple dose and a slow heart is an emergency" L4 '我妈记性不好，一上午把地高辛吃了三次，现在心跳很慢，人迷迷糊糊的'
+level_of "three times a day and drowsy is a side effect" L2 '这个感冒药一天吃三次，吃了以后整天迷迷糊糊的'
+level_of "宝宝暂时没反应 means no side effect yet" L2 '皮炎平给宝宝擦了一次脸，还好宝宝暂时没反应'
+level_of "以为…点知: a fright that turned out false" L0 '我頭先嚇到魂飛魄散，以為個仔食咗我啲藥，點知係佢自己嘅糖。'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
