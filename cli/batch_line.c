@@ -140,12 +140,6 @@ static void csv_ids(struct batch_buf *b, const triage_result *r, int fired)
 static void csv_line(struct batch_buf *b, const struct batch_window *w,
                      const struct batch_slot *sl, const triage_result *r)
 {
-    static const struct { unsigned bit; const char *name; } flags[] = {
-        { TRIAGE_FLAG_INVALID_UTF8, "invalid_utf8" },
-        { TRIAGE_FLAG_NO_MATCH, "no_match" },
-        { TRIAGE_FLAG_CLOSE_CALL, "close_call" },
-        { TRIAGE_FLAG_TRUNCATED, "truncated" },
-        { TRIAGE_FLAG_REGEX_LIMIT, "regex_limit" } };
     const char *p = window_str(w, sl->kept), *name, *value;
     char num[64];
     size_t i, len, at = 0;
@@ -174,10 +168,10 @@ static void csv_line(struct batch_buf *b, const struct batch_window *w,
     csv_str(b, num);
     csv_ids(b, r, 0);
     csv_ids(b, r, 1);
-    for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        if (triage_result_flags(r) & flags[i].bit)
+    for (i = 0; triage_flag_name(1u << i) != NULL; i++)
+        if (triage_result_flags(r) & (1u << i))
             at += (size_t)snprintf(num + at, sizeof num - at, "%s%s", at ? " " : "",
-                                   flags[i].name);
+                                   triage_flag_name(1u << i));
     csv_field(b, num, at, 0);
     ADD_LIT(b, ",\r\n");
 }

@@ -313,23 +313,28 @@ static void json_hits(const triage_result *r, struct tri_buf *b, triage_json_hit
     tri_buf_addc(b, '}');
 }
 
+const char *triage_flag_name(unsigned flag)
+{
+    switch (flag) {
+    case TRIAGE_FLAG_INVALID_UTF8: return "invalid_utf8";
+    case TRIAGE_FLAG_NO_MATCH: return "no_match";
+    case TRIAGE_FLAG_CLOSE_CALL: return "close_call";
+    case TRIAGE_FLAG_TRUNCATED: return "truncated";
+    case TRIAGE_FLAG_REGEX_LIMIT: return "regex_limit";
+    default: return NULL;
+    }
+}
+
 static void json_flags(const triage_result *r, struct tri_buf *b)
 {
-    static const struct { unsigned bit; const char *name; } flags[] = {
-        { TRIAGE_FLAG_INVALID_UTF8, "invalid_utf8" },
-        { TRIAGE_FLAG_NO_MATCH, "no_match" },
-        { TRIAGE_FLAG_CLOSE_CALL, "close_call" },
-        { TRIAGE_FLAG_TRUNCATED, "truncated" },
-        { TRIAGE_FLAG_REGEX_LIMIT, "regex_limit" } };
     unsigned i, n = 0;
 
     JKEY(b, "flags");
     tri_buf_addc(b, '[');
-    for (i = 0; i < sizeof flags / sizeof flags[0]; i++)
-        if (r->flags & flags[i].bit)
-        {
+    for (i = 0; triage_flag_name(1u << i) != NULL; i++)
+        if (r->flags & (1u << i)) {
             tri_buf_adds(b, n++ ? ",\"" : "\"");
-            tri_buf_adds(b, flags[i].name);
+            tri_buf_adds(b, triage_flag_name(1u << i));
             tri_buf_addc(b, '"');
         }
     tri_buf_addc(b, ']');

@@ -225,6 +225,10 @@ TRIAGE_API double triage_result_type_score(const triage_result *r, unsigned i);
 #define TRIAGE_FLAG_TRUNCATED 0x08u  /* hit or text limits were reached */
 #define TRIAGE_FLAG_REGEX_LIMIT 0x10u /* a regex hit the PCRE2 match limit */
 TRIAGE_API unsigned triage_result_flags(const triage_result *r);
+/** Name of one TRIAGE_FLAG_ bit as results print it ("invalid_utf8",
+ *  "no_match", "close_call", "truncated", "regex_limit"); NULL for any other
+ *  value. Flags are bits 0..4, so a loop over 1u << i for i < 5 lists them. */
+TRIAGE_API const char *triage_flag_name(unsigned flag);
 
 /** Fired rules (affirmed, condition true), in rule order. */
 TRIAGE_API unsigned triage_result_fired_count(const triage_result *r);

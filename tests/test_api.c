@@ -223,6 +223,12 @@ static void test_api_result_accessors_accept_null(void **state)
     assert_null(triage_result_also(NULL, 0));
     assert_float_equal(triage_result_type_score(NULL, 0), 0.0, 0);
     assert_int_equal(triage_result_flags(NULL), 0);
+    /* Flag names: each bit its own, nothing past the last or for two bits. */
+    assert_string_equal(triage_flag_name(TRIAGE_FLAG_INVALID_UTF8), "invalid_utf8");
+    assert_string_equal(triage_flag_name(TRIAGE_FLAG_REGEX_LIMIT), "regex_limit");
+    assert_null(triage_flag_name(TRIAGE_FLAG_REGEX_LIMIT << 1));
+    assert_null(triage_flag_name(TRIAGE_FLAG_NO_MATCH | TRIAGE_FLAG_TRUNCATED));
+    assert_null(triage_flag_name(0));
     assert_int_equal(triage_result_fired_count(NULL), 0);
     assert_null(triage_result_fired(NULL, 0));
     assert_int_equal(triage_result_script_count(NULL), 0);
