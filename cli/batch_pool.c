@@ -98,11 +98,6 @@ static void classify_slot(struct worker *wk, struct batch_slot *sl)
         sl->failed = (int)st;
         return;
     }
-    /* A slot keeps its buffer from window to window, but not one sized for
-     * the longest result it ever held: 4,096 slots at the largest result
-     * made memory grow with the run (200 MB after 40k long complaints). */
-    if (sl->out.cap > 16384 && sl->out.cap > 4 * (len + 4096))
-        batch_buf_free(&sl->out);
     batch_line(&sl->out, o->csv, wk->w, sl, r, json, len);
     if (o->facts)
         facts_of(&sl->facts, r);

@@ -74,8 +74,9 @@ void pool_destroy(struct batch_pool *p);
 void window_free(struct batch_window *w);
 
 /* batch_line.c: render the output line of a slot into b (replacing what
- * it held): of result r and its JSON, or of the slot's error when r is
- * NULL. The CSV header names the kept columns. */
+ * it held, and sizing b for it): of result r and its JSON (NULL for CSV),
+ * or of the slot's error when r and json are NULL. The CSV header names
+ * the kept columns. */
 void batch_line(struct batch_buf *b, int csv, const struct batch_window *w,
                 const struct batch_slot *sl, const triage_result *r,
                 const char *json, size_t len);
