@@ -732,8 +732,9 @@ static void spawn_batch(const char *triage, const char *tdb, const char *log, in
                         struct batch_run *out)
 {
     char th[16];
+    /* --hits all: the same JSON as the in-process loop it is compared to. */
     char *argv[] = { (char *)triage, "batch", "--format", "jsonl", "--threads", th,
-                     "--quiet", "-t", (char *)tdb, (char *)log, NULL };
+                     "--hits", "all", "--quiet", "-t", (char *)tdb, (char *)log, NULL };
     posix_spawn_file_actions_t fa;
     struct rusage ru;
     pid_t pid;
@@ -1055,7 +1056,7 @@ static void print_batch(const struct batch_result *b)
     for (k = 0; k < 2; k++) {
         char label[64];
 
-        snprintf(label, sizeof label, "triage batch --format jsonl --threads %d", k + 1);
+        snprintf(label, sizeof label, "triage batch --hits all --threads %d", k + 1);
         if (b->t[k].rc != 0) {
             printf("  %-42s failed (exit %d)\n", label, b->t[k].rc);
             continue;

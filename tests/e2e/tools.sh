@@ -57,11 +57,14 @@ expect_grep "no hits, member kept" '"hits":\[\],' "$TMP/out"
 expect_exit "--hits with a bad value" 2 "$TRIAGE" classify --hits some -r tests/data/classify.yaml 过敏
 expect_grep "--hits names the choices" "all, fired, counted or none" "$TMP/err"
 printf '%s\n' '{"id":"h1","text":"吃了过敏，没有皮疹，看了说明书"}' > "$TMP/hits.jsonl"
-expect_exit "batch, all hits" 0 "$TRIAGE" batch --quiet -r tests/data/classify.yaml "$TMP/hits.jsonl"
+expect_exit "batch --hits all" 0 "$TRIAGE" batch --quiet --hits all -r tests/data/classify.yaml "$TMP/hits.jsonl"
 expect_grep "all: a hit of a rule that did not fire" '"rule":"service.no_leaflet"' "$TMP/out"
 expect_exit "batch --hits fired" 0 "$TRIAGE" batch --quiet --hits fired -r tests/data/classify.yaml "$TMP/hits.jsonl"
 expect_no_grep "fired: no hits of rules that did not fire" '"rule":"service.no_leaflet"' "$TMP/out"
 expect_grep "fired: uncounted hits of fired rules stay" '"rule":"adr.allergy"[^}]*"counted":false' "$TMP/out"
+cp "$TMP/out" "$TMP/out.fired"
+expect_exit "batch, default hits" 0 "$TRIAGE" batch --quiet -r tests/data/classify.yaml "$TMP/hits.jsonl"
+if cmp -s "$TMP/out" "$TMP/out.fired"; then pass "batch lists the hits of fired rules by default"; else fail "batch lists the hits of fired rules by default" "$(cat "$TMP/out")"; fi
 
 printf '编号,日期,投诉内容,客户\r\n1,2024-03-05,"吃了过敏, 起疹子",138\r\n2,2024/3/6,药品发霉了,138\r\n3,2024年4月1日,,138\r\n' > "$TMP/log.csv"
 expect_exit "batch with an empty text cell" 5 "$TRIAGE" batch -r $D/corpus/min.yaml -o "$TMP/out.jsonl" --summary "$TMP/sum.json" "$TMP/log.csv"
