@@ -54,7 +54,7 @@ floors "dev22" 0.955 0.905 1 corpus/dev22.jsonl
 floors "dev23" 0.925 0.88 1 corpus/dev23.jsonl
 floors "dev24" 0.94 0.88 1 corpus/dev24.jsonl
 floors "dev25" 0.955 0.92 1 corpus/dev25.jsonl
-floors "dev26" 0.94 0.875 1 corpus/dev26.jsonl
+floors "dev26" 0.935 0.875 1 corpus/dev26.jsonl
 floors "dev27" 0.935 0.905 1 corpus/dev27.jsonl
 floors "dev28" 0.955 0.925 1 corpus/dev28.jsonl
 floors "dev29" 0.925 0.92 1 corpus/dev29.jsonl
@@ -63,9 +63,7 @@ floors "dev31" 0.91 0.895 1 corpus/dev31.jsonl
 floors "dev32" 0.92 0.925 1 corpus/dev32.jsonl
 floors "dev33" 0.94 0.945 1 corpus/dev33.jsonl
 floors "dev34" 0.925 0.905 1 corpus/dev34.jsonl
-# judge35 is never tuned on or learned from: a floor guards it against
-# regressions only; a round is measured on it before anything is tuned.
-floors "judge35 (never tuned)" 0.89 0.895 1 corpus/judge35.jsonl
+floors "dev35" 0.95 0.945 1 corpus/dev35.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.9 0.87 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -111,6 +109,21 @@ level_of "a forgotten triple dose and a slow heart is an emergency" L4 '我妈�
 level_of "three times a day and drowsy is a side effect" L2 '这个感冒药一天吃三次，吃了以后整天迷迷糊糊的'
 level_of "宝宝暂时没反应 means no side effect yet" L2 '皮炎平给宝宝擦了一次脸，还好宝宝暂时没反应'
 level_of "以为…点知: a fright that turned out false" L0 '我頭先嚇到魂飛魄散，以為個仔食咗我啲藥，點知係佢自己嘅糖。'
+# Twelfth session (dev35): a denial list is no emergency, a medicine that
+# did nothing for a week is no unresponsive patient, a deletion request is
+# no data leak; a rumour asked about is a question, a stuck insulin pen a
+# quality fault, insulin left in the heat a critical medicine at risk.
+level_of "no breathing issues is a denial" L2 "Started the sleep aid you recommended and had three nights of nightmares. No rash, no breathing issues, just awful dreams. Should I stop?"
+level_of "吃了一周没反应 is no unresponsive patient" L2 '这个止咳药别家买的一吃就好，你们这买的吃了一周没反应。'
+level_of "a deletion request is no data leak" L1 '注销账号的入口找了半天没找到，请帮我注销并删除我的所有个人数据。'
+level_of "a number left for a check now used for sales is data misuse" L3 '上周在你们店免费量血压，店员让我留了手机号，结果现在天天有人打电话推销保健品。请停止骚扰并删除我的信息。'
+field_is "a rumour heard in a chat group is a question" type inquiry '聽講你哋啲口罩係假嘅，朋友群入面有人咁講，係咪真㗎？'
+field_is "a pack-size question is a question" type inquiry '请问你们的医用外科口罩一盒多少个？有独立包装的吗？'
+field_is "a short pack is still a quality fault" type product_quality '给老伴买的成人纸尿裤，一包里好几片背胶不粘，穿上就掉。'
+field_is "can I drive after a sleeping pill is a question" type inquiry '吃了安眠药第二天还能开车吗？'
+level_of "a stuck insulin pen dial is a quality fault" L3 "Insulin pen dose dial is stuck at 4 units and won't turn. Brand new, sealed box. I have only one spare left. Need a replacement pen."
+level_of "a scale whose reading jumps is a quality fault" L3 '在你们店买的体重秤，站上去数字一直跳，前后差好几公斤。'
+level_of "insulin left in the heat is a critical medicine at risk" L2 "The courier left my insulin outside my door in 34°C heat for the whole afternoon. I'm not using it."
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
