@@ -59,11 +59,15 @@ floors "dev27" 0.935 0.905 1 corpus/dev27.jsonl
 floors "dev28" 0.955 0.925 1 corpus/dev28.jsonl
 floors "dev29" 0.925 0.92 1 corpus/dev29.jsonl
 floors "dev30" 0.91 0.945 1 corpus/dev30.jsonl
-floors "dev31" 0.91 0.895 1 corpus/dev31.jsonl
+floors "dev31" 0.905 0.895 1 corpus/dev31.jsonl
 floors "dev32" 0.92 0.925 1 corpus/dev32.jsonl
-floors "dev33" 0.94 0.945 1 corpus/dev33.jsonl
+floors "dev33" 0.935 0.945 1 corpus/dev33.jsonl
 floors "dev34" 0.925 0.905 1 corpus/dev34.jsonl
 floors "dev35" 0.95 0.945 1 corpus/dev35.jsonl
+floors "dev36" 0.92 0.875 1 corpus/dev36.jsonl
+# judge37 is never tuned on or learned from: a floor guards it against
+# regressions only; a round is measured on it before anything is tuned.
+floors "judge37 (never tuned)" 0.82 0.81 1 corpus/judge37.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.9 0.87 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -124,6 +128,14 @@ field_is "can I drive after a sleeping pill is a question" type inquiry '吃了�
 level_of "a stuck insulin pen dial is a quality fault" L3 "Insulin pen dose dial is stuck at 4 units and won't turn. Brand new, sealed box. I have only one spare left. Need a replacement pen."
 level_of "a scale whose reading jumps is a quality fault" L3 '在你们店买的体重秤，站上去数字一直跳，前后差好几公斤。'
 level_of "insulin left in the heat is a critical medicine at risk" L2 "The courier left my insulin outside my door in 34°C heat for the whole afternoon. I'm not using it."
+# dev36: a thermometer "拆封了" is no shop sealed by a regulator, a clerk's
+# "等着中风吧" is a taunt, "before it gives someone a heart attack" a
+# warning, lifting a wheelchair into a car no emergency transport.
+level_of "拆封了 is no shop sealed by a regulator" L3 '体温计拆开发现屏幕不亮，去门店退，店员说拆封了不给退。不拆封我怎么知道它是坏的？？'
+level_of "等着中风吧 is a taunt, no stroke" L1 '刚在你们店里量了血压，店员看了一眼说"你这血压还不吃药，等着中风吧"，说得我一路上心里扑通扑通的。有这么跟人说话的吗。'
+level_of "before it gives someone a heart attack is a warning" L1 "Your in-store BP machine gave me 190/110 and I sat there panicking for 20 min. Pharmacist rechecked with a manual cuff: 128/82. Calibrate that thing before it gives someone a heart attack!!"
+level_of "a wheelchair lifted into a car is no emergency" L0 '你们店的小李非常好，上次帮我妈把轮椅抬上车。想提个建议：门口能不能装个扶手？台阶有点高，老人进出扶着安心些。'
+level_of "carried into a car to the hospital is one" L4 '我爸吃了药以后突然倒地，我们把他抬上车送医院了'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
