@@ -65,6 +65,9 @@ floors "dev33" 0.935 0.945 1 corpus/dev33.jsonl
 floors "dev34" 0.925 0.905 1 corpus/dev34.jsonl
 floors "dev35" 0.95 0.945 1 corpus/dev35.jsonl
 floors "dev36" 0.92 0.875 1 corpus/dev36.jsonl
+# neg38 (negation pairs) is tuned on but kept out of the models: its
+# paired, mostly adverse_reaction cases skew them (docs: corpus/README)
+floors "neg38" 0.78 0.8 1 corpus/neg38.jsonl
 # judge37 is never tuned on or learned from: a floor guards it against
 # regressions only; a round is measured on it before anything is tuned.
 floors "judge37 (never tuned)" 0.82 0.81 1 corpus/judge37.jsonl
@@ -136,6 +139,16 @@ level_of "等着中风吧 is a taunt, no stroke" L1 '刚在你们店里量了血
 level_of "before it gives someone a heart attack is a warning" L1 "Your in-store BP machine gave me 190/110 and I sat there panicking for 20 min. Pharmacist rechecked with a manual cuff: 128/82. Calibrate that thing before it gives someone a heart attack!!"
 level_of "a wheelchair lifted into a car is no emergency" L0 '你们店的小李非常好，上次帮我妈把轮椅抬上车。想提个建议：门口能不能装个扶手？台阶有点高，老人进出扶着安心些。'
 level_of "carried into a car to the hospital is one" L4 '我爸吃了药以后突然倒地，我们把他抬上车送医院了'
+# neg38: an agent's "有没有出现皮疹、呼吸困难等情况？" asserts nothing, a
+# finished box of tablets is a course, a cough makes the chest sore,
+# urgent care is no admission.
+level_of "an agent's yes/no question lists, it does not assert" L2 '【在线客服记录】客服：请问服药后有没有出现皮疹、呼吸困难等情况？我：没有，都没有。客服：那请问是什么问题呢？我：你们发错货了，我买的是10mg的，发来的是20mg的，还没吃。'
+level_of "the answer to that question still counts" L4 '孩子吃了药以后有没有出现呼吸困难？有，现在喘不上气'
+level_of "吃了一整盒 is a finished course" L2 '吃了一整盒你们的护肝片，转氨酶复查不降反升，从60多升到了180，医生让我马上停掉所有保健品，怀疑就是这个护肝片伤的肝！你们怎么解释？'
+level_of "一口气吃了一整盒 is an overdose" L4 '我老公跟我吵架，一口气吃了一整盒安眠药'
+level_of "咳得胸口都疼 is no cardiac pain" L2 '医生给我开的依那普利，一直在你们药房拿。吃了一个月，不停地干咳，白天咳晚上也咳，咳得胸口都疼。麻烦让药师回个电话。'
+level_of "chest pain after a pill still is" L4 '吃了降压药以后胸口好痛，喘不上气'
+level_of "urgent care for hives is no admission" L2 "Took my son to urgent care on Sunday after he broke out in hives on the amoxicillin you dispensed. They confirmed an allergic reaction, gave him an antihistamine and told us to stop it."
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
