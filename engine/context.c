@@ -198,6 +198,7 @@ static const char *role_name(uint32_t role)
            role == TRI_ROLE_NEG_TERM ? "negation terminator" :
            role == TRI_ROLE_NEG_ANSWER ? "answer negation" :
            role == TRI_ROLE_TOPIC ? "topic marker" :
+           role == TRI_ROLE_HEARSAY ? "hearsay" :
            role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
            role == TRI_ROLE_NEG_POST ? "post-negation" : "negation";
 }
@@ -359,6 +360,41 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
     }
 }
 
+/* Code points a hearsay cue reaches at most: a reported event is told in
+ * a sentence of several clauses ("听群里说，有人家孩子吃了…抽搐住院了"). */
+#define HEARSAY_SCOPE 60
+
+/* A clause bound that also ends a sentence (not a comma or semicolon). */
+static int ends_sentence(const struct tri_norm *n, uint32_t at)
+{
+    char c = n->text[at];
+
+    return c != ',' && c != ';';
+}
+
+/*
+ * What someone else told the customer is reported, not witnessed: hits
+ * from a hearsay cue to the end of its sentence (HEARSAY_SCOPE code points
+ * at most) are hypothetical, across the commas that end a clause.
+ */
+static void mark_hearsay(struct triage_scratch *s, const struct tri_hit *c)
+{
+    size_t b = tri_next_bound(s->bounds, s->n_bounds, c->end), i;
+
+    while (b < s->n_bounds && !ends_sentence(&s->norm, s->bounds[b]))
+        b++;
+    for (i = 0; i < s->n_hits; i++) {
+        struct tri_hit *h = &s->hits[i];
+
+        if (h->start < c->end)
+            continue;
+        if ((b < s->n_bounds && h->start >= s->bounds[b]) ||
+            tri_cp_between(s, c->end, h->start) >= HEARSAY_SCOPE)
+            break;
+        h->flags |= TRI_HIT_HYPO;
+    }
+}
+
 /*
  * A hit is in a question when the first bound after it starts a run of
  * punctuation ("!?", ",?") that reaches a '?'. q[b] says so for bound b,
@@ -423,6 +459,8 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
                                   ? s->result.lang : TRI_LANG_HANS]);
         if (role == TRI_ROLE_HYPO)
             mark_scope(s, c, TRI_HIT_HYPO);
+        if (role == TRI_ROLE_HEARSAY)
+            mark_hearsay(s, c);
         if (s->trace_on) {
             size_t a = tri_norm_orig(&s->norm, c->start);
             size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, c->end);

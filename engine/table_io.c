@@ -425,7 +425,7 @@ static triage_status table_ok(const struct tri_table *t)
     for (i = 0; i < t->n_patterns && !c.bad; i++) {
         const struct tri_pattern *p = &t->patterns[i];
 
-        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_TOPIC ||
+        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_HEARSAY ||
             (uint64_t)p->src + p->src_len >= t->pool.len)
             c.bad = 1;
     }

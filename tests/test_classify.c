@@ -815,6 +815,45 @@ static void test_classify_cues_next_to_rule_words(void **state)
     fx_release(&f);
 }
 
+/* A hearsay cue reports what follows to the end of its sentence: across
+ * commas, but not past a full stop, a terminator or its 60 code points. */
+static void test_classify_hearsay_reaches_sentence_end(void **state)
+{
+    static const char yaml[] =
+        "context:\n"
+        "  hearsay: [听说, i heard that]\n"
+        "  terminators: [但是]\n"
+        "rules:\n"
+        "  - id: coma\n    type: adverse_reaction\n    severity: critical\n"
+        "    match: { any: [昏迷, unconscious] }\n";
+    struct fx f;
+    const triage_result *r;
+    char far[256];
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, "听说，有个孩子吃了药昏迷了");
+    assert_true(hit_of(r, "coma", 0).hypothetical);
+    assert_false(fired(r, "coma"));
+    r = run(&f, "听说有个孩子昏迷了。我儿子现在昏迷了");
+    assert_true(hit_of(r, "coma", 0).hypothetical);
+    assert_false(hit_of(r, "coma", 1).hypothetical);
+    assert_true(fired(r, "coma"));
+    r = run(&f, "听说别人没事，但是我儿子昏迷了");
+    assert_false(hit_of(r, "coma", 0).hypothetical);
+    r = run(&f, "I heard that a boy was unconscious. My son is unconscious now.");
+    assert_true(hit_of(r, "coma", 0).hypothetical);
+    assert_false(hit_of(r, "coma", 1).hypothetical);
+    /* 60 code points at most: 70 filler characters, then the word. */
+    strcpy(far, "听说");
+    while (strlen(far) < 6 + 70 * 3)
+        strcat(far, "啊");
+    strcat(far, "昏迷");
+    r = run(&f, far);
+    assert_false(hit_of(r, "coma", 0).hypothetical);
+    fx_release(&f);
+}
+
 /* A negation cue inside a longer keyword still negates inside that
  * keyword, and only there: the claim 不过敏 denies 过敏, the complaint
  * 没效果 denies 效果 but not the 头晕 that follows it. Built-in context. */
@@ -1265,6 +1304,7 @@ int main(void)
         cmocka_unit_test(test_classify_pseudo_negation_negates_nothing),
         cmocka_unit_test(test_classify_hypothetical_hit_does_not_fire),
         cmocka_unit_test(test_classify_hypothetical_include_fires),
+        cmocka_unit_test(test_classify_hearsay_reaches_sentence_end),
         cmocka_unit_test(test_classify_question_flag_and_question_only),
         cmocka_unit_test(test_classify_negated_only_counts_negated_hits),
         cmocka_unit_test(test_classify_within_measures_code_points),

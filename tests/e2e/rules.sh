@@ -149,6 +149,11 @@ level_of "一口气吃了一整盒 is an overdose" L4 '我老公跟我吵架，�
 level_of "咳得胸口都疼 is no cardiac pain" L2 '医生给我开的依那普利，一直在你们药房拿。吃了一个月，不停地干咳，白天咳晚上也咳，咳得胸口都疼。麻烦让药师回个电话。'
 level_of "chest pain after a pill still is" L4 '吃了降压药以后胸口好痛，喘不上气'
 level_of "urgent care for hives is no admission" L2 "Took my son to urgent care on Sunday after he broke out in hives on the amoxicillin you dispensed. They confirmed an allergic reaction, gave him an antihistamine and told us to stop it."
+# Hearsay (a context role of its own): what the customer heard reaches to
+# the end of the sentence, across commas; their own event after it counts.
+level_of "a friend's story is hearsay, not our emergency" L2 '聽朋友講佢飲咗你哋隻減肥茶之後心跳好快要入院，我自己飲咗一個月都冇事。想問下其實有冇問題？'
+level_of "a school rumour is hearsay" L2 "I heard that a kid at my son's school was hospitalised after taking your cough syrup. We have the same bottle at home and he's fine so far. Should we stop giving it?"
+level_of "the customer's own child after the rumour still counts" L4 '听说有个孩子吃了这个药昏迷了。我儿子刚才吃了，现在也昏迷了，叫不醒'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
