@@ -211,7 +211,9 @@ triage_status tri_bayes_scratch(struct triage_scratch *s)
 {
     s->bayes_p = tri_calloc((size_t)s->rs->bayes_classes + 1, sizeof *s->bayes_p);
     s->bayes_gen = tri_calloc((size_t)s->rs->bayes_tokens + 1, sizeof *s->bayes_gen);
-    return s->bayes_p == NULL || s->bayes_gen == NULL ? TRIAGE_ENOMEM : TRIAGE_OK;
+    s->bayes_sev_gen = tri_calloc((size_t)s->rs->bayes_tokens + 1, sizeof *s->bayes_sev_gen);
+    return s->bayes_p == NULL || s->bayes_gen == NULL || s->bayes_sev_gen == NULL
+               ? TRIAGE_ENOMEM : TRIAGE_OK;
 }
 
 /* The text's tokens, found once for every model. */
@@ -226,32 +228,62 @@ static void keep_token(void *ctx, const char *tok, size_t n)
     }
     s->btok[s->n_btok].off = (uint32_t)(tok - s->norm.text);
     s->btok[s->n_btok].len = (uint32_t)n;
+    s->btok[s->n_btok].denied = 0;
     s->btok[s->n_btok++].hash = tri_bayes_hash(tok, n);   /* once for all models */
 }
 
-/* Each known token of the text, once, adds its log-likelihood per class
- * to every model that has it (the models count documents). */
-static void add_evidence(struct triage_scratch *s, double *lp)
+/*
+ * Mark the tokens that lie on a hit the context negated ("冇暈低"): the
+ * models count words, not their negation. Tokens and hits are both in
+ * text order, so one walk with the furthest end of the negated hits
+ * started so far does it.
+ */
+static void mark_denied(struct triage_scratch *s)
+{
+    size_t i = 0, j;
+    uint32_t reach = 0;
+
+    for (j = 0; j < s->n_btok; j++) {
+        struct tri_span *t = &s->btok[j];
+
+        for (; i < s->n_hits && s->hits[i].start < t->off + t->len; i++)
+            if ((s->hits[i].flags & TRI_HIT_NEG) && s->hits[i].end > reach)
+                reach = s->hits[i].end;
+        t->denied = reach > t->off;
+    }
+}
+
+/*
+ * Each known token of the text, once, adds its log-likelihood per class
+ * to every model that has it (the models count documents). The severity
+ * models have a pass of their own that leaves out denied tokens: a denied
+ * "昏迷" must not raise a complaint to critical, while "没效果" still tells
+ * the type model what the complaint is about.
+ */
+static void add_evidence(struct triage_scratch *s, double *lp, int severity)
 {
     const struct triage_ruleset *rs = s->rs;
     uint32_t nb = rs->t.n_bayes, i, k;
+    uint32_t *seen = severity ? s->bayes_sev_gen : s->bayes_gen;
     size_t j;
 
     for (j = 0; j < s->n_btok; j++) {
-        uint32_t id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len,
-                             s->btok[j].hash);
+        uint32_t id;
         const uint32_t *rows;
 
-        if (id == TRI_NONE || s->bayes_gen[id] == s->gen)
+        if (severity && s->btok[j].denied)
             continue;
-        s->bayes_gen[id] = s->gen;
+        id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len, s->btok[j].hash);
+        if (id == TRI_NONE || seen[id] == s->gen)
+            continue;
+        seen[id] = s->gen;
         rows = rs->btok_rows + (size_t)id * nb;
         for (i = 0; i < nb; i++) {
             const struct tri_bayes *m = &rs->t.bayes[i];
             const float *ll;
             double *l = lp + rs->bayes_rt[i].p_first;
 
-            if (rows[i] == TRI_NONE)
+            if (rows[i] == TRI_NONE || (m->axis == TRIAGE_AXIS_SEVERITY) != severity)
                 continue;
             ll = rs->bayes_rt[i].ll + (size_t)rows[i] * m->n_classes;
             for (k = 0; k < m->n_classes; k++)
@@ -300,7 +332,9 @@ triage_status tri_bayes_score(struct triage_scratch *s)
     for (i = 0; i < rs->t.n_bayes; i++)
         memcpy(s->bayes_p + rs->bayes_rt[i].p_first, rs->bayes_rt[i].prior,
                rs->t.bayes[i].n_classes * sizeof(double));
-    add_evidence(s, s->bayes_p);
+    mark_denied(s);
+    add_evidence(s, s->bayes_p, 0);
+    add_evidence(s, s->bayes_p, 1);
     for (i = 0; i < rs->t.n_bayes; i++)
         posterior(s, i, s->bayes_p + rs->bayes_rt[i].p_first);
     return TRIAGE_OK;

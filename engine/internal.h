@@ -420,8 +420,10 @@ struct triage_scratch {
     double *rule_scores;         /* type votes of the rules alone (also)   */
     double *bayes_p;             /* per model and class: posterior         */
     uint32_t *bayes_gen;         /* per token: gen when counted            */
+    uint32_t *bayes_sev_gen;     /* the same for the severity models       */
     uint32_t *bayes_rows;        size_t n_bayes_rows, bayes_rows_cap;
-    struct tri_span { uint32_t off, len, hash; } *btok; /* the text's tokens */
+    /* the text's tokens; denied: it lies on a negated hit */
+    struct tri_span { uint32_t off, len, hash, denied; } *btok;
     size_t n_btok, btok_cap;
     int btok_oom;
     uint32_t *scripts;           size_t n_scripts;

@@ -293,6 +293,40 @@ static void test_bayes_severity_model_only_raises(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* A word the context negated does not speak to the severity model: the
+ * model counts words, so "没有昏迷" would read like "昏迷". */
+static void test_bayes_severity_model_skips_denied_words(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: sx.coma\n    type: other\n    match: { any: [昏迷] }\n"
+        "bayes:\n"
+        "  - id: m.sev\n    axis: severity\n    raise: 0.8\n"
+        "    classes: [critical, low]\n    docs: [4, 4]\n"
+        "    tokens:\n      - 昏迷 4 0\n      - 排队 0 4\n";
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+    triage_scratch *s = NULL;
+    const triage_result *r;
+    double p;
+
+    (void)state;
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "m.yaml", yaml, strlen(yaml)), TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    triage_compiler_destroy(c);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    r = classify(rs, s, "他昏迷了");
+    assert_string_equal(triage_result_bayes(r, TRIAGE_AXIS_SEVERITY, &p), "critical");
+    assert_string_equal(triage_result_severity(r), "critical");
+    r = classify(rs, s, "他没有昏迷");
+    assert_true(triage_result_bayes(r, TRIAGE_AXIS_SEVERITY, &p) == NULL ||
+                p < 0.8);
+    assert_string_not_equal(triage_result_severity(r), "critical");
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 /* The models share one token table: a token two models list (at other
  * rows) and a token only one lists must weigh in each model exactly as
  * when that model is alone. */
@@ -424,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_bayes_cannot_outvote_agreeing_rules),
         cmocka_unit_test(test_bayes_survives_save_and_load),
         cmocka_unit_test(test_bayes_severity_model_only_raises),
+        cmocka_unit_test(test_bayes_severity_model_skips_denied_words),
         cmocka_unit_test(test_bayes_models_share_tokens_without_mixing),
         cmocka_unit_test(test_bayes_temperature_softens_the_posterior),
         cmocka_unit_test(test_bayes_compiler_names_the_bad_line),

@@ -154,6 +154,9 @@ level_of "urgent care for hives is no admission" L2 "Took my son to urgent care 
 level_of "a friend's story is hearsay, not our emergency" L2 '聽朋友講佢飲咗你哋隻減肥茶之後心跳好快要入院，我自己飲咗一個月都冇事。想問下其實有冇問題？'
 level_of "a school rumour is hearsay" L2 "I heard that a kid at my son's school was hospitalised after taking your cough syrup. We have the same bottle at home and he's fine so far. Should we stop giving it?"
 level_of "the customer's own child after the rumour still counts" L4 '听说有个孩子吃了这个药昏迷了。我儿子刚才吃了，现在也昏迷了，叫不醒'
+# The severity model does not hear denied words: "冇暈低，亦冇跌親" raised
+# a dizzy spell to critical.
+level_of "a denied faint does not raise severity" L2 '阿媽食咗你哋藥房配嘅降壓藥，起身嗰陣有少少頭暈，坐低一陣就冇事，冇暈低，亦冇跌親。想問下使唔使同醫生講調藥？'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
