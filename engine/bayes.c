@@ -256,34 +256,39 @@ static void mark_denied(struct triage_scratch *s)
 /*
  * Each known token of the text, once, adds its log-likelihood per class
  * to every model that has it (the models count documents). The severity
- * models have a pass of their own that leaves out denied tokens: a denied
- * "昏迷" must not raise a complaint to critical, while "没效果" still tells
- * the type model what the complaint is about.
+ * models leave out denied tokens, with a once-stamp of their own: a
+ * denied "昏迷" must not raise a complaint to critical, while "没效果"
+ * still tells the type model what the complaint is about.
  */
-static void add_evidence(struct triage_scratch *s, double *lp, int severity)
+static void add_evidence(struct triage_scratch *s, double *lp)
 {
     const struct triage_ruleset *rs = s->rs;
     uint32_t nb = rs->t.n_bayes, i, k;
-    uint32_t *seen = severity ? s->bayes_sev_gen : s->bayes_gen;
     size_t j;
 
     for (j = 0; j < s->n_btok; j++) {
-        uint32_t id;
+        uint32_t id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len,
+                             s->btok[j].hash);
         const uint32_t *rows;
+        int all, sev;
 
-        if (severity && s->btok[j].denied)
+        if (id == TRI_NONE)
             continue;
-        id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len, s->btok[j].hash);
-        if (id == TRI_NONE || seen[id] == s->gen)
+        all = s->bayes_gen[id] != s->gen;
+        sev = !s->btok[j].denied && s->bayes_sev_gen[id] != s->gen;
+        if (!all && !sev)
             continue;
-        seen[id] = s->gen;
+        if (all)
+            s->bayes_gen[id] = s->gen;
+        if (sev)
+            s->bayes_sev_gen[id] = s->gen;
         rows = rs->btok_rows + (size_t)id * nb;
         for (i = 0; i < nb; i++) {
             const struct tri_bayes *m = &rs->t.bayes[i];
             const float *ll;
             double *l = lp + rs->bayes_rt[i].p_first;
 
-            if (rows[i] == TRI_NONE || (m->axis == TRIAGE_AXIS_SEVERITY) != severity)
+            if (rows[i] == TRI_NONE || !(m->axis == TRIAGE_AXIS_SEVERITY ? sev : all))
                 continue;
             ll = rs->bayes_rt[i].ll + (size_t)rows[i] * m->n_classes;
             for (k = 0; k < m->n_classes; k++)
@@ -333,8 +338,7 @@ triage_status tri_bayes_score(struct triage_scratch *s)
         memcpy(s->bayes_p + rs->bayes_rt[i].p_first, rs->bayes_rt[i].prior,
                rs->t.bayes[i].n_classes * sizeof(double));
     mark_denied(s);
-    add_evidence(s, s->bayes_p, 0);
-    add_evidence(s, s->bayes_p, 1);
+    add_evidence(s, s->bayes_p);
     for (i = 0; i < rs->t.n_bayes; i++)
         posterior(s, i, s->bayes_p + rs->bayes_rt[i].p_first);
     return TRIAGE_OK;

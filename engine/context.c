@@ -322,6 +322,24 @@ int tri_ends_clause(const struct tri_norm *n, uint32_t from, uint32_t to)
     return 1;
 }
 
+/* Flag the hits after cue c that start before 'stop' (a bound, or the
+ * text's end) and within 'scope' code points of it. */
+static void flag_forward(struct triage_scratch *s, const struct tri_hit *c,
+                         uint32_t stop, uint32_t scope, uint32_t flag)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_hits; i++) {
+        struct tri_hit *h = &s->hits[i];
+
+        if (h->start < c->end)
+            continue;
+        if (h->start >= stop || tri_cp_between(s, c->end, h->start) >= scope)
+            break;
+        h->flags |= flag;
+    }
+}
+
 static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
                        uint32_t flag)
 {
@@ -348,16 +366,7 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
         return;
     }
     b = tri_next_bound(bounds, n, c->end);
-    for (i = 0; i < s->n_hits; i++) {
-        struct tri_hit *h = &s->hits[i];
-
-        if (h->start < c->end)
-            continue;
-        if ((b < n && h->start >= bounds[b]) ||
-            tri_cp_between(s, c->end, h->start) >= scope)
-            break;
-        h->flags |= flag;
-    }
+    flag_forward(s, c, b < n ? bounds[b] : UINT32_MAX, scope, flag);
 }
 
 /* Code points a hearsay cue reaches at most: a reported event is told in
@@ -379,20 +388,12 @@ static int ends_sentence(const struct tri_norm *n, uint32_t at)
  */
 static void mark_hearsay(struct triage_scratch *s, const struct tri_hit *c)
 {
-    size_t b = tri_next_bound(s->bounds, s->n_bounds, c->end), i;
+    size_t b = tri_next_bound(s->bounds, s->n_bounds, c->end);
 
     while (b < s->n_bounds && !ends_sentence(&s->norm, s->bounds[b]))
         b++;
-    for (i = 0; i < s->n_hits; i++) {
-        struct tri_hit *h = &s->hits[i];
-
-        if (h->start < c->end)
-            continue;
-        if ((b < s->n_bounds && h->start >= s->bounds[b]) ||
-            tri_cp_between(s, c->end, h->start) >= HEARSAY_SCOPE)
-            break;
-        h->flags |= TRI_HIT_HYPO;
-    }
+    flag_forward(s, c, b < s->n_bounds ? s->bounds[b] : UINT32_MAX, HEARSAY_SCOPE,
+                 TRI_HIT_HYPO);
 }
 
 /*
