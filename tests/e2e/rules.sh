@@ -70,10 +70,11 @@ floors "dev36" 0.92 0.875 1 corpus/dev36.jsonl
 floors "neg38" 0.78 0.8 1 corpus/neg38.jsonl
 floors "dev37" 0.895 0.865 1 corpus/dev37.jsonl
 floors "dev39" 0.91 0.93 1 corpus/dev39.jsonl
-# judge40 is never tuned on or learned from: a floor guards it against
+floors "dev40" 0.94 0.915 1 corpus/dev40.jsonl
+# judge41 is never tuned on or learned from: a floor guards it against
 # regressions only; a round is measured on it before anything is tuned.
-# Its L4 recall floor is 0.94 (17 of 18), as measured unseen.
-floors "judge40 (never tuned)" 0.875 0.86 0.94 corpus/judge40.jsonl
+# Its L4 recall floor is 0.94 (18 of 19), as measured unseen.
+floors "judge41 (never tuned)" 0.845 0.85 0.94 corpus/judge41.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.9 0.87 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -201,6 +202,24 @@ expect_no_grep "vitamin C about to run out is no critical medicine" '"critical_m
 level_of "an unsubscribe that fails is no drug without effect" L1 '每天三条短信推销奶粉，回复退订也没用，别再发了'
 level_of "a flu shot while breastfeeding is a medical question" L2 '请问喂母乳期间可以打流感针吗？'
 field_is "asking for an ad's evidence is an efficacy claim" severity medium '你们直播间说这个维生素能预防感冒，有什么科学根据？'
+# judge40 (now dev40): Singlish "I know where you stay" is a threat; 碌咗
+# (swiped) a large sum is a large claim; a price rise with both prices is a
+# price complaint; "nobody got hurt" and "还好没着火" undo an injury and a
+# fire; a crushed parcel broke the bottle in transit; a rash after wearing
+# a hearing aid is a reaction; "works just like metformin" is a claim.
+level_of "I know where you stay is a threat" L4 "Your staff messaged me 'I know where you stay' after I complained. I am scared to go out."
+level_of "knowing where the outlet is is not" L1 "I know where your outlet is, will come tomorrow to collect the refund."
+level_of "a large sum swiped twice is a large claim" L3 '張信用卡俾你哋碌咗全數一萬二，即係收我雙重？快啲退返俾我！'
+level_of "a small sum swiped twice is not" L1 '張信用卡俾你哋扣咗兩次，每次一百蚊，快啲退返俾我'
+field_is "a price rise with both prices is a price complaint" type price_refund '以前买这个钙片才68，现在标128了，什么情况？'
+level_of "nobody got hurt is no injury" L1 "Nobody got hurt, thank goodness, but a shelf of boxes came down right next to my mum at your store."
+level_of "a shelf that hurt a shoulder is one" L3 "A shelf came down on my dad in your store and hurt his shoulder."
+level_of "还好没着火 is no fire" L3 '充电盒一插电就发烫，有股焦糊味，还好没着火，给我退了'
+level_of "a smoking charger filling the room is one" L4 '充电器插着冒烟了，一股烧焦的味道越来越浓，屋里都是烟'
+field_is "a crushed parcel broke the bottle in transit" type logistics '快递外箱压塌了一个角，里面一瓶护理液瓶身裂了，漏得其他东西全是水。'
+field_is "a bottle cracked in an intact box is a quality fault" type product_quality '外箱完好，打开发现眼药水瓶身裂了'
+field_is "a rash after wearing a hearing aid is a reaction" severity medium "Wear the hearing aid you fit for me, after 2 days my ear canal got rash and itchy."
+field_is "works just like metformin is an efficacy claim" severity medium "The pharmacist at your counter told my dad the supplement works just like metformin."
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
