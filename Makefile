@@ -32,7 +32,7 @@ help:
 	@echo "make bench    throughput against raw Vectorscan, PCRE2 and YARA"
 	@echo "make fuzz     run each libFuzzer harness (FUZZ_SECONDS, default 60)"
 	@echo "make install  PREFIX=/usr/local"
-	@echo "make learn    relearn rules/learned/bayes.yaml from corpus/dev*.jsonl"
+	@echo "make learn    relearn rules/learned/ (Bayes models) from corpus/dev*.jsonl"
 
 deps:
 	apt-get update
@@ -91,10 +91,15 @@ examples: all
 # The shipped Bayes models learn from the development halves only: the
 # test half stays unseen (corpus/README.md). No temperament model: on three
 # unseen sets it cost 4-8 points against the rules alone (docs/bayes.md).
-LEARN_AXES := --axis type --axis nature --axis severity
+# Severity keeps tokens seen once (--min-count 1): in 4-fold
+# cross-validation over the dev sets it gave 15 more right escalations and
+# 15 fewer false L4s in 11,070 cases; type and nature do better at 2.
+LEARN_AXES := --axis type --axis nature
+LEARN_DEV   = $(sort $(wildcard corpus/dev*.jsonl))
 learn: all
-	$(BUILD)/triage learn $(LEARN_AXES) \
-	    -o rules/learned/bayes.yaml $(sort $(wildcard corpus/dev*.jsonl))
+	$(BUILD)/triage learn $(LEARN_AXES) -o rules/learned/bayes.yaml $(LEARN_DEV)
+	$(BUILD)/triage learn --axis severity --min-count 1 \
+	    -o rules/learned/bayes_severity.yaml $(LEARN_DEV)
 
 test: all $(TEST_BIN) examples
 	@sh tests/run.sh $(BUILD)
