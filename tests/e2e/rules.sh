@@ -220,6 +220,10 @@ field_is "a crushed parcel broke the bottle in transit" type logistics '快递�
 field_is "a bottle cracked in an intact box is a quality fault" type product_quality '外箱完好，打开发现眼药水瓶身裂了'
 field_is "a rash after wearing a hearing aid is a reaction" severity medium "Wear the hearing aid you fit for me, after 2 days my ear canal got rash and itchy."
 field_is "works just like metformin is an efficacy claim" severity medium "The pharmacist at your counter told my dad the supplement works just like metformin."
+# Marketing texts alone are spam (other, L1; five of seven dev cases were
+# L3 from the rules); a sold number shows in who knows what was bought.
+level_of "marketing texts alone are spam" L1 '天天收到你们的推销短信，回复T退订了还在发，烦不烦'
+level_of "a pregnancy test followed by baby-shop texts is a data leak" L3 '只在你们店买过一次验孕棒，就天天收到母婴推销短信，你们是不是把我信息卖了？'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
