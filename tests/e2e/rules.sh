@@ -224,6 +224,10 @@ field_is "works just like metformin is an efficacy claim" severity medium "The p
 # L3 from the rules); a sold number shows in who knows what was bought.
 level_of "marketing texts alone are spam" L1 '天天收到你们的推销短信，回复T退订了还在发，烦不烦'
 level_of "a pregnancy test followed by baby-shop texts is a data leak" L3 '只在你们店买过一次验孕棒，就天天收到母婴推销短信，你们是不是把我信息卖了？'
+# A clerk's loud remark on a pregnancy test is humiliation (service
+# attitude, L1, as 21 of 32 dev cases say); a diagnosis read out is a leak.
+level_of "a loud remark on a pregnancy test is humiliation" L1 '去你们店买验孕棒，店员当着其他顾客的面大声问"结婚了没有"，我当场脸都红了，太不尊重人了'
+level_of "a diagnosis read out to the queue is a leak" L3 '药师当着一排人大声念出我的诊断，后面的人都听到我有乙肝，你们怎么培训员工的'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
