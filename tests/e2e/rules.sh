@@ -228,6 +228,10 @@ level_of "a pregnancy test followed by baby-shop texts is a data leak" L3 '只�
 # attitude, L1, as 21 of 32 dev cases say); a diagnosis read out is a leak.
 level_of "a loud remark on a pregnancy test is humiliation" L1 '去你们店买验孕棒，店员当着其他顾客的面大声问"结婚了没有"，我当场脸都红了，太不尊重人了'
 level_of "a diagnosis read out to the queue is a leak" L3 '药师当着一排人大声念出我的诊断，后面的人都听到我有乙肝，你们怎么培训员工的'
+# usage_guidance as the main problem is L2 unless it is a broken promise
+# (LABELS 3.): 46 dev label errors caught in time had stayed at L1.
+level_of "a label that contradicts the prescription is L2" L2 '药房贴的用法标签写一日三次一次两片，医生处方是一日两次一次一片，还好我对了一下处方，麻烦以后认真点'
+level_of "a promised call that never came is L1" L1 '店员说好药到了给我打电话，一周了也没人打，我自己去问才知道早到了'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
