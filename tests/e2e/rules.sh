@@ -232,6 +232,10 @@ level_of "a diagnosis read out to the queue is a leak" L3 '药师当着一排人
 # (LABELS 3.): 46 dev label errors caught in time had stayed at L1.
 level_of "a label that contradicts the prescription is L2" L2 '药房贴的用法标签写一日三次一次两片，医生处方是一日两次一次一片，还好我对了一下处方，麻烦以后认真点'
 level_of "a promised call that never came is L1" L1 '店员说好药到了给我打电话，一周了也没人打，我自己去问才知道早到了'
+# A pickup text sent to the customer's parents is a leak of their own data
+# (12 dev leaks were at L1); the same text sent to the customer is not.
+level_of "a pickup text sent to the parents is a leak" L3 '我在你们网店买的避孕药，取货短信居然发到我爸妈的手机上，他们全都知道了'
+level_of "a pickup text sent thrice to the customer is not" L1 '取货短信一下发了三遍到我手机上，能不能别重复发'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
