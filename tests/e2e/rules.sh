@@ -236,6 +236,10 @@ level_of "a promised call that never came is L1" L1 '店员说好药到了给我
 # (12 dev leaks were at L1); the same text sent to the customer is not.
 level_of "a pickup text sent to the parents is a leak" L3 '我在你们网店买的避孕药，取货短信居然发到我爸妈的手机上，他们全都知道了'
 level_of "a pickup text sent thrice to the customer is not" L1 '取货短信一下发了三遍到我手机上，能不能别重复发'
+# A timing question about a medicine needs a pharmacist (15 dev questions
+# were at L0); an opening-hours question does not.
+level_of "morning or evening for a statin is a medical question" L2 '他汀晚上吃跟早上吃有区别吗？'
+level_of "opening hours are not" L0 '你们店晚上几点关门？'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
