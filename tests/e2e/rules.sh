@@ -240,6 +240,10 @@ level_of "a pickup text sent thrice to the customer is not" L1 '取货短信一�
 # were at L0); an opening-hours question does not.
 level_of "morning or evening for a statin is a medical question" L2 '他汀晚上吃跟早上吃有区别吗？'
 level_of "opening hours are not" L0 '你们店晚上几点关门？'
+# Mixing a medicine into milk is a medical question; mixing up orders is not.
+field_is "drops mixed into the milk need a pharmacist" id needs_pharmacist 'My baby is 6 months, can I mix the vitamin D drops into the milk bottle?'
+"$TRIAGE" classify 'Did you mix the orders up? I ordered shampoo and got conditioner.' > "$TMP/out" 2>&1
+expect_no_grep "mixed-up orders need no pharmacist" '"needs_pharmacist"' "$TMP/out"
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
