@@ -244,6 +244,39 @@ level_of "opening hours are not" L0 '你们店晚上几点关门？'
 field_is "drops mixed into the milk need a pharmacist" id needs_pharmacist 'My baby is 6 months, can I mix the vitamin D drops into the milk bottle?'
 "$TRIAGE" classify 'Did you mix the orders up? I ordered shampoo and got conditioner.' > "$TMP/out" 2>&1
 expect_no_grep "mixed-up orders need no pharmacist" '"needs_pharmacist"' "$TMP/out"
+# Fourteenth session (judge41): a sneer that asks whether a mother died,
+# a first-aid kit and a doctor who found a swallowed gummy harmless are no
+# emergencies; a death after a medicine and a call for first aid are.
+level_of "a sneer asking whether a mother died is no death" L1 '客服一直推銷不讓我掛電話,最後還酸我「您母親不用了是過世了嗎」,這種話說得出口?'
+level_of "a death after the medicine is an emergency" L4 '我妈吃了你们的药第二天就过世了'
+level_of "a first-aid kit is a product" L2 '你们网店急救包里的碘伏是什么浓度的?给老人擦褥疮能用吗?'
+level_of "a call for first aid is an emergency" L4 '我爸吃了你们的药倒地了，我们在等急救'
+level_of "a swallowed gummy the doctor found harmless is over" L2 '外孙昨天偷吃了一颗你们家的儿童维生素软糖,吓得我们打了急救电话,医生说一颗没事,现在活蹦乱跳的。就想问问以后要注意点什么。'
+level_of "asking before taking it with warfarin is a medical question" L2 "Can my mother take your own-brand glucosamine while she's on warfarin? I wanted to check first."
+level_of "a rumour that a drug harms, dared given, is a medical question" L2 '听说吃你们的钙片会长肾结石,真的假的?还敢不敢给她吃?'
+level_of "a medicine mixed into a tube feed is a medical question" L2 '鼻饲的药可以和营养液混在一起推吗?'
+level_of "a shop that texts a stranger's number is misusing data" L3 '我明明没注册过你们会员,为什么会收到补货短信?我的电话号码哪来的?'
+field_is "a parcel's origin is no data question" level L1 '我的快递是从哪来的？显示广州发货，等了一个礼拜'
+field_is "a mattress that 'guarantees' no sores is a claim" type efficacy_claim "Your sales rep told our care home the mattress 'guarantees no new bedsores'. We have two new sores this month."
+# A rude answer to a dosing question is a service complaint (L1); a medical
+# question as the main problem still goes to the pharmacist (30 dev cases
+# gained, 5 lost where authors typed the brush-off usage_guidance).
+level_of "a brush-off of a dosing question is first line" L1 '你哋個藥劑師好冇禮貌，我問下個藥點食，佢黑面話自己睇說明書'
+level_of "a medical question as the main problem is L2" L2 "药师态度太差了，我问两种药能不能一起吃，她说'你问这么多干嘛，医生开了你就吃'，我自己的身体还不能问吗"
+# Mined from the dev sets' own L3 cases left at L1 (23 gained, none lost):
+# threats to post on a platform or to an authority named first, leaks by
+# a neighbour or a family phone, injuries on the premises in Cantonese.
+level_of "a video threatened for a residents' group is a media threat" L3 "If the manager speaks to my mother like that again, I'll be posting the video on every neighbourhood group I'm in."
+level_of "a recording threatened for Facebook is a media threat" L3 '我已經錄低晒你哋職員點樣對我，唔處理我就放上Facebook俾大家睇。'
+level_of "an authority named before the complaint is a regulator threat" L3 '再给我打推销电话，我就去工信部投诉你们。'
+level_of "a complaint to head office is no regulator threat" L1 '再这样我就去总部投诉你们。'
+level_of "filing with CASE is a regulator threat" L3 "Refund for my cancelled order still not in after 3 weeks. If the money isn't back by Friday I'm filing with CASE."
+level_of "a parcel the neighbour opened is a leak" L3 '快递把我的包裹送给了隔壁，隔壁拆开才发现不是他们的，里面是我的验孕试纸和妇科药，现在整栋楼都在议论'
+level_of "a parcel left with the neighbour is a delivery failure" L1 '快递又把我的包裹放在隔壁了，我下班才拿到，能不能送到家门口'
+level_of "a push on the husband's phone is a leak" L3 '點解我喺你哋App買過嘅抗抑鬱藥，會出現喺我老公部手機嘅推送度？我哋冇共用帳戶！'
+level_of "asking how the store got the number is a data complaint" L3 "How did your store get my number? I never gave it to you. I'm getting calls about supplements every day now."
+level_of "a slip on a puddle at the counter is an injury on the premises" L3 'I slipped on a puddle by your pharmacy counter, there was no sign. I fractured my wrist.'
+level_of "a hand caught in the door is an injury on the premises" L3 '你哋門口道自動門夾親我阿媽隻手，成隻手瘀晒，職員企喺度都冇出嚟睇下。'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
