@@ -277,6 +277,26 @@ level_of "a push on the husband's phone is a leak" L3 '點解我喺你哋App買�
 level_of "asking how the store got the number is a data complaint" L3 "How did your store get my number? I never gave it to you. I'm getting calls about supplements every day now."
 level_of "a slip on a puddle at the counter is an injury on the premises" L3 'I slipped on a puddle by your pharmacy counter, there was no sign. I fractured my wrist.'
 level_of "a hand caught in the door is an injury on the premises" L3 '你哋門口道自動門夾親我阿媽隻手，成隻手瘀晒，職員企喺度都冇出嚟睇下。'
+# judge42 (a night-pharmacy chain, unseen until measured): drowsy eyelids,
+# a head about to burst, fainting from anger as a threat, breast
+# tenderness after emergency contraception, a chest pain ruled out last
+# month and one whole tablet advised but not given are no emergencies.
+level_of "eyelids fighting is drowsiness, no fight" L2 '吃了你们推荐的抗过敏药，第二天一直犯困，开车的时候眼皮直打架，靠边停了半小时才缓过来。这正常吗？'
+level_of "a clerk who hits is violence" L4 '你们店员跟我老公吵了两句就动手打人，现在还在店里'
+level_of "a head about to explode is a headache" L2 '售药机显示“出货中”转了五分钟，最后掉出来一包纸巾？？我要的是布洛芬！半夜头疼得要炸了，你说好不好笑'
+level_of "asking for a replacement bottle is no dose given" L1 '要冷藏的婴儿益生菌滴剂，外卖送到时袋子是热的，冰袋全化成水了。给宝宝吃的东西不敢用，麻烦给换一瓶。'
+level_of "breast tenderness after emergency contraception is no chest pain" L2 '吃了紧急避孕药第二天一直头晕、胸口胀痛，这正常吗？大概几天会好？'
+level_of "chest pain after a medicine is an emergency" L4 '我爸吃了你们的药半小时后胸口剧痛，满头大汗'
+level_of "a chest pain last month ruled out is history" L2 '上个月半夜胸口疼去了急诊，查完说是胃食管反流，不是心脏的问题。现在医生开了奥美拉唑，我平时还在吃阿司匹林，这两个一起吃有没有冲突？'
+level_of "fainting from anger as a threat is hyperbole" L1 '你们客服再让我耐心等待一次，我真的会当场气晕过去😤 退款到底什么时候到？！都两周了！'
+level_of "one whole tablet advised and not given is no overdose" L2 '昨晚孩子发烧，夜班药师跟我说5岁小孩一次吃一整片400毫克的布洛芬就行。幸好我妈是儿科护士，看了一眼说剂量不对，没给孩子吃。请严肃处理这个药师。'
+level_of "a whole bottle swallowed is an overdose" L4 '我女儿刚才吃了一整瓶安眠药，现在叫不醒'
+level_of "a rider who names the flat is threatening violence" L4 "Before leaving the rider said 'I know which flat you live in, be careful at night.' I live alone and I'm scared."
+level_of "a product name on the bag left next door is a leak" L3 '骑手把我的药送到隔壁去了，袋子上还贴着品名紧急避孕！！隔壁是我房东！！'
+level_of "a video posted everywhere unless is a media threat" L3 "Your night guy told my 70yo mum to hurry up and die somewhere else. I've got it on video and I'm posting it everywhere unless someone calls me."
+level_of "oral chemotherapy not in that cannot be interrupted is a critical medicine" L2 '我爸的口服化療藥原本約好今天在你們門市領，到了才說藥還沒進，要等到下週。醫生交代不能中斷，請你們今天之內回覆要怎麼處理。'
+level_of "a sleep aid with wine is a medical question" L2 'What happens if you mix your sleep aid with a couple of glasses of wine? Asking before a wedding.'
+level_of "a loud question about condoms is humiliation" L1 '在藥局被藥師很大聲問『你要買保險套喔？要什麼尺寸的？』全店的人都在看我，超級丟臉的。'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
