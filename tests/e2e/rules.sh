@@ -71,12 +71,14 @@ floors "neg38" 0.78 0.8 1 corpus/neg38.jsonl
 floors "dev37" 0.895 0.865 1 corpus/dev37.jsonl
 floors "dev39" 0.91 0.93 1 corpus/dev39.jsonl
 floors "dev40" 0.94 0.915 1 corpus/dev40.jsonl
-# judge41 is never tuned on or learned from: a floor guards it against
+floors "dev41" 0.915 0.93 1 corpus/dev41.jsonl
+floors "dev42" 0.875 0.915 1 corpus/dev42.jsonl
+# judge43 is never tuned on or learned from: a floor guards it against
 # regressions only; a round is measured on it before anything is tuned.
-# Its L4 recall floor is 0.94 (18 of 19), as measured unseen.
-floors "judge41 (never tuned)" 0.845 0.85 0.94 corpus/judge41.jsonl
+# Its L4 recall floor is 0.95 (20 of 21), as measured unseen.
+floors "judge43 (never tuned)" 0.845 0.86 0.95 corpus/judge43.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
-floors "test half" 0.9 0.87 1 corpus/test.jsonl
+floors "test half" 0.92 0.9 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
 if [ "$(wc -l < "$TMP/out")" -eq "$(wc -l < corpus/sample.jsonl)" ]; then
     pass "sample: one result per complaint"
@@ -297,6 +299,9 @@ level_of "a video posted everywhere unless is a media threat" L3 "Your night guy
 level_of "oral chemotherapy not in that cannot be interrupted is a critical medicine" L2 '我爸的口服化療藥原本約好今天在你們門市領，到了才說藥還沒進，要等到下週。醫生交代不能中斷，請你們今天之內回覆要怎麼處理。'
 level_of "a sleep aid with wine is a medical question" L2 'What happens if you mix your sleep aid with a couple of glasses of wine? Asking before a wedding.'
 level_of "a loud question about condoms is humiliation" L1 '在藥局被藥師很大聲問『你要買保險套喔？要什麼尺寸的？』全店的人都在看我，超級丟臉的。'
+# A child's swallow that the doctor called "问题不大" is over (high, L2).
+level_of "a swallow the doctor found no big problem is over" L2 '我儿子自己拧开瓶子吃了一颗你们卖的成人维生素软糖，马上打电话问了儿科医生，说一颗问题不大，观察了两天也没异常。这个瓶盖太容易开了。'
+level_of "a swallow with vomiting now is an emergency" L4 '我儿子自己拧开瓶子吃了好几颗你们卖的降压药，现在一直吐，叫他也不太应'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
