@@ -302,6 +302,24 @@ level_of "a loud question about condoms is humiliation" L1 '在藥局被藥師�
 # A child's swallow that the doctor called "问题不大" is over (high, L2).
 level_of "a swallow the doctor found no big problem is over" L2 '我儿子自己拧开瓶子吃了一颗你们卖的成人维生素软糖，马上打电话问了儿科医生，说一颗问题不大，观察了两天也没异常。这个瓶盖太容易开了。'
 level_of "a swallow with vomiting now is an emergency" L4 '我儿子自己拧开瓶子吃了好几颗你们卖的降压药，现在一直吐，叫他也不太应'
+# judge43 (industrial towns and campuses, unseen until measured): student
+# hyperbole, a clerk naming the insurance bureau, burn cream bought, a
+# workplace injury and an expired pickup code are no alarms; acid in the
+# eyes, a clerk telling the class and an overcharge above the bar are.
+level_of "a headache 'to die for' is hyperbole" L2 '期末周头痛到想原地去世，你们家那个布洛芬我吃了两片屁用没有，还不如睡一觉。'
+level_of "a clerk's 'that is for the insurance bureau' is no regulator threat" L1 '问收银员我的异地医保为什么刷不了，她说“那是医保局的事，跟我们没关系”，然后直接喊下一个。'
+level_of "a complaint to the insurance bureau is a regulator threat" L3 '你们再不给我退医保的钱，我就去医保局投诉你们。'
+level_of "an overcharge above the bar is a large claim" L3 '经我司财务核对，十月份月结账单中劳保药品补货被重复计入一次，多收人民币8,640元，请核实并退回。'
+level_of "a queue that needs CPR is hyperbole" L1 '你们店排队排到我快需要心肺复苏了，一个收银员对二十多个人，另外两个在后面聊天。'
+level_of "dying of old age in a queue is hyperbole" L1 "This queue is literally killing me. 45 minutes for ONE box of paracetamol. I'm going to die of old age in here."
+level_of "buying burn cream is no burn in the store" L1 '建议培训一下夜班店员：凌晨三点下班去买烫伤膏，他趴在柜台后面睡觉，叫了五分钟才起来，还一脸不耐烦。'
+level_of "a burn from a moxibustion trial in the store is an injury on the premises" L3 '我陪母亲去你们店参加免费艾灸体验，店员走开二十多分钟没人管，母亲腰上被烫出两个水泡，医院诊断二度烫伤，店员只拿了一支烫伤膏给我们。'
+level_of "a workplace injury is no injury on the premises" L1 '我脚在车间被砸伤了拄着拐，你们店门口三级台阶连个坡道都没有，根本上不去，喊了半天店员也没出来帮一下。'
+level_of "acid splashed in the eyes is an emergency" L4 '我同事眼睛溅进硫酸了！！现在疼得睁不开眼，我们就在你们店门口，你们有没有洗眼的东西？要先冲水吗？'
+level_of "a clerk telling the class about antidepressants is a leak" L3 '你们店一个兼职店员是我同班同学，她把我在店里买抗抑郁药的事说出去了，现在全班都在议论我。'
+level_of "what would happen if a child ate a bottle, she hasn't, is a question" L2 "I bought vitamin C gummies. What would happen if my 4-year-old sister ate a whole bottle by accident? She hasn't, but she's visiting next week, so how should I store them?"
+level_of "a child who ate a bottle is an emergency" L4 "My 4-year-old sister just ate a whole bottle of my iron tablets and she's throwing up."
+level_of "an expired pickup code is no expired medicine" L1 '在吗在吗 校园柜取件码过期了 药还在里面能拿出来吗 急用'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
