@@ -73,10 +73,12 @@ floors "dev39" 0.91 0.93 1 corpus/dev39.jsonl
 floors "dev40" 0.94 0.915 1 corpus/dev40.jsonl
 floors "dev41" 0.915 0.93 1 corpus/dev41.jsonl
 floors "dev42" 0.875 0.915 1 corpus/dev42.jsonl
-# judge43 is never tuned on or learned from: a floor guards it against
+floors "dev43" 0.925 0.93 1 corpus/dev43.jsonl
+floors "dev44" 0.86 0.91 1 corpus/dev44.jsonl
+# judge45 is never tuned on or learned from: a floor guards it against
 # regressions only; a round is measured on it before anything is tuned.
-# Its L4 recall floor is 0.95 (20 of 21), as measured unseen.
-floors "judge43 (never tuned)" 0.845 0.86 0.95 corpus/judge43.jsonl
+# Its L4 recall floor is 0.95 (21 of 22), as measured unseen.
+floors "judge45 (never tuned)" 0.845 0.84 0.95 corpus/judge45.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.92 0.9 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -320,6 +322,22 @@ level_of "a clerk telling the class about antidepressants is a leak" L3 '你们�
 level_of "what would happen if a child ate a bottle, she hasn't, is a question" L2 "I bought vitamin C gummies. What would happen if my 4-year-old sister ate a whole bottle by accident? She hasn't, but she's visiting next week, so how should I store them?"
 level_of "a child who ate a bottle is an emergency" L4 "My 4-year-old sister just ate a whole bottle of my iron tablets and she's throwing up."
 level_of "an expired pickup code is no expired medicine" L1 '在吗在吗 校园柜取件码过期了 药还在里面能拿出来吗 急用'
+# judge44 (northern supermarkets and villages, Malaysia mail order, unseen
+# until measured): a CO alarm (报警器) is no call to the police, a paper
+# read or a TV producer is no media threat, a clerk sending the customer
+# to the insurance bureau is no regulator threat; a sealed coal stove with
+# headaches now is carbon monoxide, a fake-syrup story today a crisis.
+level_of "a CO alarm (报警器) asked about is no call to the police" L2 '家里烧煤炉子，老人晚上吃了安眠药睡得沉，万一煤气了会不会醒不过来啊？你们那有没有那种一氧化碳报警器卖？'
+level_of "calling the police is a legal signal" L3 '收银员多收了我钱还不承认，我已经报警了'
+level_of "a sealed stove and headaches this morning is carbon monoxide" L4 '喂喂你们卖药的我老婆子早上起来说头疼恶心想吐我也晕乎乎的站不稳是不是昨儿个吃的那个感冒药有毒啊炉子晚上封着呢窗户也关着'
+level_of "a neighbour's poisoning last week is a story" L0 '听说隔壁村老王家两口子前几天煤烟中毒了，幸亏救过来了。我家也烧炉子，想问你们那一氧化碳报警器多少钱一个，能给送到村里不？'
+level_of "parents in a hyperbaric chamber now is an emergency" L4 '你们卖的那个一氧化碳报警器就是个摆设！！昨晚炉子封着，我爸妈早上起来头疼、吐，我妈站都站不住，报警器一声没响！现在俩人在县医院高压氧舱里，你们卖的啥破玩意！'
+level_of "sent to the insurance bureau to ask is no regulator threat" L1 '医保个账被扣了两次，药店让我自己去医保局查，这钱不是你们刷的吗？'
+level_of "a fight in the mall that has nothing to do with us is no violence" L1 '我们楼下超市前两天有人打架，警察都来了。跟你们药柜没关系哈，就是问问你们那个柜台现在还开着不？'
+level_of "reading the news is no media threat" L0 'Read in the Straits Times that flu cases are climbing this month. Does your online store sell the quadrivalent flu vaccine, or is it clinic-only?'
+level_of "going to the papers is a media threat" L3 "Third time my refund has been 'processing'. If it's not in my account by Friday I'm going to the Straits Times."
+level_of "finding a TV station is a media threat" L3 '买了三盒阿胶，两盒没拆想退，你们一直拖。再不退，我就联系本地电视台，让大家看看你们怎么对待顾客！'
+level_of "a company in the paper today for fake syrup is a public crisis" L4 "Your company is in The Star today: 'Fake cough syrup sold via online pharmacy'. Is this true? I bought 4 bottles from you last month for my kids."
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
