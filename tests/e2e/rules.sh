@@ -338,6 +338,13 @@ level_of "reading the news is no media threat" L0 'Read in the Straits Times tha
 level_of "going to the papers is a media threat" L3 "Third time my refund has been 'processing'. If it's not in my account by Friday I'm going to the Straits Times."
 level_of "finding a TV station is a media threat" L3 '买了三盒阿胶，两盒没拆想退，你们一直拖。再不退，我就联系本地电视台，让大家看看你们怎么对待顾客！'
 level_of "a company in the paper today for fake syrup is a public crisis" L4 "Your company is in The Star today: 'Fake cough syrup sold via online pharmacy'. Is this true? I bought 4 bottles from you last month for my kids."
+# A child's swallow that a paediatrician, a children's clinic or the poison
+# line called harmless is over (LABELS: high, L2); five dev cases had
+# stayed critical through rules whose doctor-said lists were shorter.
+level_of "a swallow the paediatrician called no problem is over" L2 "My toddler swallowed one of my prenatal gummies. Pediatrician said one is no problem and she's totally fine. Still, a proper child-resistant lid would be nice?"
+level_of "a swallow the children's clinic called harmless is over" L2 '弟弟偷吃了一顆姐姐的維他命C咀嚼錠，打電話問小兒科說沒關係，現在也很正常。以後要注意什麼嗎？'
+level_of "a lick the poison line said needs no treatment is over" L2 '儿子舔了一下我口服液的瓶口，打了中毒咨询电话，人家说量太少不用处理，在家看着就行。'
+level_of "a swallow the doctor sends to the ER is an emergency" L4 '我儿子偷吃了一板降压药，打电话问儿科医生，医生说马上去急诊洗胃，我们正在路上'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
