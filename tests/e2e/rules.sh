@@ -345,6 +345,13 @@ level_of "a swallow the paediatrician called no problem is over" L2 "My toddler 
 level_of "a swallow the children's clinic called harmless is over" L2 '弟弟偷吃了一顆姐姐的維他命C咀嚼錠，打電話問小兒科說沒關係，現在也很正常。以後要注意什麼嗎？'
 level_of "a lick the poison line said needs no treatment is over" L2 '儿子舔了一下我口服液的瓶口，打了中毒咨询电话，人家说量太少不用处理，在家看着就行。'
 level_of "a swallow the doctor sends to the ER is an emergency" L4 '我儿子偷吃了一板降压药，打电话问儿科医生，医生说马上去急诊洗胃，我们正在路上'
+# A fault left for weeks, a wait already stated, "since when?" inside a
+# question make it a complaint (L1), not self-service (11 dev L1s were at
+# L0, none moved the other way); a plain question stays L0.
+level_of "a lift out of order for a month is a complaint asked as a question" L1 "Lift's been out of order at the Kowloon Bay branch for a month. My mum uses a walker. Can anyone fix it?"
+level_of "a question about the lift is self-service" L0 'Is there a lift at the Kowloon Bay branch? My mum uses a walker.'
+level_of "a week already waited is a complaint asked as a question" L1 '喂你好我想問一下我的貨到底什麼時候會到 我已經等一個禮拜了 你們說三天就會到的'
+level_of "'since when?' about a fee is a complaint" L1 "$11.99 'service fee' on a $20 order? Since when??"
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
