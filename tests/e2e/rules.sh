@@ -352,6 +352,18 @@ level_of "a lift out of order for a month is a complaint asked as a question" L1
 level_of "a question about the lift is self-service" L0 'Is there a lift at the Kowloon Bay branch? My mum uses a walker.'
 level_of "a week already waited is a complaint asked as a question" L1 '喂你好我想問一下我的貨到底什麼時候會到 我已經等一個禮拜了 你們說三天就會到的'
 level_of "'since when?' about a fee is a complaint" L1 "$11.99 'service fee' on a $20 order? Since when??"
+# judge45 (women's health, unseen until measured): a six-month-old's dosing
+# question, premenstrual breast tenderness, haemorrhoid bleeding a doctor
+# saw, "literally died at my desk", a friend's story asked as a worry and a
+# leaflet's warning are no emergencies; "见他一次打一次" is a threat.
+level_of "a six-month-old's dosing question with a mild fever is a medical question" L2 'Hi, can my 6 month old baby take the paracetamol syrup? How many ml ah? She got fever 38.2 since this morning, now I bit worried.'
+level_of "a six-week-old with a high fever who won't feed is an emergency" L4 '我家宝宝才6周大，发烧到39度，不肯吃奶，一直睡'
+level_of "premenstrual breast tenderness is no chest pain" L2 '月見草油吃了三個月，經前的胸部脹痛還是一樣，是要換其他的？還是要吃更久？'
+level_of "haemorrhoid bleeding in pregnancy that a doctor saw is no emergency" L2 '孕期开始吃你们的铁剂以后便秘特别严重，四五天才一次，还有点出血（痔疮那种，医生看过了）。能不能换一种？'
+level_of "'literally died at my desk' is hyperbole" L2 "Your period cramp pills are so weak I literally died at my desk today 💀 like what's even in these? Back to my old brand."
+level_of "a friend's story asked as a worry is no emergency" L2 '我闺蜜上个月吃了别家的紧急避孕药，大出血进了医院，我现在也需要吃，好怕，你们家的会不会也这样？'
+level_of "a leaflet's warning is no admission" L2 '说明书上写“罕见情况下可能出现严重过敏反应，需住院治疗”，看得我心里发毛。这个孕期用的止吐药到底安不安全？我还没开始吃。'
+level_of "'every time I see him I'll hit him' is a threat of violence" L4 '你们静安店那个药剂师把我老婆的保胎药拿错了，幸好我们回家核对才发现，她担心得一晚上没睡。明天我就带人过去，见他一次打一次，你们最好让他别来上班。'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
