@@ -75,10 +75,11 @@ floors "dev41" 0.915 0.93 1 corpus/dev41.jsonl
 floors "dev42" 0.875 0.915 1 corpus/dev42.jsonl
 floors "dev43" 0.925 0.93 1 corpus/dev43.jsonl
 floors "dev44" 0.86 0.91 1 corpus/dev44.jsonl
-# judge45 is never tuned on or learned from: a floor guards it against
+floors "dev45" 0.93 0.89 1 corpus/dev45.jsonl
+# judge46 is never tuned on or learned from: a floor guards it against
 # regressions only; a round is measured on it before anything is tuned.
-# Its L4 recall floor is 0.95 (21 of 22), as measured unseen.
-floors "judge45 (never tuned)" 0.845 0.84 0.95 corpus/judge45.jsonl
+# Its L4 recall floor is 0.95 (20 of 21), as measured unseen.
+floors "judge46 (never tuned)" 0.78 0.825 0.95 corpus/judge46.jsonl
 # The bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.92 0.9 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
