@@ -5,20 +5,17 @@
 
 # The shipped models must be reproducible from the corpus (make learn, with
 # the Makefile's LEARN_AXES, and severity with --min-count 1).
-"$TRIAGE" learn --axis type --axis nature -o "$TMP/bayes.yaml" \
-    corpus/dev*.jsonl 2>"$TMP/err"
-if cmp -s "$TMP/bayes.yaml" rules/learned/bayes.yaml; then
-    pass "rules/learned/bayes.yaml is what make learn writes"
-else
-    fail "rules/learned/bayes.yaml is what make learn writes" "run make learn"
-fi
-"$TRIAGE" learn --axis severity --min-count 1 -o "$TMP/bayes_severity.yaml" \
-    corpus/dev*.jsonl 2>"$TMP/err"
-if cmp -s "$TMP/bayes_severity.yaml" rules/learned/bayes_severity.yaml; then
-    pass "rules/learned/bayes_severity.yaml is what make learn writes"
-else
-    fail "rules/learned/bayes_severity.yaml is what make learn writes" "run make learn"
-fi
+learned_is_reproducible() {   # FILE LEARN-OPTIONS...
+    f=$1; shift
+    "$TRIAGE" learn "$@" -o "$TMP/$f" corpus/dev*.jsonl 2>"$TMP/err"
+    if cmp -s "$TMP/$f" "rules/learned/$f"; then
+        pass "rules/learned/$f is what make learn writes"
+    else
+        fail "rules/learned/$f is what make learn writes" "run make learn"
+    fi
+}
+learned_is_reproducible bayes.yaml --axis type --axis nature
+learned_is_reproducible bayes_severity.yaml --axis severity --min-count 1
 printf '%s\n' '{"id":"a","text":"快递没到","type":"logistics","nature":"formal","temperament":"phlegmatic","severity":"low"}' \
     '{"id":"b","text":"多收了钱","nature":"formal","temperament":"phlegmatic","severity":"low"}' > "$TMP/c.jsonl"
 expect_exit "a case without a label stops learn" 4 "$TRIAGE" learn "$TMP/c.jsonl"
