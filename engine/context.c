@@ -171,6 +171,8 @@ static int claims(const struct triage_scratch *s, const struct tri_hit *h,
  * and so does a keyword only used to exclude ('none': "if you" there must
  * not switch off the hypothetical cue "if" for the whole text), and so does
  * a keyword inside a longer cue (多久 inside the pseudo-negation 没过多久).
+ * A hearsay cue is a phrase that ends in "said": a keyword that starts
+ * inside it and runs on (说喝了 after 网上有人说) leaves it reporting.
  * maxend lets the walk back stop as soon as no earlier hit can reach c.
  */
 static const struct tri_hit *overlapped(const struct triage_scratch *s,
@@ -183,6 +185,8 @@ static const struct tri_hit *overlapped(const struct triage_scratch *s,
 
         if (h->end > c->start && (h->start != c->start || h->end != c->end) &&
             !(h->start >= c->start && h->end <= c->end) &&
+            !(h->start > c->start && h->end > c->end &&
+              s->rs->t.patterns[c->pattern].role == TRI_ROLE_HEARSAY) &&
             s->rs->pat_claims[h->pattern] && claims(s, h, c))
             return h;
         if (++steps == 256)

@@ -816,16 +816,20 @@ static void test_classify_cues_next_to_rule_words(void **state)
 }
 
 /* A hearsay cue reports what follows to the end of its sentence: across
- * commas, but not past a full stop, a terminator or its 60 code points. */
+ * commas, but not past a full stop, a terminator or its 60 code points.
+ * A keyword that starts on its last word (说喝了 after 有人说) does not
+ * take it out of play; one that holds it whole (听说过) does. */
 static void test_classify_hearsay_reaches_sentence_end(void **state)
 {
     static const char yaml[] =
         "context:\n"
-        "  hearsay: [听说, i heard that]\n"
+        "  hearsay: [听说, 有人说, i heard that]\n"
         "  terminators: [但是]\n"
         "rules:\n"
         "  - id: coma\n    type: adverse_reaction\n    severity: critical\n"
-        "    match: { any: [昏迷, unconscious] }\n";
+        "    match: { any: [昏迷, unconscious] }\n"
+        "  - id: claim\n    type: efficacy_claim\n"
+        "    match: { any: [说喝了, 没听说过] }\n";
     struct fx f;
     const triage_result *r;
     char far[256];
@@ -850,6 +854,12 @@ static void test_classify_hearsay_reaches_sentence_end(void **state)
         strcat(far, "啊");
     strcat(far, "昏迷");
     r = run(&f, far);
+    assert_false(hit_of(r, "coma", 0).hypothetical);
+    r = run(&f, "有人说喝了这个昏迷了");
+    assert_true(fired(r, "claim"));
+    assert_true(hit_of(r, "coma", 0).hypothetical);
+    assert_false(fired(r, "coma"));
+    r = run(&f, "没听说过有人昏迷了");
     assert_false(hit_of(r, "coma", 0).hypothetical);
     fx_release(&f);
 }

@@ -365,6 +365,30 @@ level_of "'literally died at my desk' is hyperbole" L2 "Your period cramp pills 
 level_of "a friend's story asked as a worry is no emergency" L2 '我闺蜜上个月吃了别家的紧急避孕药，大出血进了医院，我现在也需要吃，好怕，你们家的会不会也这样？'
 level_of "a leaflet's warning is no admission" L2 '说明书上写“罕见情况下可能出现严重过敏反应，需住院治疗”，看得我心里发毛。这个孕期用的止吐药到底安不安全？我还没开始吃。'
 level_of "'every time I see him I'll hit him' is a threat of violence" L4 '你们静安店那个药剂师把我老婆的保胎药拿错了，幸好我们回家核对才发现，她担心得一晚上没睡。明天我就带人过去，见他一次打一次，你们最好让他别来上班。'
+# judge46 (sports, travel and seniors; unseen until measured): a
+# neighbour's own story and a rumour ending in 说喝了 are hearsay; a shelf
+# that fell on a foot, a racing heart sent home from the ER and a runner's
+# cramp are no emergencies; a toddler chewing a patch is; wheelchair brakes
+# that fail, a report passed on and a vaccine read out to the room go to L3;
+# a motion-sickness pill that did not stop the vomiting is efficacy.
+level_of "a neighbour's own story is hearsay" L2 '我邻居说她吃了别家的感冒药晕倒过，我有点怕。你们的感冒药老人能吃吗？'
+level_of "a neighbour who reports my son's collapse is no hearsay" L4 '我邻居说我儿子在你们店门口晕倒了，现在在医院抢救'
+level_of "a rumour ending in 说喝了 is hearsay" L2 '网上有人说喝了这个牌子的蛋白粉肾衰竭，你们卖的这款安全吗？'
+level_of "a shelf that fell on a foot is an injury on the premises" L3 '你们店里的货架没放稳，整个倒下来压到我妈的脚，去医院缝了三针。'
+level_of "a van that ran over a man is still an emergency" L4 '你们的送货车在停车场压到我爸，人现在在ICU'
+level_of "a racing heart sent home from the ER is high" L2 '吃了你们的感冒药去跑步，心率一直在170下不来，去急诊观察了三个小时，没住院。'
+level_of "a racing heart now is an emergency" L4 '吃了你们的减肥药心跳一直在180，人站不稳'
+level_of "a toddler chewing a patch is child ingestion" L4 "My 3 year old got my nicotine patch off the table and was chewing it, now he's drooling and very pale."
+level_of "a toddler chewing a toy is not" L1 'My 3 year old was chewing on a toy while I queued for ages at your till.'
+level_of "a runner's cramp is no collapse" L1 '马拉松补给站一个志愿者对着抽筋倒地的跑者说风凉话，这就是你们的服务？'
+level_of "a son who falls in a fit is an emergency" L4 '我儿子在你们店里突然抽筋倒地，口吐白沫'
+level_of "wheelchair brakes that do not hold are a defect" L3 '我阿妈买咗架轮椅，两个礼拜个煞掣就唔掣得住，落斜差啲冲出马路'
+level_of "a wheelchair that cannot reach a broken lift is no defect" L1 '你们药房电梯坏了一个月，我妈坐轮椅上不去二楼。'
+level_of "a report handed to a company is a leak" L3 '我喺你哋度做咗听力测试，之后有间公司打嚟讲得出我嘅结果，你哋係咪将我份报告俾咗人？'
+level_of "feeling seen through is no leak" L1 '个男职员笑咗一声，我成个人好似俾人睇通咁，好委屈'
+level_of "a vaccine read out to the waiting room is a leak" L3 '护士当着一屋子人大声念出我要打的是HPV疫苗，太羞辱人了。'
+field_is "a seasickness pill that did not stop the vomiting is efficacy" type efficacy 'Took the seasickness tablets an hour before the ferry like the box says, still spent the whole crossing throwing up.'
+field_is "a motion-sickness syrup that did not work is efficacy" type efficacy '给孩子吃了儿童晕车药，按说明书的量给的，坐了两个小时车还是吐了三次，是不是要加量？还是换一种？'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
