@@ -389,6 +389,18 @@ level_of "feeling seen through is no leak" L1 '个男职员笑咗一声，我成
 level_of "a vaccine read out to the waiting room is a leak" L3 '护士当着一屋子人大声念出我要打的是HPV疫苗，太羞辱人了。'
 field_is "a seasickness pill that did not stop the vomiting is efficacy" type efficacy 'Took the seasickness tablets an hour before the ferry like the box says, still spent the whole crossing throwing up.'
 field_is "a motion-sickness syrup that did not work is efficacy" type efficacy '给孩子吃了儿童晕车药，按说明书的量给的，坐了两个小时车还是吐了三次，是不是要加量？还是换一种？'
+# neg47 (present/absent pairs; tuned on): a denial inside an electrical
+# regex's gap, spitting blood-streaked saliva, a fear of what a daughter
+# may one day take, and a child who ate none are no emergencies.
+level_of "a plug with no smoke is no electrical emergency" L3 '买的电热护膝用了十分钟就不热了，插头那里看着好好的，没冒烟也没烧黑，腿上什么事都没有，是不是要先充满电？'
+level_of "a smoking plug is" L4 '你们卖的插线板插头那里冒烟了，还有很重的烧焦味，我儿子的手被烫红了'
+level_of "spitting blood-streaked saliva is no violence" L2 '刷牙的时候吐口水带血丝，你们卖的这款漱口水用了以后牙龈就出血，正常吗？'
+level_of "spitting at a customer is" L4 '你们店员跟我吵起来，还朝我吐口水'
+level_of "a fear of an overdose one day is a question" L2 '我女儿最近情绪很差，我很怕哪天她会把你们药店卖的一整板助眠片全吃了，这种药一次吃多了会有生命危险吗？'
+level_of "an overdose now is an emergency" L4 '我女儿刚刚把你们药店卖的一整板助眠片全吃了，叫不醒'
+"$TRIAGE" classify "My daughter (4) got hold of the vitamin gummies I ordered from you, but the child lock held and didn't pop off. She ate none. How strong is that lock meant to be?" > "$TMP/out" 2>&1
+expect_no_grep "a child who ate none is no child ingestion" '"level":"L4"' "$TMP/out"
+level_of "a child who ate ten is" L4 'My daughter (4) got hold of the vitamin gummies I ordered from you because the child lock popped off. She ate about ten.'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
