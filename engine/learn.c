@@ -211,9 +211,9 @@ static void write_axis(triage_learner *l, size_t a, unsigned min_count, double w
     tri_buf_printf(b, "  - id: bayes.%s\n    axis: %s\n", axis_names[a], axis_names[a]);
     /* Severity only raises, when sure; its evidence is divided by a
      * temperature so that "sure" means something on long texts
-     * (docs/bayes.md says how 4 was chosen). */
+     * (docs/bayes.md says how 4 and 0.9 were chosen). */
     if (strcmp(axis_names[a], "severity") == 0)
-        tri_buf_adds(b, "    raise: 0.8\n    temperature: 4\n");
+        tri_buf_adds(b, "    raise: 0.9\n    temperature: 4\n");
     else
         tri_buf_printf(b, "    weight: %g\n    base: 4\n", weight);
     tri_buf_adds(b, "    smoothing: 0.5\n    classes: [");

@@ -273,7 +273,7 @@ static void test_bayes_severity_model_only_raises(void **state)
         assert_int_equal(triage_learner_add(l, "severity", sev_labels[i], sev_texts[i],
                                             strlen(sev_texts[i])), TRIAGE_OK);
     assert_int_equal(triage_learner_yaml(l, 1, 0.75, &yaml, NULL), TRIAGE_OK);
-    assert_non_null(strstr(yaml, "    raise: 0.8\n    temperature: 4\n"));
+    assert_non_null(strstr(yaml, "    raise: 0.9\n    temperature: 4\n"));
     assert_null(strstr(yaml, "weight"));
     rs = compile_with(yaml, NULL);
     triage_learner_destroy(l);

@@ -38,7 +38,7 @@ floors "dev5 + dev6" 0.955 0.97 1 corpus/dev5.jsonl corpus/dev6.jsonl
 floors "dev7" 0.945 0.945 1 corpus/dev7.jsonl
 floors "dev8" 0.945 0.935 1 corpus/dev8.jsonl
 floors "dev9" 0.96 0.935 1 corpus/dev9.jsonl
-floors "dev10" 0.96 0.945 1 corpus/dev10.jsonl
+floors "dev10" 0.955 0.945 1 corpus/dev10.jsonl
 floors "dev11" 0.96 0.945 1 corpus/dev11.jsonl
 floors "dev12" 0.945 0.935 1 corpus/dev12.jsonl
 floors "dev13" 0.95 0.9 1 corpus/dev13.jsonl
@@ -76,10 +76,14 @@ floors "dev42" 0.875 0.915 1 corpus/dev42.jsonl
 floors "dev43" 0.925 0.93 1 corpus/dev43.jsonl
 floors "dev44" 0.86 0.91 1 corpus/dev44.jsonl
 floors "dev45" 0.93 0.89 1 corpus/dev45.jsonl
-# judge46 is never tuned on or learned from: a floor guards it against
-# regressions only; a round is measured on it before anything is tuned.
-# Its L4 recall floor is 0.95 (20 of 21), as measured unseen.
-floors "judge46 (never tuned)" 0.78 0.825 0.95 corpus/judge46.jsonl
+floors "dev46" 0.92 0.89 1 corpus/dev46.jsonl
+# neg47 (negation pairs) is tuned on and, like neg38, kept out of the models.
+floors "neg47" 0.635 0.66 0.96 corpus/neg47.jsonl
+# judge47 and neg48 are never tuned on or learned from: floors guard them
+# against regressions only; a round is measured on them before anything is
+# tuned. Their L4 recall floors are as measured unseen (21 of 22, 25 of 27).
+floors "judge47 (never tuned)" 0.90 0.865 0.95 corpus/judge47.jsonl
+floors "neg48 (never tuned)" 0.715 0.735 0.92 corpus/neg48.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.92 0.9 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -401,6 +405,10 @@ level_of "an overdose now is an emergency" L4 '我女儿刚刚把你们药店卖
 "$TRIAGE" classify "My daughter (4) got hold of the vitamin gummies I ordered from you, but the child lock held and didn't pop off. She ate none. How strong is that lock meant to be?" > "$TMP/out" 2>&1
 expect_no_grep "a child who ate none is no child ingestion" '"level":"L4"' "$TMP/out"
 level_of "a child who ate ten is" L4 'My daughter (4) got hold of the vitamin gummies I ordered from you because the child lock popped off. She ate about ten.'
+# A regulator's warning already issued is a public crisis; a threat to go
+# to the regulator is L3 (found by cross-validating the severity model).
+level_of "an HSA warning already issued is a public crisis" L4 'The HSA issued a warning yesterday that the slimming coffee you sell contains sibutramine. I have been drinking it for a month.'
+level_of "a threat to report to the HSA is L3" L3 'I will report you to the HSA if you do not refund me for the slimming coffee.'
 # Capitals for emphasis are anger; the same words in lower case, and
 # acronyms, are not (a cased regex reads the original text).
 field_is "shouted NOT is choleric" temperament choleric 'The pharmacist told me the cream was safe for my baby. It is NOT.'
