@@ -405,6 +405,16 @@ level_of "an overdose now is an emergency" L4 '我女儿刚刚把你们药店卖
 "$TRIAGE" classify "My daughter (4) got hold of the vitamin gummies I ordered from you, but the child lock held and didn't pop off. She ate none. How strong is that lock meant to be?" > "$TMP/out" 2>&1
 expect_no_grep "a child who ate none is no child ingestion" '"level":"L4"' "$TMP/out"
 level_of "a child who ate ten is" L4 'My daughter (4) got hold of the vitamin gummies I ordered from you because the child lock popped off. She ate about ten.'
+# Present halves of neg47 that were missed: a carton that fell on a
+# shoulder, a cuff that burst into an eye, a burn while trying a device in
+# the store (not a heat pad used at home), data sold after a break-in, and
+# a family member's phone that gets the customer's pregnancy offers.
+level_of "a carton that fell on a shoulder is an injury on the premises" L3 '你们店货架上层堆的纸箱砸下来，正好砸在我怀孕的老婆肩膀上，肩膀青了一大块，你们必须负责！'
+level_of "a store cuff that burst into an eye is an injury on the premises" L3 '在你們門市量血壓，袖帶突然爆開彈到我眼睛，現在眼睛又紅又痛'
+level_of "a burn while trying a device in the store is an injury on the premises" L3 '在你们店里试用那台足疗仪，店员不管，我的脚被烫出两个水泡'
+level_of "a heat pad that burnt at home is the product's" L2 '在你们店买的暖宝宝，晚上贴着睡觉，腰被烫出两个水泡'
+level_of "data sold after a break-in is a leak" L3 '系統俾人入侵咗，我嘅身份證號碼同病歷喺網上俾人攞嚟賣，你哋點負責？'
+level_of "offers on a family member's phone are a leak" L3 "After I ordered a pregnancy test on your app, my mum's phone started getting your baby offers. I had not told anyone."
 # A regulator's warning already issued is a public crisis; a threat to go
 # to the regulator is L3 (found by cross-validating the severity model).
 level_of "an HSA warning already issued is a public crisis" L4 'The HSA issued a warning yesterday that the slimming coffee you sell contains sibutramine. I have been drinking it for a month.'
