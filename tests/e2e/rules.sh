@@ -415,6 +415,8 @@ level_of "a burn while trying a device in the store is an injury on the premises
 level_of "a heat pad that burnt at home is the product's" L2 '在你们店买的暖宝宝，晚上贴着睡觉，腰被烫出两个水泡'
 level_of "data sold after a break-in is a leak" L3 '系統俾人入侵咗，我嘅身份證號碼同病歷喺網上俾人攞嚟賣，你哋點負責？'
 level_of "offers on a family member's phone are a leak" L3 "After I ordered a pregnancy test on your app, my mum's phone started getting your baby offers. I had not told anyone."
+level_of "a drug sent to a hospital lab for testing is no hospital visit" L3 '我把在你们店买的降压药送去医院检验科化验，说有效成分只有标示的一半，我吃了三个月血压一直降不下来，请给个说法。'
+level_of "a patient sent to hospital is" L4 '吃了你们的降压药晕倒了，送去医院抢救，现在还在观察'
 # A regulator's warning already issued is a public crisis; a threat to go
 # to the regulator is L3 (found by cross-validating the severity model).
 level_of "an HSA warning already issued is a public crisis" L4 'The HSA issued a warning yesterday that the slimming coffee you sell contains sibutramine. I have been drinking it for a month.'
