@@ -417,6 +417,9 @@ level_of "data sold after a break-in is a leak" L3 '系統俾人入侵咗，我�
 level_of "offers on a family member's phone are a leak" L3 "After I ordered a pregnancy test on your app, my mum's phone started getting your baby offers. I had not told anyone."
 level_of "a drug sent to a hospital lab for testing is no hospital visit" L3 '我把在你们店买的降压药送去医院检验科化验，说有效成分只有标示的一半，我吃了三个月血压一直降不下来，请给个说法。'
 level_of "a patient sent to hospital is" L4 '吃了你们的降压药晕倒了，送去医院抢救，现在还在观察'
+# "随时会中风" is a risk a doctor warned of, not a stroke.
+level_of "a stroke a doctor warns of is no emergency" L3 '你们卖的血压计一直显示正常，诊所量出来180/110，医生说我随时会中风，这机器必须给个说法'
+level_of "a stroke now is" L4 '我爸刚刚中风了，现在在医院抢救，就是吃了你们推荐的那个保健品以后'
 # Advice that a product can NOT replace a medicine is no claim.
 level_of "'would not replace his statin' is no claim" L2 'Your pharmacist told my dad the fish oil would not replace his statin and he must keep taking it. Can he take both at breakfast?'
 level_of "'would replace his statin' is" L3 'Your pharmacist told my dad the fish oil would replace his statin, so he stopped taking it. Now his cholesterol is way up.'
