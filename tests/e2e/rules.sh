@@ -107,9 +107,28 @@ expect_grep "child emergency is L4" '"level":"L4"' "$TMP/out"
 expect_no_grep "child emergency is not venting" '"nature":"venting"' "$TMP/out"
 
 # Look-alikes of alarms (sixth session): a level the wording does not earn.
-field_is() {   # NAME KEY VALUE TEXT: the shipped rules give TEXT that VALUE of KEY
-    "$TRIAGE" classify "$4" > "$TMP/out" 2>&1
-    expect_grep "$1" "\"$2\":\"$3\"" "$TMP/out"
+# field_is NAME KEY VALUE TEXT: the shipped rules give TEXT that VALUE of
+# KEY. The checks are queued and run as one batch by check_fields at the
+# end: one load of the rules instead of one per check (about 200 loads,
+# half of this file's time, twice that under ASan).
+printf '' > "$TMP/fields.jsonl"
+printf '' > "$TMP/fields.want"
+field_is() {
+    n=$(($(wc -l < "$TMP/fields.want") + 1))
+    printf '{"id":"f%d","text":"%s"}\n' "$n" \
+        "$(printf '%s' "$4" | sed 's/\\/\\\\/g; s/"/\\"/g')" >> "$TMP/fields.jsonl"
+    printf '%s\t%s\t%s\n' "$2" "$3" "$1" >> "$TMP/fields.want"
+}
+check_fields() {
+    "$TRIAGE" batch --quiet "$TMP/fields.jsonl" > "$TMP/fields.out" 2> "$TMP/fields.err"
+    n=0
+    tab=$(printf '\t')
+    while IFS="$tab" read -r key val name; do
+        n=$((n + 1))
+        grep "^{\"id\":\"f$n\"," "$TMP/fields.out" > "$TMP/field"
+        if grep -q "\"$key\":\"$val\"" "$TMP/field"; then pass "$name"
+        else fail "$name" "want $key $val; got $(head -c 300 "$TMP/field") $(head -c 200 "$TMP/fields.err")"; fi
+    done < "$TMP/fields.want"
 }
 level_of() { field_is "$1" level "$2" "$3"; }
 level_of "a blood pressure of 190/110 is no call to the police" L2 '我血压190/110，吃了你们的药也不降'
@@ -443,3 +462,4 @@ done
 expect_exit "check-reply passes a good reply" 0 "$TRIAGE" check-reply "非常抱歉给您带来不便，我们会在24小时内回电。"
 expect_exit "follow-up wording is a warning" 0 "$TRIAGE" check-reply --followup "您的病好了吗？"
 expect_grep "follow-up wording names the word" '^[0-9]+-[0-9]+: warning: .*\("病"\)' "$TMP/out"
+check_fields
