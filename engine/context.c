@@ -178,6 +178,7 @@ static int claims(const struct triage_scratch *s, const struct tri_hit *h,
 static const struct tri_hit *overlapped(const struct triage_scratch *s,
                                         const struct tri_hit *c, size_t lo)
 {
+    int hearsay = s->rs->t.patterns[c->pattern].role == TRI_ROLE_HEARSAY;
     unsigned steps = 0;
 
     while (lo > 0 && s->maxend[lo - 1] > c->start) {
@@ -185,8 +186,7 @@ static const struct tri_hit *overlapped(const struct triage_scratch *s,
 
         if (h->end > c->start && (h->start != c->start || h->end != c->end) &&
             !(h->start >= c->start && h->end <= c->end) &&
-            !(h->start > c->start && h->end > c->end &&
-              s->rs->t.patterns[c->pattern].role == TRI_ROLE_HEARSAY) &&
+            !(hearsay && h->start > c->start && h->end > c->end) &&
             s->rs->pat_claims[h->pattern] && claims(s, h, c))
             return h;
         if (++steps == 256)
