@@ -113,9 +113,10 @@ expect_no_grep "child emergency is not venting" '"nature":"venting"' "$TMP/out"
 # half of this file's time, twice that under ASan).
 printf '' > "$TMP/fields.jsonl"
 printf '' > "$TMP/fields.want"
+fields_n=0
 field_is() {
-    n=$(($(wc -l < "$TMP/fields.want") + 1))
-    printf '{"id":"f%d","text":"%s"}\n' "$n" \
+    fields_n=$((fields_n + 1))
+    printf '{"id":"f%d","text":"%s"}\n' "$fields_n" \
         "$(printf '%s' "$4" | sed 's/\\/\\\\/g; s/"/\\"/g')" >> "$TMP/fields.jsonl"
     printf '%s\t%s\t%s\n' "$2" "$3" "$1" >> "$TMP/fields.want"
 }
