@@ -463,4 +463,19 @@ done
 expect_exit "check-reply passes a good reply" 0 "$TRIAGE" check-reply "非常抱歉给您带来不便，我们会在24小时内回电。"
 expect_exit "follow-up wording is a warning" 0 "$TRIAGE" check-reply --followup "您的病好了吗？"
 expect_grep "follow-up wording names the word" '^[0-9]+-[0-9]+: warning: .*\("病"\)' "$TMP/out"
+# Sixteenth session, negation round on neg48/judge47: a leaflet's list of
+# risks, a near miss, a withdrawn threat and a relative's hearsay are no
+# emergencies; each has a control that still is one.
+level_of "a leaflet's quoted risk is no event" L2 "说明书上写着'偶见皮疹，严重者可致过敏性休克'，看得我有点怕。用了两天这个药膏，身上什么都没起。这个还能继续用吗？"
+level_of "control: shock that happened is L4" L4 '用了两天这个药膏，全身起疹子，还过敏性休克了，现在在医院抢救。'
+level_of "a leaflet's 'rarely: chest pain' is no event" L2 "The leaflet for these tablets says 'rarely: chest pain'. That frightened me so much I haven't taken a single one yet. How common is that?"
+level_of "chest pain seen by a GP, ECG normal, is high, not L4" L2 "The leaflet says 'rarely: chest pain'. Well, I got it, a tight pain across my chest after the second tablet. My GP saw me the same day and the ECG was normal."
+level_of "a toddler who never put the pill in his mouth" L2 "My 2-year-old got into my bag and had one of my vitamins in his hand. All 30 still in the bottle, he hadn't put it in his mouth. The doctor said not to worry."
+level_of "control: a toddler who swallowed pills is L4" L4 "My 2-year-old got into my bag and swallowed a handful of my blood pressure tablets, he is very sleepy now."
+level_of "poison line said nothing to do: no emergency" L2 '孩子把降糖药药板拿去玩，我数了一粒都没少，打了中毒急救电话，对方说没吃进去就不用处理。这种药小孩要是吃了会怎样？'
+level_of "control: poison line sent the child to the ER" L4 '孩子把降糖药吃了好几粒，打了中毒急救电话，对方让马上送急诊。'
+level_of "a threat taken back at once is no violence" L1 '我朋友说碰到这种事就应该直接去店里把柜台砸了，我不会那么干，我就想把多扣的38块钱退回来。'
+level_of "control: a plain threat to smash the counter is L4" L4 '再不退钱我明天就去你们店里把柜台砸了！'
+level_of "a sister's friend in hospital is hearsay" L2 "My sister said her friend ended up in hospital after taking some slimming pills. Are the fat burner capsules you sell safe with high blood pressure?"
+level_of "control: the sister herself in intensive care is L4" L4 "My sister ended up in hospital after taking the slimming pills you sold her, she is in intensive care."
 check_fields
