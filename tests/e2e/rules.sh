@@ -478,4 +478,10 @@ level_of "a threat taken back at once is no violence" L1 '我朋友说碰到这�
 level_of "control: a plain threat to smash the counter is L4" L4 '再不退钱我明天就去你们店里把柜台砸了！'
 level_of "a sister's friend in hospital is hearsay" L2 "My sister said her friend ended up in hospital after taking some slimming pills. Are the fat burner capsules you sell safe with high blood pressure?"
 level_of "control: the sister herself in intensive care is L4" L4 "My sister ended up in hospital after taking the slimming pills you sold her, she is in intensive care."
+# Checked and found fine, then a question: an inquiry, not a defect; the
+# same words asked ("是正品吗？") or a real sign stay a quality complaint.
+field_is "a lot number that checks out is no fake" type inquiry '在你們網路商店買的葉黃素，盒子上的批號在原廠官網查得到，膠囊顏色也跟之前買的一樣，應該不是假貨，想問一天吃幾顆比較好？'
+field_is "control: a lot number that does not check out" type product_quality '在你們網路商店買的葉黃素，盒子上的批號在原廠官網查不到，膠囊顏色也跟之前買的不一樣，是不是假貨？'
+field_is "capsules that smell fine and none burst: a question" type inquiry 'The fish oil capsules from your shop smell fine and none had burst inside the sealed bottle. I have taken two a day this week with no fishy burps or nausea at all. Should I take them with food?'
+field_is "control: asking whether it is genuine is a doubt" type product_quality '收到的N95口罩，外包装写的是KN95，里面口罩上印的又是N95，感觉完全不是一个东西。请问是正品吗？希望能提供检测报告'
 check_fields
