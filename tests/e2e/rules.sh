@@ -484,4 +484,10 @@ field_is "a lot number that checks out is no fake" type inquiry '在你們網路
 field_is "control: a lot number that does not check out" type product_quality '在你們網路商店買的葉黃素，盒子上的批號在原廠官網查不到，膠囊顏色也跟之前買的不一樣，是不是假貨？'
 field_is "capsules that smell fine and none burst: a question" type inquiry 'The fish oil capsules from your shop smell fine and none had burst inside the sealed bottle. I have taken two a day this week with no fishy burps or nausea at all. Should I take them with food?'
 field_is "control: asking whether it is genuine is a doubt" type product_quality '收到的N95口罩，外包装写的是KN95，里面口罩上印的又是N95，感觉完全不是一个东西。请问是正品吗？希望能提供检测报告'
+# A hot-water bottle or wheat bag that bursts is a device defect for
+# quality appraisal (L3), with or without a scald; a parcel crushed in
+# transit is the courier's (L1).
+level_of "a hot-water bottle that bursts and scalds is a defect" L3 '喺你哋度買嘅暖水袋，第一次用就喺接口度爆開，成袋滾水淋晒落我隻腳，燙到起晒泡，要去急症室包紮。你哋一定要賠償！'
+level_of "a wheat bag whose seam split is a defect" L3 "Heated your wheat bag for 90 seconds as the label says and the seam split, but it didn't burst. A few grains fell out and nobody got burned. Cheaply made. I expect a refund."
+level_of "control: a monitor crushed in its parcel is logistics" L1 '紙箱整個被壓爛，裡面的血壓計螢幕裂開，外盒也凹了一大角。物流說我們已經簽收了他們就不負責。'
 check_fields
