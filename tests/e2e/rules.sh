@@ -490,4 +490,12 @@ field_is "control: asking whether it is genuine is a doubt" type product_quality
 level_of "a hot-water bottle that bursts and scalds is a defect" L3 '喺你哋度買嘅暖水袋，第一次用就喺接口度爆開，成袋滾水淋晒落我隻腳，燙到起晒泡，要去急症室包紮。你哋一定要賠償！'
 level_of "a wheat bag whose seam split is a defect" L3 "Heated your wheat bag for 90 seconds as the label says and the seam split, but it didn't burst. A few grains fell out and nobody got burned. Cheaply made. I expect a refund."
 level_of "control: a monitor crushed in its parcel is logistics" L1 '紙箱整個被壓爛，裡面的血壓計螢幕裂開，外盒也凹了一大角。物流說我們已經簽收了他們就不負責。'
+# A threat given up in the same breath is none; a data-protection
+# commission by its initials is a regulator; a sign that fell and struck a
+# shoulder is an injury on the premises.
+level_of "a 12315 call given up is no threat" L1 '本来想直接打12315的，想想算了，你们把多收的那22块退给我就行。'
+level_of "control: a 12315 ultimatum is L3" L3 '再不把多收的那22块退给我，我就直接打12315。'
+level_of "a report to the council decided against is no threat" L1 "I was going to report this to the consumer council, but I decided not to. Please just refund the extra \$15 you charged."
+level_of "a complaint to the PDPC is a regulator threat" L3 "STOP texting me. I have unsubscribed 3 times. Next one and I'm filing a complaint with the PDPC."
+level_of "a sign that fell and struck a shoulder is an injury in store" L3 'On 7 June a hanging promotional sign in your store fell and struck my left shoulder. I was seen at a clinic the same day. I request reimbursement of the clinic bill.'
 check_fields
