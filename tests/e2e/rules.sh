@@ -77,13 +77,16 @@ floors "dev43" 0.925 0.93 1 corpus/dev43.jsonl
 floors "dev44" 0.86 0.91 1 corpus/dev44.jsonl
 floors "dev45" 0.93 0.89 1 corpus/dev45.jsonl
 floors "dev46" 0.92 0.89 1 corpus/dev46.jsonl
-# neg47 (negation pairs) is tuned on and, like neg38, kept out of the models.
-floors "neg47" 0.635 0.66 0.96 corpus/neg47.jsonl
-# judge47 and neg48 are never tuned on or learned from: floors guard them
+floors "dev47" 0.955 0.91 1 corpus/dev47.jsonl
+# neg47 and neg48 (negation pairs) are tuned on and, like neg38, kept out
+# of the models. neg48's L4 recall floor is as measured unseen (25 of 27).
+floors "neg47" 0.68 0.72 0.96 corpus/neg47.jsonl
+floors "neg48" 0.72 0.805 0.92 corpus/neg48.jsonl
+# judge49 and neg50 are never tuned on or learned from: floors guard them
 # against regressions only; a round is measured on them before anything is
-# tuned. Their L4 recall floors are as measured unseen (21 of 22, 25 of 27).
-floors "judge47 (never tuned)" 0.90 0.865 0.95 corpus/judge47.jsonl
-floors "neg48 (never tuned)" 0.715 0.735 0.92 corpus/neg48.jsonl
+# tuned. Their L4 recall floors are as measured unseen (21 of 22, 40 of 43).
+floors "judge49 (never tuned)" 0.905 0.93 0.95 corpus/judge49.jsonl
+floors "neg50 (never tuned)" 0.775 0.825 0.93 corpus/neg50.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.92 0.9 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -463,7 +466,7 @@ done
 expect_exit "check-reply passes a good reply" 0 "$TRIAGE" check-reply "非常抱歉给您带来不便，我们会在24小时内回电。"
 expect_exit "follow-up wording is a warning" 0 "$TRIAGE" check-reply --followup "您的病好了吗？"
 expect_grep "follow-up wording names the word" '^[0-9]+-[0-9]+: warning: .*\("病"\)' "$TMP/out"
-# Sixteenth session, negation round on neg48/judge47: a leaflet's list of
+# Sixteenth session, negation round on neg48 and judge47 (now dev47): a leaflet's list of
 # risks, a near miss, a withdrawn threat and a relative's hearsay are no
 # emergencies; each has a control that still is one.
 level_of "a leaflet's quoted risk is no event" L2 "说明书上写着'偶见皮疹，严重者可致过敏性休克'，看得我有点怕。用了两天这个药膏，身上什么都没起。这个还能继续用吗？"
