@@ -9,8 +9,8 @@
 #include "compile_int.h"
 
 static const char *const top_keys[] = { "ruleset", "vocabulary", "defaults",
-    "context", "rules", "cues", "escalation", "scripts", "reply_checks", "bayes",
-    NULL };
+    "context", "lists", "rules", "cues", "escalation", "scripts", "reply_checks",
+    "bayes", NULL };
 
 static void build_init(struct tri_build *b, triage_compiler *c,
                        struct triage_ruleset *rs)
@@ -47,6 +47,7 @@ static void build_free(struct tri_build *b)
     tri_buf_free(&b->esc_files);
     tri_buf_free(&b->script_files);
     tri_buf_free(&b->tagnodes);
+    tri_buf_free(&b->lists);
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         tri_buf_free(&b->vaxis[a]);
     tri_free(b->pat_hash);
@@ -69,7 +70,8 @@ static void pass_declare(struct tri_build *b)
     tri_vocab_seed(b);
 }
 
-/* Pass 2: defaults and context, then pass 3: rules and tables. */
+/* Pass 2: defaults and context, then pass 3: the named lists, rules and
+ * tables. */
 static void pass_content(struct tri_build *b)
 {
     const struct tri_ydoc *d;
@@ -86,6 +88,11 @@ static void pass_content(struct tri_build *b)
         tri_context_default(b);
     for (d = b->c->docs; d != NULL; d = d->next) {
         b->file = d->file;
+        if ((v = tri_map_get(d->root, "lists")) != NULL)
+            tri_lists_declare(b, v);
+    }
+    for (d = b->c->docs; d != NULL; d = d->next) {
+        b->file = d->file;
         if ((v = tri_map_get(d->root, "rules")) != NULL)
             tri_rules_compile(b, v, 0);
         if ((v = tri_map_get(d->root, "cues")) != NULL)
@@ -99,6 +106,7 @@ static void pass_content(struct tri_build *b)
         if ((v = tri_map_get(d->root, "bayes")) != NULL)
             tri_bayes_compile(b, v);
     }
+    tri_lists_finish(b);
     b->file = "";
 }
 

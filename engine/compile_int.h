@@ -74,6 +74,7 @@ struct tri_build {
     struct tri_buf esc_files, script_files; /* const char *: row's file  */
     struct tri_buf vaxis[TRIAGE_AXIS_COUNT]; /* tri_vocab_entry per axis */
     struct tri_buf tagnodes;     /* first use of each open value (lint)   */
+    struct tri_buf lists;        /* named conditions (compile_lists.c)    */
     uint32_t *pat_hash;          /* open addressing: pattern index + 1    */
     size_t pat_hash_cap;
 };
@@ -110,6 +111,12 @@ triage_status tri_header_compile(struct tri_build *b, const struct tri_ynode *n)
 triage_status tri_rules_compile(struct tri_build *b, const struct tri_ynode *seq,
                                 int is_cue);
 triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n);
+
+/* Named conditions rules share (compile_lists.c). */
+void tri_lists_declare(struct tri_build *b, const struct tri_ynode *seq);
+uint32_t tri_list_use(struct tri_build *b, const struct tri_ynode *n, int depth,
+                      uint32_t (*compile)(struct tri_build *, const struct tri_ynode *, int));
+void tri_lists_finish(struct tri_build *b);
 triage_status tri_context_default(struct tri_build *b);
 uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
                          enum tri_pat_kind kind, enum tri_cue_role role);

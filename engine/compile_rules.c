@@ -300,6 +300,8 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
 
     if (!tri_expect(b, n, TRI_Y_MAP, "a condition"))
         return TRI_NONE;
+    if (tri_map_get(n, "list") != NULL)   /* { list: NAME }, compile_lists.c */
+        return tri_list_use(b, n, depth, cond);
     if (depth > TRI_MAX_NEST) {
         tri_err(b, n, TRIAGE_ELIMIT, "conditions nested deeper than %d levels",
                 TRI_MAX_NEST);

@@ -197,6 +197,15 @@ static void lint_cond(struct lint *l, const struct tri_ynode *c)
     tri_buf_free(&f);
 }
 
+/* A named list's condition gets the same checks as a rule's. */
+static void lint_lists(struct lint *l, const struct tri_ynode *seq)
+{
+    size_t i;
+
+    for (i = 0; seq != NULL && seq->kind == TRI_Y_SEQ && i < seq->n; i++)
+        lint_cond(l, tri_map_get(seq->kids[i], "match"));
+}
+
 static void lint_rules(struct lint *l, const struct tri_ynode *seq)
 {
     static const char *const axes[] = { "type", "nature", "temperament",
@@ -337,6 +346,7 @@ triage_status triage_compiler_lint(triage_compiler *c, const triage_ruleset *rs)
     tri_buf_adds(&l.used, "\n");
     for (d = c->docs; d != NULL; d = d->next) {
         l.b.file = d->file;
+        lint_lists(&l, tri_map_get(d->root, "lists"));
         lint_rules(&l, tri_map_get(d->root, "rules"));
         lint_rules(&l, tri_map_get(d->root, "cues"));
         lint_shadowed(&l, tri_map_get(d->root, "escalation"), 0);

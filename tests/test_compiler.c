@@ -750,6 +750,110 @@ static void test_compiler_last_diag_owns_its_strings(void **state)
     triage_compiler_destroy(c);
 }
 
+/* ---- named lists ------------------------------------------------------- */
+
+/* A list declared in one file serves rules in another, in 'none' and as a
+ * whole 'match', exactly as if written in place. */
+static void test_compiler_lists_are_shared_conditions(void **state)
+{
+    static const char lists[] =
+        "lists:\n"
+        "  - id: told_harmless\n"
+        "    title: a doctor said it is harmless\n"
+        "    match: { regex: '医生说[^。]{0,6}没事' }\n"
+        "  - id: rash\n"
+        "    match: { any: [起疹子, 皮疹] }\n";
+    static const char rules[] =
+        "rules:\n"
+        "  - id: l.child\n"
+        "    type: adverse_reaction\n"
+        "    severity: critical\n"
+        "    match:\n"
+        "      any: [误吞]\n"
+        "      none: [{ list: told_harmless }]\n"
+        "  - id: l.rash\n"
+        "    type: adverse_reaction\n"
+        "    match: { list: rash }\n";
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    triage_scratch *s = NULL;
+    const triage_result *r;
+
+    (void)state;
+    assert_int_equal(triage_compiler_add_string(c, "rules.yaml", rules, strlen(rules)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "lists.yaml", lists, strlen(lists)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    if (lg.n > 0)
+        fail_msg("unexpected diagnostic: %s", lg.d[0].message);
+    triage_compiler_destroy(c);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    r = classify(rs, s, "孩子误吞了一粒药");
+    assert_string_equal(triage_result_severity(r), "critical");
+    r = classify(rs, s, "孩子误吞了一粒药，医生说应该没事");
+    assert_string_not_equal(triage_result_severity(r), "critical");
+    r = classify(rs, s, "吃了以后起疹子");
+    assert_string_equal(triage_result_type(r), "adverse_reaction");
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
+/* Unknown, repeated, self-referring and unused lists, each at its place. */
+static void test_compiler_reports_list_mistakes(void **state)
+{
+    static const char yaml[] =
+        "lists:\n"
+        "  - id: a\n"
+        "    match: { any: [x1], none: [{ list: b }] }\n"
+        "  - id: b\n"
+        "    match: { any: [{ list: a }] }\n"
+        "  - id: a\n"
+        "    match: { any: [x2] }\n"
+        "  - id: spare\n"
+        "    match: { any: [x3] }\n"
+        "rules:\n"
+        "  - id: m.one\n"
+        "    type: other\n"
+        "    match: { any: [{ list: nosuch }, { list: a }] }\n";
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    unsigned i, dup = 0, unknown = 0, self = 0, unused = 0;
+
+    (void)state;
+    assert_int_equal(triage_compiler_add_string(c, "bad.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_ERULE_SCHEMA);
+    assert_null(rs);
+    for (i = 0; i < lg.n; i++) {
+        const struct seen *d = &lg.d[i];
+
+        if (strstr(d->message, "duplicate list id 'a'") != NULL) {
+            dup++;
+            assert_int_equal(d->line, 6);
+            assert_int_equal(d->column, 9);
+        } else if (strstr(d->message, "unknown list 'nosuch'") != NULL) {
+            unknown++;
+            assert_int_equal(d->line, 13);
+            assert_string_equal(d->rule, "m.one");
+        } else if (strstr(d->message, "refers to itself") != NULL) {
+            self++;
+            assert_string_equal(d->file, "bad.yaml");
+        } else if (strstr(d->message, "list 'spare' is never used") != NULL) {
+            unused++;
+            assert_true(d->is_warning);
+            assert_int_equal(d->line, 8);
+        }
+    }
+    assert_int_equal(dup, 1);
+    assert_int_equal(unknown, 1);
+    assert_int_equal(self, 1);
+    assert_int_equal(unused, 1);
+    triage_compiler_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -767,6 +871,8 @@ int main(void)
         cmocka_unit_test(test_compiler_opens_vocabularies_with_documented_defaults),
         cmocka_unit_test(test_compiler_ruleset_info_names_and_hashes),
         cmocka_unit_test(test_compiler_last_diag_owns_its_strings),
+        cmocka_unit_test(test_compiler_lists_are_shared_conditions),
+        cmocka_unit_test(test_compiler_reports_list_mistakes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
