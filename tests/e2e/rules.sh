@@ -501,4 +501,8 @@ level_of "control: a 12315 ultimatum is L3" L3 '再不把多收的那22块退给
 level_of "a report to the council decided against is no threat" L1 "I was going to report this to the consumer council, but I decided not to. Please just refund the extra \$15 you charged."
 level_of "a complaint to the PDPC is a regulator threat" L3 "STOP texting me. I have unsubscribed 3 times. Next one and I'm filing a complaint with the PDPC."
 level_of "a sign that fell and struck a shoulder is an injury in store" L3 'On 7 June a hanging promotional sign in your store fell and struck my left shoulder. I was seen at a clinic the same day. I request reimbursement of the clinic bill.'
+# What was NOT posted is no threat to go public (the list not_posted).
+level_of "a photo not posted to WeChat is no media threat" L1 '你们店员把我的处方单拍照说是为了存档，我特意问了，没有发到朋友圈。但是拍照前也不问一声，态度很差。'
+level_of "control: a prescription posted to WeChat is a leak" L3 '你们店员把我的处方单拍照发到了朋友圈，上面有我的名字和诊断！'
+level_of "control: a threat to post the video is L3" L3 '再不给我处理，我就把你们店员拍我处方的视频发到朋友圈！'
 check_fields
