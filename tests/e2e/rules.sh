@@ -505,4 +505,12 @@ level_of "a sign that fell and struck a shoulder is an injury in store" L3 'On 7
 level_of "a photo not posted to WeChat is no media threat" L1 '你们店员把我的处方单拍照说是为了存档，我特意问了，没有发到朋友圈。但是拍照前也不问一声，态度很差。'
 level_of "control: a prescription posted to WeChat is a leak" L3 '你们店员把我的处方单拍照发到了朋友圈，上面有我的名字和诊断！'
 level_of "control: a threat to post the video is L3" L3 '再不给我处理，我就把你们店员拍我处方的视频发到朋友圈！'
+# A cold-chain parcel that arrived cold, a trip with no fall and a store's
+# own blood-pressure cuff that burst harm no one (list cold_chain_intact,
+# sig.injury.premises, sx.device_fault); their controls still escalate.
+level_of "insulin that arrived cold is no critical medicine at risk" L1 '冷链配送的胰岛素，快递员本来要放门口，幸好我在家当面签收，冰袋还是硬的，温度贴也没变色。就是快递员打电话态度有点冲，麻烦反映一下。'
+level_of "control: insulin left in the sun is at risk" L2 '冷链配送的胰岛素，快递员放在门口晒了一下午，冰袋全化了，温度贴也变色了。'
+level_of "a trip with no fall and not a scratch is no injury" L1 'I tripped over a box of stock left in the aisle of your pharmacy on Saturday. I caught myself on a shelf, so no fall and not a scratch. Please keep the aisles clear.'
+level_of "control: a trip that broke a wrist is an injury in store" L3 'I tripped over a box of stock left in the aisle of your pharmacy on Saturday and broke my wrist. I want compensation.'
+level_of "the store's free cuff bursting is a facility matter" L1 '你们店的免费血压计袖带是破的，我量的时候突然漏气，袖带崩开了，还好没弹到人，血压也量不了。麻烦尽快修一下。'
 check_fields
