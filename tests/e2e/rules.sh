@@ -513,4 +513,7 @@ level_of "control: insulin left in the sun is at risk" L2 '冷链配送的胰岛
 level_of "a trip with no fall and not a scratch is no injury" L1 'I tripped over a box of stock left in the aisle of your pharmacy on Saturday. I caught myself on a shelf, so no fall and not a scratch. Please keep the aisles clear.'
 level_of "control: a trip that broke a wrist is an injury in store" L3 'I tripped over a box of stock left in the aisle of your pharmacy on Saturday and broke my wrist. I want compensation.'
 level_of "the store's free cuff bursting is a facility matter" L1 '你们店的免费血压计袖带是破的，我量的时候突然漏气，袖带崩开了，还好没弹到人，血压也量不了。麻烦尽快修一下。'
+# An A&E visit that "sent me home" is an ER visit without admission: high.
+level_of "A&E that sent the patient home is high, not L4" L2 'Started your hay fever tablets on Monday. By Wednesday my face was swollen and I had hives, so I went to A&E. They gave me an antihistamine injection and sent me home after four hours.'
+level_of "control: admitted overnight is L4" L4 'Started your hay fever tablets on Monday. By Wednesday my face was swollen and I had hives, so I went to A&E. They admitted me overnight for observation.'
 check_fields
