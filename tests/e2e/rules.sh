@@ -516,4 +516,8 @@ level_of "the store's free cuff bursting is a facility matter" L1 '你们店的�
 # An A&E visit that "sent me home" is an ER visit without admission: high.
 level_of "A&E that sent the patient home is high, not L4" L2 'Started your hay fever tablets on Monday. By Wednesday my face was swollen and I had hives, so I went to A&E. They gave me an antihistamine injection and sent me home after four hours.'
 level_of "control: admitted overnight is L4" L4 'Started your hay fever tablets on Monday. By Wednesday my face was swollen and I had hives, so I went to A&E. They admitted me overnight for observation.'
+# A rash with any breathing sign is anaphylaxis until shown otherwise.
+level_of "a rash and a bit breathless is an emergency" L4 '吃了一个礼拜，脸上和手臂开始起红疹，还有点喘，晚上呼吸卡卡的，好担心，要停药吗？'
+level_of "control: a rash with breathing denied is L2" L2 '吃了一个礼拜，脸上和手臂开始起红疹，有点痒，呼吸很正常，也不喘，要停药吗？'
+level_of "hives and a bit wheezy is an emergency" L4 "Two days on your antibiotic and I've got hives on my arms and I'm a bit wheezy tonight. Should I stop?"
 check_fields
