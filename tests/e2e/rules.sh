@@ -520,4 +520,8 @@ level_of "control: admitted overnight is L4" L4 'Started your hay fever tablets 
 level_of "a rash and a bit breathless is an emergency" L4 '吃了一个礼拜，脸上和手臂开始起红疹，还有点喘，晚上呼吸卡卡的，好担心，要停药吗？'
 level_of "control: a rash with breathing denied is L2" L2 '吃了一个礼拜，脸上和手臂开始起红疹，有点痒，呼吸很正常，也不喘，要停药吗？'
 level_of "hives and a bit wheezy is an emergency" L4 "Two days on your antibiotic and I've got hives on my arms and I'm a bit wheezy tonight. Should I stop?"
+# Someone who turns up at the customer's home and menaces is violence.
+level_of "a rider menacing at the customer's door is an emergency" L4 "我给骑手打了差评，第二天他又跑到我家门口，拍着门喊'差评是吧？你给我等着'，我一个人在家，吓得不敢出声。请你们马上处理。"
+level_of "control: a rude call from a rider is L1" L1 '我给骑手打了差评，他打电话来态度很差，说话很冲，请你们处理一下。'
+level_of "a rider at the door saying I'd regret it is an emergency" L4 "The rider I gave a bad review to showed up at my door last night and said I would regret it. I'm scared to open the door."
 check_fields
