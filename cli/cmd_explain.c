@@ -126,8 +126,9 @@ static void steps(const triage_result *r, const struct paint *p, int all)
     for (i = 0; i < n; i++) {
         triage_trace_get(r, i, &st);
         if (st.kind == TRIAGE_TRACE_PART || st.kind == TRIAGE_TRACE_WITHIN) {
-            if (!skip)
-                printf("      %s%s%s\n", p->dim, st.detail, p->off);
+            if (!skip)   /* nested conditions indent under their part */
+                printf("      %*s%s%s%s\n", 2 * (st.depth > 1 ? st.depth - 1 : 0), "",
+                       p->dim, st.detail, p->off);
             continue;
         }
         skip = !all && st.kind == TRIAGE_TRACE_RULE && !st.ok;
@@ -209,7 +210,7 @@ static void why_not(const triage_ruleset *rs, const triage_result *r,
         triage_trace_get(r, i, &st);
         if (st.rule_id != NULL && strcmp(st.rule_id, rule) == 0 &&
             st.kind != TRIAGE_TRACE_RULE) {
-            printf("  %s\n", st.detail);
+            printf("  %*s%s\n", 2 * (st.depth > 1 ? st.depth - 1 : 0), "", st.detail);
             seen++;
         }
     }

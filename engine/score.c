@@ -214,6 +214,31 @@ static int part_any(struct triage_scratch *s, const struct tri_rule *r,
     return 0;
 }
 
+/* explain: which item of a 'none' part holds, so the author sees the word
+ * that vetoed the rule (a keyword, a regex, or a nested condition such as
+ * a named list). Run only when tracing: the plain walk above stops first. */
+static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
+                       const struct tri_node *nd, int depth)
+{
+    const struct tri_part_index *pi = part_index(s, nd, TRI_PART_NONE);
+    const struct tri_table *t = &s->rs->t;
+    uint32_t cur = TRI_NONE, p;
+
+    while ((p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
+        if (leaf_ok(s, r, p)) {
+            const struct tri_pattern *pt = &t->patterns[p];
+            unsigned n = pt->src_len > 60 ? 60 : pt->src_len;
+
+            tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
+                      "an item of 'none' is present: %s \"%.*s%s\"",
+                      pt->kind == TRI_PAT_REGEX ? "regex" : "keyword", (int)n,
+                      tri_str(t, pt->src), n < pt->src_len ? "..." : "");
+            return;
+        }
+    tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
+              "an item of 'none' is present: a nested condition holds");
+}
+
 static int part_true(struct triage_scratch *s, const struct tri_rule *r,
                      const struct tri_node *nd, int k, int depth)
 {
@@ -224,8 +249,8 @@ static int part_true(struct triage_scratch *s, const struct tri_rule *r,
     if (k == TRI_PART_NONE) {
         if (!part_any(s, r, nd, k, depth))
             return 1;
-        tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
-                  "an item of 'none' is present");
+        if (s->trace_on)
+            trace_none(s, r, nd, depth);
         return 0;
     }
     for (i = 0; i < nd->count[k]; i++)

@@ -76,6 +76,9 @@ expect_grep "why-not gives the within distance" 'within 4 \(zh-Hans\): closest p
 expect_exit "explain --why-not no hit" 0 "$TRIAGE" explain -r $R --why-not refund.ask 没效果
 expect_grep "why-not says nothing occurs" 'none of its keywords or regexes occurs in the text' "$TMP/out"
 
+expect_exit "explain --why-not none" 0 "$TRIAGE" explain -r $R --why-not refund.ask 已退款了，但是我还要退款
+expect_grep "why-not names the word that vetoed the rule" "an item of 'none' is present: keyword \"已退款\"" "$TMP/out"
+
 expect_exit "explain --why-not fired" 0 "$TRIAGE" explain -r $R --why-not efficacy.none 没效果
 expect_grep "why-not says it fired" '^efficacy.none fired \(weight' "$TMP/out"
 
