@@ -112,6 +112,12 @@ static void hits(const triage_result *r, const char *text, const struct paint *p
     }
 }
 
+/* Spaces that put a nested condition's step under its part. */
+static int nest_indent(const triage_trace_step *st)
+{
+    return st->depth > 1 ? 2 * (st->depth - 1) : 0;
+}
+
 /* The trace; unless 'all', rules that did not fire (and their parts) are
  * left out: the hits section already names them. */
 static void steps(const triage_result *r, const struct paint *p, int all)
@@ -127,8 +133,8 @@ static void steps(const triage_result *r, const struct paint *p, int all)
         triage_trace_get(r, i, &st);
         if (st.kind == TRIAGE_TRACE_PART || st.kind == TRIAGE_TRACE_WITHIN) {
             if (!skip)   /* nested conditions indent under their part */
-                printf("      %*s%s%s%s\n", 2 * (st.depth > 1 ? st.depth - 1 : 0), "",
-                       p->dim, st.detail, p->off);
+                printf("      %*s%s%s%s\n", nest_indent(&st), "", p->dim, st.detail,
+                       p->off);
             continue;
         }
         skip = !all && st.kind == TRIAGE_TRACE_RULE && !st.ok;
@@ -210,7 +216,7 @@ static void why_not(const triage_ruleset *rs, const triage_result *r,
         triage_trace_get(r, i, &st);
         if (st.rule_id != NULL && strcmp(st.rule_id, rule) == 0 &&
             st.kind != TRIAGE_TRACE_RULE) {
-            printf("  %*s%s\n", 2 * (st.depth > 1 ? st.depth - 1 : 0), "", st.detail);
+            printf("  %*s%s\n", nest_indent(&st), "", st.detail);
             seen++;
         }
     }

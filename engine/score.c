@@ -198,59 +198,61 @@ static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t nod
                 int depth);
 
 /* Whether any item of part k holds: its hit leaves first, then nested
- * conditions. */
+ * conditions. *leaf gets the pattern of the leaf that held, or TRI_NONE
+ * when a nested condition did (explain names it). */
 static int part_any(struct triage_scratch *s, const struct tri_rule *r,
-                    const struct tri_node *nd, int k, int depth)
+                    const struct tri_node *nd, int k, int depth, uint32_t *leaf)
 {
     const struct tri_part_index *pi = part_index(s, nd, k);
     uint32_t cur = TRI_NONE, p, i;
 
+    *leaf = TRI_NONE;
     while ((p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
-        if (leaf_ok(s, r, p))
+        if (leaf_ok(s, r, p)) {
+            *leaf = p;
             return 1;
+        }
     for (i = 0; i < pi->n_others; i++)
         if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1))
             return 1;
     return 0;
 }
 
-/* explain: which item of a 'none' part holds, so the author sees the word
- * that vetoed the rule (a keyword, a regex, or a nested condition such as
- * a named list). Run only when tracing: the plain walk above stops first. */
+/* explain: the item of a 'none' part that vetoed the rule, so the author
+ * sees the word (a keyword or a regex) or that a nested condition, such
+ * as a named list, held. */
 static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
-                       const struct tri_node *nd, int depth)
+                       uint32_t leaf, int depth)
 {
-    const struct tri_part_index *pi = part_index(s, nd, TRI_PART_NONE);
     const struct tri_table *t = &s->rs->t;
-    uint32_t cur = TRI_NONE, p;
+    const struct tri_pattern *pt;
+    unsigned n;
 
-    while ((p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
-        if (leaf_ok(s, r, p)) {
-            const struct tri_pattern *pt = &t->patterns[p];
-            unsigned n = pt->src_len > 60 ? 60 : pt->src_len;
-
-            tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
-                      "an item of 'none' is present: %s \"%.*s%s\"",
-                      pt->kind == TRI_PAT_REGEX ? "regex" : "keyword", (int)n,
-                      tri_str(t, pt->src), n < pt->src_len ? "..." : "");
-            return;
-        }
+    if (leaf == TRI_NONE) {
+        tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
+                  "an item of 'none' is present: a nested condition holds");
+        return;
+    }
+    pt = &t->patterns[leaf];
+    n = pt->src_len > 60 ? 60 : pt->src_len;
     tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
-              "an item of 'none' is present: a nested condition holds");
+              "an item of 'none' is present: %s \"%.*s%s\"",
+              pt->kind == TRI_PAT_REGEX ? "regex" : "keyword", (int)n,
+              tri_str(t, pt->src), n < pt->src_len ? "..." : "");
 }
 
 static int part_true(struct triage_scratch *s, const struct tri_rule *r,
                      const struct tri_node *nd, int k, int depth)
 {
-    uint32_t i;
+    uint32_t i, leaf;
 
     if (k == TRI_PART_ANY || k == TRI_PART_REGEX)
-        return part_any(s, r, nd, k, depth);
+        return part_any(s, r, nd, k, depth, &leaf);
     if (k == TRI_PART_NONE) {
-        if (!part_any(s, r, nd, k, depth))
+        if (!part_any(s, r, nd, k, depth, &leaf))
             return 1;
         if (s->trace_on)
-            trace_none(s, r, nd, depth);
+            trace_none(s, r, leaf, depth);
         return 0;
     }
     for (i = 0; i < nd->count[k]; i++)
