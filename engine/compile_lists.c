@@ -70,14 +70,16 @@ void tri_lists_declare(struct tri_build *b, const struct tri_ynode *seq)
 
 /*
  * The condition { list: NAME } at n: NAME's condition compiled in place by
- * 'compile' (errors inside it name the list's own file and line). A list
- * that reaches itself, directly or through others, is an error, not an
- * endless walk.
+ * 'compile' (errors inside it name the list's own file and line). The
+ * caller applies the reference's own modes ({ list: NAME, negated:
+ * include }). A list that reaches itself, directly or through others, is
+ * an error, not an endless walk.
  */
 uint32_t tri_list_use(struct tri_build *b, const struct tri_ynode *n, int depth,
                       uint32_t (*compile)(struct tri_build *, const struct tri_ynode *, int))
 {
-    static const char *const keys[] = { "list", NULL };
+    static const char *const keys[] = { "list", "negated", "hypothetical", "question",
+                                        NULL };
     const struct tri_ynode *name = tri_map_get(n, "list");
     struct tri_list_def *d;
     const char *file = b->file;

@@ -291,17 +291,45 @@ static void part(struct tri_build *b, const struct tri_ynode *list, int which,
     tri_buf_free(&ids);
 }
 
+static uint32_t mode(struct tri_build *b, const struct tri_ynode *n,
+                     uint32_t fallback);
+
+/* The negated, hypothetical and question keys of condition n, packed
+ * (internal.h); 0 when it sets none. */
+static uint32_t cond_modes(struct tri_build *b, const struct tri_ynode *n)
+{
+    static const char *const keys[] = { "negated", "hypothetical", "question" };
+    const struct tri_ynode *v;
+    uint32_t m = 0, f;
+
+    for (f = 0; f < 3; f++)
+        if ((v = tri_map_get(n, keys[f])) != NULL)
+            m |= TRI_MODE_SET(f) | TRI_MODE_BITS(f, mode(b, v, TRI_MODE_EXCLUDE));
+    return m;
+}
+
 static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
 {
-    static const char *const keys[] = { "any", "all", "none", "regex", "within", NULL };
+    static const char *const keys[] = { "any", "all", "none", "regex", "within",
+                                        "negated", "hypothetical", "question", NULL };
     struct tri_node nd;
     const struct tri_ynode *v;
     int k, parts = 0;
 
     if (!tri_expect(b, n, TRI_Y_MAP, "a condition"))
         return TRI_NONE;
-    if (tri_map_get(n, "list") != NULL)   /* { list: NAME }, compile_lists.c */
-        return tri_list_use(b, n, depth, cond);
+    if (tri_map_get(n, "list") != NULL) {   /* { list: NAME }, compile_lists.c */
+        uint32_t at = tri_list_use(b, n, depth, cond), own = cond_modes(b, n);
+        struct tri_node *ln;
+
+        /* The reference's modes hold where the list's condition sets none;
+         * each use compiles the list afresh, so this node is its own. */
+        if (at != TRI_NONE) {
+            ln = (struct tri_node *)b->nodes.data + at;
+            ln->modes = tri_modes_apply(own, ln->modes) | (ln->modes & TRI_MODES_SETS);
+        }
+        return at;
+    }
     if (depth > TRI_MAX_NEST) {
         tri_err(b, n, TRIAGE_ELIMIT, "conditions nested deeper than %d levels",
                 TRI_MAX_NEST);
@@ -311,6 +339,7 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
     memset(&nd, 0, sizeof nd);
     nd.kind = TRI_NODE_COND;
     nd.within[0] = nd.within[1] = nd.within[2] = TRI_NONE;
+    nd.modes = cond_modes(b, n);
     for (k = 0; k < TRI_PART_COUNT; k++)
         if ((v = tri_map_get(n, keys[k])) != NULL) {
             part(b, v, k, depth, &nd);

@@ -344,6 +344,29 @@ static void flag_forward(struct triage_scratch *s, const struct tri_hit *c,
     }
 }
 
+/*
+ * Where the clause tail after a post-negation starts. "一个风团都没起",
+ * "脸也没红": a cue that ends in 没 or 冇 takes one verb of a symptom or
+ * an event after it and still denies what came before. Only these verbs:
+ * in "一晚上都没睡", "叫都没醒", "路都没法走" the 没 + verb is itself the
+ * complaint.
+ */
+static uint32_t post_neg_tail(const struct tri_norm *n, uint32_t end, uint32_t to)
+{
+    static const char verbs[] = "起出长红肿痒疼痛破变见碰伤烫吐拉晕咳掉";
+    const char *t = n->text;
+    size_t k;
+
+    if (end < 3 || end + 3 > to ||
+        (memcmp(t + end - 3, "\xe6\xb2\xa1", 3) != 0 &&   /* 没 */
+         memcmp(t + end - 3, "\xe5\x86\x87", 3) != 0))    /* 冇 */
+        return end;
+    for (k = 0; k + 3 < sizeof verbs; k += 3)
+        if (memcmp(verbs + k, t + end, 3) == 0)
+            return end + 3;
+    return end;
+}
+
 static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
                        uint32_t flag)
 {
@@ -357,8 +380,11 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
     size_t n = neg ? s->n_neg_bounds : s->n_bounds, i, b;
 
     if (p->role == TRI_ROLE_NEG_POST) {
+        uint32_t to;
+
         b = tri_next_bound(bounds, n, c->start);
-        if (!tri_ends_clause(&s->norm, c->end, b < n ? bounds[b] : (uint32_t)s->norm.len))
+        to = b < n ? bounds[b] : (uint32_t)s->norm.len;
+        if (!tri_ends_clause(&s->norm, post_neg_tail(&s->norm, c->end, to), to))
             return;
         for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
             struct tri_hit *h = &s->hits[i];

@@ -173,7 +173,7 @@ triage_status tri_record_hits(struct triage_scratch *s)
             rh->rule = rule;
             rh->hit = (uint32_t)i;
             rh->counted = (uint32_t)(s->fired[rule] &&
-                                     tri_hit_eligible(&t->rules[rule], &s->hits[i]));
+                                     tri_hit_counted(t, &t->rules[rule], &s->hits[i]));
         }
     }
     /* index_rules lists a rule once per pattern, however often the rule

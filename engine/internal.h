@@ -143,9 +143,37 @@ struct tri_node {
     /* 'within' per text language (enum tri_lang below HANS..EN), TRI_NONE
      * when not set: English needs a wider window for the same words. */
     uint32_t within[3];
+    /* The condition's own negated/hypothetical/question modes, for the
+     * hits under it (TRI_MODES_* below); 0 when it inherits them all. */
+    uint32_t modes;
 };
 
 enum tri_mode { TRI_MODE_EXCLUDE = 0, TRI_MODE_INCLUDE = 1, TRI_MODE_ONLY = 2 };
+
+/*
+ * Modes travel packed: two bits of enum tri_mode per flag (negated,
+ * hypothetical, question), and in a condition's 'modes' a bit per flag
+ * saying it sets that one. Evaluation passes the packed modes down the
+ * condition tree, so a nested condition (or a list) may count negated
+ * hits where the rule around it does not.
+ */
+enum tri_mode_flag { TRI_MF_NEG = 0, TRI_MF_HYPO = 1, TRI_MF_QUESTION = 2 };
+#define TRI_MODE_BITS(f, m)  ((uint32_t)(m) << (2 * (f)))
+#define TRI_MODE_GET(ms, f)  (((ms) >> (2 * (f))) & 3u)
+#define TRI_MODE_SET(f)      (1u << (8 + (f)))
+#define TRI_MODES_SETS       0x700u
+#define TRI_MODES_VALID      0x73fu
+
+static inline uint32_t tri_modes_apply(uint32_t inherited, uint32_t own)
+{
+    uint32_t f;
+
+    for (f = 0; f < 3; f++)
+        if (own & TRI_MODE_SET(f))
+            inherited = (inherited & ~TRI_MODE_BITS(f, 3)) |
+                        TRI_MODE_BITS(f, TRI_MODE_GET(own, f));
+    return inherited;
+}
 
 struct tri_rule {
     uint32_t id, title, file, line, column;
@@ -156,6 +184,7 @@ struct tri_rule {
     uint32_t negated, hypothetical, question; /* enum tri_mode            */
     uint32_t is_cue;
     uint32_t zero_hit;               /* may fire without any hit          */
+    uint32_t own_modes;              /* a condition in it sets its modes  */
 };
 
 enum tri_when_key {
@@ -456,7 +485,12 @@ void tri_candidates(struct triage_scratch *s);
 triage_status tri_record_hits(struct triage_scratch *s);
 /* score.c: evaluate candidate rules over the marked hits. */
 triage_status tri_rules_eval(struct triage_scratch *s);
-int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h);
+uint32_t tri_rule_modes(const struct tri_rule *r);
+int tri_hit_ok(uint32_t modes, const struct tri_hit *h);
+/* Whether hit h counts for fired rule r: some leaf of its pattern, outside
+ * 'none', takes it under the modes in force there. */
+int tri_hit_counted(const struct tri_table *t, const struct tri_rule *r,
+                    const struct tri_hit *h);
 /* decide.c: votes, type, escalation and scripts into s->result. */
 void tri_decide(struct triage_scratch *s);
 int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w);

@@ -181,6 +181,24 @@ static int zero_hit(const struct tri_table *t, uint32_t node)
     return any_ok;
 }
 
+/* A condition in the subtree sets its own modes (score.c must then look
+ * at where a hit's leaf stands to say whether the hit counted). */
+static int own_modes(const struct tri_table *t, uint32_t node)
+{
+    const struct tri_node *n = &t->nodes[node];
+    uint32_t k, i;
+
+    if (n->kind == TRI_NODE_LEAF)
+        return 0;
+    if (n->modes != 0)
+        return 1;
+    for (k = 0; k < TRI_PART_COUNT; k++)
+        for (i = 0; i < n->count[k]; i++)
+            if (own_modes(t, t->node_kids[n->first[k] + i]))
+                return 1;
+    return 0;
+}
+
 struct refs_ctx {
     struct tri_table *t;
     uint32_t rule;
@@ -335,6 +353,7 @@ static triage_status index_rules(struct triage_ruleset *rs)
     for (c.rule = 0; c.rule < t->n_rules; c.rule++) {
         node_patterns(t, t->rules[c.rule].root, count_or_fill, &c);
         t->rules[c.rule].zero_hit = (uint32_t)zero_hit(t, t->rules[c.rule].root);
+        t->rules[c.rule].own_modes = (uint32_t)own_modes(t, t->rules[c.rule].root);
         if (t->rules[c.rule].zero_hit)
             rs->zero_hit_rules[rs->n_zero_hit++] = c.rule;
     }

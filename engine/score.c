@@ -14,22 +14,54 @@ static int mode_ok(uint32_t mode, int flagged)
     return mode == TRI_MODE_INCLUDE || (mode == TRI_MODE_ONLY) == flagged;
 }
 
-int tri_hit_eligible(const struct tri_rule *r, const struct tri_hit *h)
+uint32_t tri_rule_modes(const struct tri_rule *r)
 {
-    return mode_ok(r->negated, (h->flags & TRI_HIT_NEG) != 0) &&
-           mode_ok(r->hypothetical, (h->flags & TRI_HIT_HYPO) != 0) &&
-           mode_ok(r->question, (h->flags & TRI_HIT_QUESTION) != 0);
+    return TRI_MODE_BITS(TRI_MF_NEG, r->negated) |
+           TRI_MODE_BITS(TRI_MF_HYPO, r->hypothetical) |
+           TRI_MODE_BITS(TRI_MF_QUESTION, r->question);
 }
 
-static int leaf_ok(const struct triage_scratch *s, const struct tri_rule *r,
-                   uint32_t pat)
+int tri_hit_ok(uint32_t m, const struct tri_hit *h)
+{
+    return mode_ok(TRI_MODE_GET(m, TRI_MF_NEG), (h->flags & TRI_HIT_NEG) != 0) &&
+           mode_ok(TRI_MODE_GET(m, TRI_MF_HYPO), (h->flags & TRI_HIT_HYPO) != 0) &&
+           mode_ok(TRI_MODE_GET(m, TRI_MF_QUESTION), (h->flags & TRI_HIT_QUESTION) != 0);
+}
+
+static int counted_under(const struct tri_table *t, uint32_t node, uint32_t m,
+                         const struct tri_hit *h)
+{
+    const struct tri_node *nd = &t->nodes[node];
+    uint32_t k, i;
+
+    if (nd->kind == TRI_NODE_LEAF)
+        return nd->pattern == h->pattern && tri_hit_ok(m, h);
+    m = tri_modes_apply(m, nd->modes);
+    for (k = 0; k < TRI_PART_COUNT; k++)
+        for (i = 0; k != TRI_PART_NONE && i < nd->count[k]; i++)
+            if (counted_under(t, t->node_kids[nd->first[k] + i], m, h))
+                return 1;
+    return 0;
+}
+
+int tri_hit_counted(const struct tri_table *t, const struct tri_rule *r,
+                    const struct tri_hit *h)
+{
+    if (!r->own_modes)   /* the usual rule: one set of modes throughout */
+        return tri_hit_ok(tri_rule_modes(r), h);
+    return counted_under(t, r->root, tri_rule_modes(r), h);
+}
+
+/* 'm': the packed modes in force (internal.h), the rule's unless a
+ * condition on the way down set its own. */
+static int leaf_ok(const struct triage_scratch *s, uint32_t m, uint32_t pat)
 {
     uint32_t i;
 
     if (s->pat_gen[pat] != s->gen)
         return 0;
     for (i = 0; i < s->pat_count[pat]; i++)
-        if (tri_hit_eligible(r, &s->hits[s->byp[s->pat_first[pat] + i]]))
+        if (tri_hit_ok(m, &s->hits[s->byp[s->pat_first[pat] + i]]))
             return 1;
     return 0;
 }
@@ -68,7 +100,7 @@ static const struct tri_part_index *part_index(const struct triage_scratch *s,
     return &s->rs->parts[(size_t)(nd - s->rs->t.nodes) * TRI_PART_COUNT + (size_t)k];
 }
 
-static triage_status leaf_positions(struct triage_scratch *s, const struct tri_rule *r,
+static triage_status leaf_positions(struct triage_scratch *s, uint32_t m,
                                     uint32_t pat, size_t base, size_t *n)
 {
     uint32_t i;
@@ -78,7 +110,7 @@ static triage_status leaf_positions(struct triage_scratch *s, const struct tri_r
     for (i = 0; i < s->pat_count[pat] && *n - base < 2 * WITHIN_SPANS; i++) {
         const struct tri_hit *h = &s->hits[s->byp[s->pat_first[pat] + i]];
 
-        if (!tri_hit_eligible(r, h))
+        if (!tri_hit_ok(m, h))
             continue;
         if (tri_grow((void **)&s->pos, &s->pos_cap, *n + 2, sizeof *s->pos) != TRIAGE_OK)
             return TRIAGE_ENOMEM;
@@ -90,7 +122,7 @@ static triage_status leaf_positions(struct triage_scratch *s, const struct tri_r
 
 /* Append eligible hits under 'node' (positive parts only) to s->pos as
  * start,end pairs, at most WITHIN_SPANS of them past 'base'. */
-static triage_status positions(struct triage_scratch *s, const struct tri_rule *r,
+static triage_status positions(struct triage_scratch *s, uint32_t m,
                                uint32_t node, size_t base, size_t *n)
 {
     const struct tri_table *t = &s->rs->t;
@@ -99,6 +131,7 @@ static triage_status positions(struct triage_scratch *s, const struct tri_rule *
     triage_status st = TRIAGE_OK;
 
     if (nd->kind == TRI_NODE_COND) {
+        m = tri_modes_apply(m, nd->modes);
         for (k = 0; k < TRI_PART_COUNT && st == TRIAGE_OK; k++) {
             const struct tri_part_index *pi = part_index(s, nd, (int)k);
             uint32_t cur = TRI_NONE, p;
@@ -106,13 +139,13 @@ static triage_status positions(struct triage_scratch *s, const struct tri_rule *
             if (k == TRI_PART_NONE)
                 continue;
             while (st == TRIAGE_OK && (p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
-                st = leaf_positions(s, r, p, base, n);
+                st = leaf_positions(s, m, p, base, n);
             for (i = 0; i < pi->n_others && st == TRIAGE_OK; i++)
-                st = positions(s, r, s->rs->part_items[pi->others_first + i], base, n);
+                st = positions(s, m, s->rs->part_items[pi->others_first + i], base, n);
         }
         return st;
     }
-    return leaf_positions(s, r, nd->pattern, base, n);
+    return leaf_positions(s, m, nd->pattern, base, n);
 }
 
 struct within_search {
@@ -170,8 +203,9 @@ static void within_try(struct within_search *w, unsigned part)
     }
 }
 
-/* Smallest largest-gap over choices of one hit per 'all' part. */
-static triage_status within_gap(struct triage_scratch *s, const struct tri_rule *r,
+/* Smallest largest-gap over choices of one hit per 'all' part; 'm' holds
+ * the modes of nd itself. */
+static triage_status within_gap(struct triage_scratch *s, uint32_t m,
                                 const struct tri_node *nd, uint32_t *best)
 {
     struct within_search w;
@@ -185,7 +219,7 @@ static triage_status within_gap(struct triage_scratch *s, const struct tri_rule 
     w.best = UINT32_MAX;
     for (i = 0; i < w.parts && st == TRIAGE_OK; i++) {
         w.first[i] = n;
-        st = positions(s, r, s->rs->t.node_kids[nd->first[TRI_PART_ALL] + i], n, &n);
+        st = positions(s, m, s->rs->t.node_kids[nd->first[TRI_PART_ALL] + i], n, &n);
         w.count[i] = (n - w.first[i]) / 2;
     }
     if (st == TRIAGE_OK)
@@ -195,25 +229,26 @@ static triage_status within_gap(struct triage_scratch *s, const struct tri_rule 
 }
 
 static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t node,
-                int depth);
+                int depth, uint32_t m);
 
 /* Whether any item of part k holds: its hit leaves first, then nested
  * conditions. *leaf gets the pattern of the leaf that held, or TRI_NONE
  * when a nested condition did (explain names it). */
 static int part_any(struct triage_scratch *s, const struct tri_rule *r,
-                    const struct tri_node *nd, int k, int depth, uint32_t *leaf)
+                    const struct tri_node *nd, int k, int depth, uint32_t m,
+                    uint32_t *leaf)
 {
     const struct tri_part_index *pi = part_index(s, nd, k);
     uint32_t cur = TRI_NONE, p, i;
 
     *leaf = TRI_NONE;
     while ((p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
-        if (leaf_ok(s, r, p)) {
+        if (leaf_ok(s, m, p)) {
             *leaf = p;
             return 1;
         }
     for (i = 0; i < pi->n_others; i++)
-        if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1))
+        if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1, m))
             return 1;
     return 0;
 }
@@ -242,21 +277,21 @@ static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
 }
 
 static int part_true(struct triage_scratch *s, const struct tri_rule *r,
-                     const struct tri_node *nd, int k, int depth)
+                     const struct tri_node *nd, int k, int depth, uint32_t m)
 {
     uint32_t i, leaf;
 
     if (k == TRI_PART_ANY || k == TRI_PART_REGEX)
-        return part_any(s, r, nd, k, depth, &leaf);
+        return part_any(s, r, nd, k, depth, m, &leaf);
     if (k == TRI_PART_NONE) {
-        if (!part_any(s, r, nd, k, depth, &leaf))
+        if (!part_any(s, r, nd, k, depth, m, &leaf))
             return 1;
         if (s->trace_on)
             trace_none(s, r, leaf, depth);
         return 0;
     }
     for (i = 0; i < nd->count[k]; i++)
-        if (!eval(s, r, s->rs->t.node_kids[nd->first[k] + i], depth + 1)) {
+        if (!eval(s, r, s->rs->t.node_kids[nd->first[k] + i], depth + 1, m)) {
             tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
                       "part %u of 'all' has no counted hit", i + 1);
             return 0;
@@ -265,21 +300,22 @@ static int part_true(struct triage_scratch *s, const struct tri_rule *r,
 }
 
 static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t node,
-                int depth)
+                int depth, uint32_t m)
 {
     const struct tri_node *nd = &s->rs->t.nodes[node];
     uint32_t best, within;
     int k;
 
     if (nd->kind == TRI_NODE_LEAF)
-        return leaf_ok(s, r, nd->pattern);
+        return leaf_ok(s, m, nd->pattern);
+    m = tri_modes_apply(m, nd->modes);
     for (k = 0; k < TRI_PART_COUNT; k++)
-        if (nd->count[k] > 0 && !part_true(s, r, nd, k, depth))
+        if (nd->count[k] > 0 && !part_true(s, r, nd, k, depth, m))
             return 0;
     within = nd->within[s->result.lang];
     if (within == TRI_NONE)
         return 1;
-    if (within_gap(s, r, nd, &best) != TRIAGE_OK) {
+    if (within_gap(s, m, nd, &best) != TRIAGE_OK) {
         s->oom = 1;   /* not "did not fire": tri_rules_eval fails the call */
         return 0;
     }
@@ -304,7 +340,7 @@ triage_status tri_rules_eval(struct triage_scratch *s)
         uint32_t rule = s->cand[i];
         const struct tri_rule *r = &t->rules[rule];
         double t0 = s->prof ? tri_now() : 0;
-        int fired = eval(s, r, r->root, 1);
+        int fired = eval(s, r, r->root, 1, tri_rule_modes(r));
 
         if (s->prof) {
             struct tri_rule_prof *p = &s->prof->rules[rule];

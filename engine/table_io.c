@@ -13,9 +13,9 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 7u   /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 8u   /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
-                           7: topic markers */
+                           7: topic markers; 8: per-condition modes */
 
 struct tdb_header {
     char magic[8];
@@ -281,6 +281,13 @@ static void nodes_ok(struct check *c)
         const struct tri_node *n = &t->nodes[i];
 
         depth[i] = 1;
+        if ((n->modes & ~TRI_MODES_VALID) != 0 ||
+            TRI_MODE_GET(n->modes, TRI_MF_NEG) > 2 ||
+            TRI_MODE_GET(n->modes, TRI_MF_HYPO) > 2 ||
+            TRI_MODE_GET(n->modes, TRI_MF_QUESTION) > 2) {
+            c->bad = 1;
+            break;
+        }
         if (n->kind == TRI_NODE_LEAF) {
             idx_ok(c, n->pattern, t->n_patterns, 0);
             continue;

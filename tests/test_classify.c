@@ -784,7 +784,7 @@ static void test_classify_cues_next_to_rule_words(void **state)
     static const char yaml[] =
         "rules:\n"
         "  - id: sx\n    type: adverse_reaction\n"
-        "    match: { any: [头晕, 恶心, 呕吐, 过敏, 吃了药] }\n"
+        "    match: { any: [头晕, 恶心, 呕吐, 过敏, 吃了药, 风团, 头疼] }\n"
         "  - id: after\n    type: other\n"
         "    match: { any: [{ regex: '吃了[^，。]{0,6}后[^，。]{0,4}头' }, 多久,\n"
         "                   { regex: '没(有)?效果' }] }\n";
@@ -812,6 +812,75 @@ static void test_classify_cues_next_to_rule_words(void **state)
     /* At the end of its clause it negates backwards. */
     r = run(&f, "过敏也没出现。");
     assert_true(hit_at(r, "sx", 0).negated);
+    /* One verb of a symptom may follow it: "风团都没起" denies the rash;
+     * "一晚上都没睡" is itself the complaint and denies nothing. */
+    r = run(&f, "风团都没起。");
+    assert_true(hit_at(r, "sx", 0).negated);
+    r = run(&f, "头疼得一晚上都没睡。");
+    assert_false(hit_at(r, "sx", 0).negated);
+    assert_true(fired(r, "sx"));
+    fx_release(&f);
+}
+
+/* A condition may set its own negated, hypothetical and question modes
+ * for the hits under it, and so may a list reference: a denied symptom
+ * plus a question is an inquiry, while a rule around it keeps its own
+ * modes. Hits count where their leaf's modes take them. */
+static void test_classify_modes_per_condition(void **state)
+{
+    static const char yaml[] =
+        "lists:\n"
+        "  - id: sx\n    match: { any: [过敏, 风团] }\n"
+        "rules:\n"
+        "  - id: denied\n    type: inquiry\n"
+        "    match:\n"
+        "      all:\n"
+        "        - { any: [过敏, 风团], negated: only }\n"
+        "        - { any: [吃几粒], question: only }\n"
+        "  - id: denied_list\n    type: inquiry\n"
+        "    match: { all: [{ list: sx, negated: only }, 吃几粒] }\n"
+        "  - id: mentioned\n    type: adverse_reaction\n"
+        "    match: { any: [{ list: sx, negated: include }] }\n"
+        "  - id: asserted\n    type: adverse_reaction\n"
+        "    match: { any: [过敏, 风团] }\n"
+        "  - id: near\n    type: inquiry\n"
+        "    match:\n"
+        "      all: [{ any: [过敏], negated: only }, 吃几粒]\n"
+        "      within: 2\n"
+        "  - id: inner_wins\n    type: other\n    negated: only\n"
+        "    match: { all: [{ any: [过敏], negated: exclude }, 说明书] }\n";
+    struct fx f;
+    const triage_result *r;
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, "吃了没有过敏，一天吃几粒？");
+    assert_true(fired(r, "denied"));
+    assert_true(fired(r, "denied_list"));
+    assert_true(fired(r, "mentioned"));
+    assert_false(fired(r, "asserted"));
+    assert_false(fired(r, "near"));            /* 3 code points apart */
+    assert_string_equal(triage_result_type(r), "inquiry");
+    assert_true(hit_at(r, "denied", 12).counted);
+    assert_true(hit_at(r, "mentioned", 12).counted);
+    assert_false(hit_at(r, "asserted", 12).counted);
+    r = run(&f, "吃了过敏了，一天吃几粒？");
+    assert_false(fired(r, "denied"));
+    assert_false(fired(r, "denied_list"));
+    assert_true(fired(r, "mentioned"));
+    assert_true(fired(r, "asserted"));
+    r = run(&f, "没有过敏，吃几粒？");
+    assert_true(fired(r, "near"));
+    /* 'question: only' on its part: 吃几粒 outside a question does not count. */
+    r = run(&f, "没有过敏，一天吃几粒。");
+    assert_false(fired(r, "denied"));
+    assert_true(fired(r, "denied_list"));
+    /* The rule counts only negated hits; its inner condition, asserted ones. */
+    r = run(&f, "吃了过敏了，也没有说明书");
+    assert_true(fired(r, "inner_wins"));
+    assert_true(hit_at(r, "inner_wins", 6).counted);
+    r = run(&f, "没有过敏，也没有说明书");
+    assert_false(fired(r, "inner_wins"));
     fx_release(&f);
 }
 
@@ -1345,6 +1414,7 @@ int main(void)
         cmocka_unit_test(test_classify_also_and_close_call),
         cmocka_unit_test(test_classify_confidence_is_top_over_top_second_one),
         cmocka_unit_test(test_classify_detects_language),
+        cmocka_unit_test(test_classify_modes_per_condition),
         cmocka_unit_test(test_classify_scripts_first_per_group_in_the_complaints_language),
         cmocka_unit_test(test_classify_json_carries_tags_with_data),
         cmocka_unit_test(test_classify_json_escapes_id_and_text),

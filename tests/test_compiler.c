@@ -854,6 +854,54 @@ static void test_compiler_reports_list_mistakes(void **state)
     triage_compiler_destroy(c);
 }
 
+/* A condition's or a list reference's mode is checked like a rule's, at
+ * its own place; a mode is not a key of a keyword. */
+static void test_compiler_reports_bad_condition_modes(void **state)
+{
+    static const char yaml[] =
+        "lists:\n"
+        "  - id: sx\n"
+        "    match: { any: [x1] }\n"
+        "rules:\n"
+        "  - id: m.one\n"
+        "    type: other\n"
+        "    match:\n"
+        "      all:\n"
+        "        - { any: [x2], negated: sometimes }\n"
+        "        - { list: sx, question: [only] }\n"
+        "        - { any: [x3], hypothetical: only, negate: only }\n";
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    unsigned i, bad = 0, scalar = 0, unknown = 0;
+
+    (void)state;
+    assert_int_equal(triage_compiler_add_string(c, "bad.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_ERULE_SCHEMA);
+    assert_null(rs);
+    for (i = 0; i < lg.n; i++) {
+        const struct seen *d = &lg.d[i];
+
+        if (strstr(d->message, "'sometimes' is not exclude, include or only") != NULL) {
+            bad++;
+            assert_int_equal(d->line, 9);
+            assert_int_equal(d->column, 33);
+            assert_string_equal(d->rule, "m.one");
+        } else if (strstr(d->message, "a mode") != NULL) {
+            scalar++;
+            assert_int_equal(d->line, 10);
+        } else if (strstr(d->message, "unknown key 'negate'") != NULL) {
+            unknown++;
+            assert_int_equal(d->line, 11);
+        }
+    }
+    assert_int_equal(bad, 1);
+    assert_int_equal(scalar, 1);
+    assert_int_equal(unknown, 1);
+    triage_compiler_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -873,6 +921,7 @@ int main(void)
         cmocka_unit_test(test_compiler_last_diag_owns_its_strings),
         cmocka_unit_test(test_compiler_lists_are_shared_conditions),
         cmocka_unit_test(test_compiler_reports_list_mistakes),
+        cmocka_unit_test(test_compiler_reports_bad_condition_modes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

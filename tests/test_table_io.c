@@ -36,6 +36,9 @@ static const char tiny_yaml[] =
     "  - id: k.lot\n"
     "    type: product_quality\n"
     "    match: { all: [药品, { regex: '批号(?<lot>[a-z0-9]{4,})' }], within: 10 }\n"
+    "  - id: k.denied\n"
+    "    type: inquiry\n"
+    "    match: { all: [{ any: [过敏], negated: only }, '?'] }\n"
     "escalation:\n"
     "  - when: { severity: '>= high', rules: [k.allergy] }\n"
     "    level: L3\n"
@@ -55,7 +58,7 @@ static const char *const texts[] = {
     "我过敏了", "吃了以后没有过敏", "吃了会不会过敏？", "藥品發霉了，吃了還過敏",
     "药品批号AB1234有问题", "没效果，我要退款", "no rash, know rash",
     "I took it and got a rash", "我过敏了，要砸店", "过敏了怎么办？", "",
-    "\xff\xfe过敏\x80",
+    "\xff\xfe过敏\x80", "没有过敏，能吃吗？",
 };
 #define N_TEXTS (sizeof texts / sizeof texts[0])
 
@@ -290,6 +293,16 @@ static void test_table_io_round_trip_gives_identical_results(void **state)
     /* The tiny table (own context, PCRE2 regex with a field) from memory. */
     assert_int_equal(triage_ruleset_load_mem(f->tiny_tdb, f->tiny_len, &back), TRIAGE_OK);
     assert_int_equal(assert_same_results(f->tiny, back), 1);
+    {   /* a condition's own modes survive: k.denied counts the negated 过敏 */
+        triage_scratch *s = NULL;
+        char *js;
+
+        assert_int_equal(triage_scratch_create(back, &s), TRIAGE_OK);
+        js = json_for(back, s, texts[N_TEXTS - 1]);
+        assert_non_null(strstr(js, "\"type\":\"inquiry\""));
+        free(js);
+        triage_scratch_destroy(s);
+    }
     triage_ruleset_destroy(back);
 }
 
@@ -508,7 +521,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     /* The layout this test relies on. */
     assert_memory_equal(m, "TRIAGEDB", 8);
     memcpy(&u, m + OFF_FORMAT, 4);
-    assert_int_equal(u, 7);
+    assert_int_equal(u, 8);
     memcpy(&u, m + OFF_HEADER_SIZE, 4);
     assert_int_equal(u, HDR_SIZE);
     assert_string_equal((const char *)m + OFF_ENGINE, TRIAGE_VERSION_STRING);
@@ -522,7 +535,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_FORMAT, 0);
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
-    put32(m + OFF_FORMAT, 7);
+    put32(m + OFF_FORMAT, 8);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE + 8);             /* header size */
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE);
