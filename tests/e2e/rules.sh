@@ -524,4 +524,10 @@ level_of "hives and a bit wheezy is an emergency" L4 "Two days on your antibioti
 level_of "a rider menacing at the customer's door is an emergency" L4 "我给骑手打了差评，第二天他又跑到我家门口，拍着门喊'差评是吧？你给我等着'，我一个人在家，吓得不敢出声。请你们马上处理。"
 level_of "control: a rude call from a rider is L1" L1 '我给骑手打了差评，他打电话来态度很差，说话很冲，请你们处理一下。'
 level_of "a rider at the door saying I'd regret it is an emergency" L4 "The rider I gave a bad review to showed up at my door last night and said I would regret it. I'm scared to open the door."
+# Seventeenth session: a condition may set its own modes; a denied symptom
+# with a question and nothing asserted is an inquiry (inq.symptom_denied),
+# not a reaction; a contrast (但是) brings the real problem back.
+field_is "no diarrhoea, no rash, how long to take it is a question" type inquiry '宝宝吃了你们的益生菌，没有拉肚子也没有起疹子，一般要吃多久？'
+field_is "no rash but no use either stays efficacy" type efficacy '宝宝吃了你们的益生菌，没有拉肚子也没有起疹子，但是一点用都没有，要吃多久？'
+field_is "a rash asserted stays a reaction" type adverse_reaction '我妈吃了你们的鱼油，过敏了，也有点头晕，可以一直吃吗？'
 check_fields
