@@ -231,9 +231,35 @@ static triage_status within_gap(struct triage_scratch *s, uint32_t m,
 static int eval(struct triage_scratch *s, const struct tri_rule *r, uint32_t node,
                 int depth, uint32_t m);
 
-/* Whether any item of part k holds: its hit leaves first, then nested
- * conditions. *leaf gets the pattern of the leaf that held, or TRI_NONE
- * when a nested condition did (explain names it). */
+/* explain: a leaf that holds inside condition 'node', which holds, so a
+ * veto by a nested condition or a list still names its word. */
+static uint32_t held_leaf(const struct triage_scratch *s, uint32_t node, uint32_t m)
+{
+    const struct tri_node *nd = &s->rs->t.nodes[node];
+    uint32_t k, i, p, cur;
+
+    if (nd->kind == TRI_NODE_LEAF)
+        return leaf_ok(s, m, nd->pattern) ? nd->pattern : TRI_NONE;
+    m = tri_modes_apply(m, nd->modes);
+    for (k = 0; k < TRI_PART_COUNT; k++) {
+        const struct tri_part_index *pi = part_index(s, nd, (int)k);
+
+        if (k == TRI_PART_NONE)
+            continue;
+        cur = TRI_NONE;
+        while ((p = next_hit_leaf(s, pi, &cur)) != TRI_NONE)
+            if (leaf_ok(s, m, p))
+                return p;
+        for (i = 0; i < pi->n_others; i++)
+            if ((p = held_leaf(s, s->rs->part_items[pi->others_first + i], m)) != TRI_NONE)
+                return p;
+    }
+    return TRI_NONE;
+}
+
+/* Whether any item of part k holds: its hit leaves first (1), then nested
+ * conditions (2). *leaf gets the pattern of the leaf that held; for a
+ * nested condition, one of its leaves when tracing (explain names it). */
 static int part_any(struct triage_scratch *s, const struct tri_rule *r,
                     const struct tri_node *nd, int k, int depth, uint32_t m,
                     uint32_t *leaf)
@@ -248,8 +274,11 @@ static int part_any(struct triage_scratch *s, const struct tri_rule *r,
             return 1;
         }
     for (i = 0; i < pi->n_others; i++)
-        if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1, m))
-            return 1;
+        if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1, m)) {
+            if (s->trace_on)
+                *leaf = held_leaf(s, s->rs->part_items[pi->others_first + i], m);
+            return 2;
+        }
     return 0;
 }
 
@@ -257,10 +286,11 @@ static int part_any(struct triage_scratch *s, const struct tri_rule *r,
  * sees the word (a keyword or a regex) or that a nested condition, such
  * as a named list, held. */
 static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
-                       uint32_t leaf, int depth)
+                       uint32_t leaf, int nested, int depth)
 {
     const struct tri_table *t = &s->rs->t;
     const struct tri_pattern *pt;
+    const char *what = nested ? "a nested condition holds: " : "";
     unsigned n;
 
     if (leaf == TRI_NONE) {
@@ -271,7 +301,7 @@ static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
     pt = &t->patterns[leaf];
     n = pt->src_len > 60 ? 60 : pt->src_len;
     tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
-              "an item of 'none' is present: %s \"%.*s%s\"",
+              "an item of 'none' is present: %s%s \"%.*s%s\"", what,
               pt->kind == TRI_PAT_REGEX ? "regex" : "keyword", (int)n,
               tri_str(t, pt->src), n < pt->src_len ? "..." : "");
 }
@@ -284,10 +314,12 @@ static int part_true(struct triage_scratch *s, const struct tri_rule *r,
     if (k == TRI_PART_ANY || k == TRI_PART_REGEX)
         return part_any(s, r, nd, k, depth, m, &leaf);
     if (k == TRI_PART_NONE) {
-        if (!part_any(s, r, nd, k, depth, m, &leaf))
+        int held = part_any(s, r, nd, k, depth, m, &leaf);
+
+        if (!held)
             return 1;
         if (s->trace_on)
-            trace_none(s, r, leaf, depth);
+            trace_none(s, r, leaf, held == 2, depth);
         return 0;
     }
     for (i = 0; i < nd->count[k]; i++)

@@ -79,6 +79,17 @@ expect_grep "why-not says nothing occurs" 'none of its keywords or regexes occur
 expect_exit "explain --why-not none" 0 "$TRIAGE" explain -r $R --why-not refund.ask 已退款了，但是我还要退款
 expect_grep "why-not names the word that vetoed the rule" "an item of 'none' is present: keyword \"已退款\"" "$TMP/out"
 
+# A nested condition in 'none', with its own modes: the veto still names
+# its word, and a negated 已退款 vetoes because that condition counts it.
+cat > "$TMP/nested.yaml" <<'EOF'
+rules:
+  - id: refund.nested
+    type: other
+    match: { any: [退款], none: [{ any: [已退款, 退过款], negated: include }] }
+EOF
+expect_exit "explain --why-not nested none" 0 "$TRIAGE" explain -r "$TMP/nested.yaml" --why-not refund.nested 不是已退款了吗，我要退款
+expect_grep "why-not names the word of a nested condition" "an item of 'none' is present: a nested condition holds: keyword \"已退款\"" "$TMP/out"
+
 expect_exit "explain --why-not fired" 0 "$TRIAGE" explain -r $R --why-not efficacy.none 没效果
 expect_grep "why-not says it fired" '^efficacy.none fired \(weight' "$TMP/out"
 
