@@ -488,6 +488,27 @@ triage_status tri_rules_compile(struct tri_build *b, const struct tri_ynode *seq
     return TRIAGE_OK;
 }
 
+/* A cue is a keyword, or { regex: '...' } for a family of words a list
+ * cannot spell out ("听…说": 听隔壁阿姨说, 听药店的人说). */
+static void context_item(struct tri_build *b, const struct tri_ynode *n,
+                         enum tri_cue_role role)
+{
+    static const char *const keys[] = { "regex", NULL };
+    const struct tri_ynode *re;
+
+    if (n->kind != TRI_Y_MAP) {
+        tri_pattern_add(b, n, TRI_PAT_LITERAL, role);
+        return;
+    }
+    if (tri_check_keys(b, n, keys, "a cue") != 0)
+        return;
+    if ((re = tri_map_get(n, "regex")) == NULL) {
+        tri_err(b, n, TRIAGE_ERULE_SCHEMA, "a cue is a keyword or { regex: ... }");
+        return;
+    }
+    tri_pattern_add(b, re, TRI_PAT_REGEX, role);
+}
+
 triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n)
 {
     static const char *const keys[] = { "negation", "negation_post", "hypothetical",
@@ -509,7 +530,7 @@ triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n
         if ((v = tri_map_get(n, keys[k])) == NULL || !tri_expect(b, v, TRI_Y_SEQ, keys[k]))
             continue;
         for (i = 0; i < v->n; i++)
-            tri_pattern_add(b, v->kids[i], TRI_PAT_LITERAL, roles[k]);
+            context_item(b, v->kids[i], roles[k]);
     }
     if ((v = tri_map_get(n, "scope")) != NULL)
         lang_windows(b, v, "'scope'", 1, b->t->defaults.scope);

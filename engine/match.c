@@ -129,6 +129,7 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
 {
     const pcre2_code *re = s->rs->re[pat];
     int cased = (s->rs->t.patterns[pat].flags & TRI_PATF_CASED) != 0;
+    int cue = s->rs->t.patterns[pat].role != TRI_ROLE_RULE;   /* a context regex */
     const char *text = cased ? s->orig : s->norm.text;
     size_t len = cased ? s->orig_len : s->norm.len;
     PCRE2_SIZE at = 0, *ov = pcre2_get_ovector_pointer(s->md), next;
@@ -148,9 +149,9 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
         if (cased)
             ovector_to_folded(s, re, ov);
         if (ov[1] > ov[0] || found == 0) {
-            if (push_hit(s, 0, pat, (uint32_t)ov[0], (uint32_t)ov[1]) < 0)
+            if (push_hit(s, cue, pat, (uint32_t)ov[0], (uint32_t)ov[1]) < 0)
                 return TRIAGE_ENOMEM;
-            if ((s->rs->t.patterns[pat].flags & TRI_PATF_NAMED) &&
+            if (!cue && (s->rs->t.patterns[pat].flags & TRI_PATF_NAMED) &&
                 add_field(s, pat, re, ov) != TRIAGE_OK)
                 return TRIAGE_ENOMEM;
             found++;

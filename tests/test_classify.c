@@ -822,6 +822,39 @@ static void test_classify_cues_next_to_rule_words(void **state)
     fx_release(&f);
 }
 
+/* A cue may be a regex for a family of words: it marks hits as a keyword
+ * cue does, from the span it matched. */
+static void test_classify_regex_cues(void **state)
+{
+    static const char yaml[] =
+        "context:\n"
+        "  negation: [{ regex: '(从来|一直)(都)?没' }]\n"
+        "  hearsay: [{ regex: '听[^,.!?;。]{0,6}(邻居|朋友)[^,.!?;。]{0,4}说' }]\n"
+        "rules:\n"
+        "  - id: sx\n    type: adverse_reaction\n"
+        "    match: { any: [过敏, 住院] }\n"
+        "  - id: claim\n    type: other\n"
+        "    match: { any: [一直没过敏] }\n";
+    struct fx f;
+    const triage_result *r;
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, "听楼下的邻居阿姨说，有人吃了住院");
+    assert_true(hit_at(r, "sx", 42).hypothetical);
+    assert_false(fired(r, "sx"));
+    r = run(&f, "邻居住院了");
+    assert_false(hit_at(r, "sx", 6).hypothetical);
+    r = run(&f, "我从来都没过敏");
+    assert_true(hit_at(r, "sx", 15).negated);
+    /* Inside a keyword that holds it, it negates only there, as a keyword
+     * cue does: 过敏 is denied and the claim keyword counts. */
+    r = run(&f, "我一直没过敏");
+    assert_true(hit_at(r, "sx", 12).negated);
+    assert_true(fired(r, "claim"));
+    fx_release(&f);
+}
+
 /* A condition may set its own negated, hypothetical and question modes
  * for the hits under it, and so may a list reference: a denied symptom
  * plus a question is an inquiry, while a rule around it keeps its own
@@ -1415,6 +1448,7 @@ int main(void)
         cmocka_unit_test(test_classify_confidence_is_top_over_top_second_one),
         cmocka_unit_test(test_classify_detects_language),
         cmocka_unit_test(test_classify_modes_per_condition),
+        cmocka_unit_test(test_classify_regex_cues),
         cmocka_unit_test(test_classify_scripts_first_per_group_in_the_complaints_language),
         cmocka_unit_test(test_classify_json_carries_tags_with_data),
         cmocka_unit_test(test_classify_json_escapes_id_and_text),

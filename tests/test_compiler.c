@@ -902,6 +902,50 @@ static void test_compiler_reports_bad_condition_modes(void **state)
     triage_compiler_destroy(c);
 }
 
+/* A context cue is a keyword or { regex: ... }; each mistake at its place. */
+static void test_compiler_reports_bad_regex_cues(void **state)
+{
+    static const char yaml[] =
+        "context:\n"
+        "  hearsay:\n"
+        "    - 听说\n"
+        "    - { regex: '听(' }\n"
+        "    - { rx: x }\n"
+        "    - {}\n"
+        "rules:\n"
+        "  - id: a\n"
+        "    type: other\n"
+        "    match: { any: [x] }\n";
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    unsigned i, regex = 0, key = 0, empty = 0;
+
+    (void)state;
+    assert_int_equal(triage_compiler_add_string(c, "ctx.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_not_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_null(rs);
+    for (i = 0; i < lg.n; i++) {
+        const struct seen *d = &lg.d[i];
+
+        if (strstr(d->message, "bad regex") != NULL) {
+            regex++;
+            assert_int_equal(d->line, 4);
+        } else if (strstr(d->message, "unknown key 'rx' in a cue") != NULL) {
+            key++;
+            assert_int_equal(d->line, 5);
+        } else if (strstr(d->message, "a cue is a keyword or { regex: ... }") != NULL) {
+            empty++;
+            assert_int_equal(d->line, 6);
+        }
+    }
+    assert_int_equal(regex, 1);
+    assert_int_equal(key, 1);
+    assert_int_equal(empty, 1);
+    triage_compiler_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -922,6 +966,7 @@ int main(void)
         cmocka_unit_test(test_compiler_lists_are_shared_conditions),
         cmocka_unit_test(test_compiler_reports_list_mistakes),
         cmocka_unit_test(test_compiler_reports_bad_condition_modes),
+        cmocka_unit_test(test_compiler_reports_bad_regex_cues),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

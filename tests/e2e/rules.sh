@@ -530,4 +530,7 @@ level_of "a rider at the door saying I'd regret it is an emergency" L4 "The ride
 field_is "no diarrhoea, no rash, how long to take it is a question" type inquiry '宝宝吃了你们的益生菌，没有拉肚子也没有起疹子，一般要吃多久？'
 field_is "no rash but no use either stays efficacy" type efficacy '宝宝吃了你们的益生菌，没有拉肚子也没有起疹子，但是一点用都没有，要吃多久？'
 field_is "a rash asserted stays a reaction" type adverse_reaction '我妈吃了你们的鱼油，过敏了，也有点头晕，可以一直吃吗？'
+# Context cues may be regexes: 听…邻居…说 with words between is hearsay.
+level_of "a rumour heard from the neighbour downstairs is no emergency" L2 '听楼下的邻居说，有个孩子吃了你们的退烧药抽搐住院了，我家的还能吃吗？'
+level_of "the same event without 听…说 stays one" L4 '楼下的邻居家孩子吃了你们的退烧药抽搐住院了，我家的还能吃吗？'
 check_fields
