@@ -3,6 +3,7 @@
  * hit (or can fire without one) are evaluated, so the cost follows the
  * hits, not the number of rules.
  */
+#include <stdio.h>
 #include <string.h>
 #include "internal.h"
 
@@ -306,6 +307,28 @@ static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
               tri_str(t, pt->src), n < pt->src_len ? "..." : "");
 }
 
+/* explain: a part of 'all' that failed, with the modes it set itself
+ * ("negated: only"), since those decide which of its hits count. */
+static void trace_all_part(struct triage_scratch *s, const struct tri_rule *r,
+                           uint32_t kid, uint32_t i, int depth)
+{
+    static const char *const flags[] = { "negated", "hypothetical", "question" };
+    static const char *const modes[] = { "exclude", "include", "only", "?" };
+    const struct tri_node *nd = &s->rs->t.nodes[kid];
+    char own[96] = "";
+    size_t n = 0;
+    uint32_t f;
+
+    for (f = 0; nd->kind == TRI_NODE_COND && f < 3; f++)
+        if (nd->modes & TRI_MODE_SET(f))
+            n += (size_t)snprintf(own + n, sizeof own - n, "%s%s: %s", n ? ", " : " (",
+                                  flags[f], modes[TRI_MODE_GET(nd->modes, f)]);
+    if (n > 0)
+        snprintf(own + n, sizeof own - n, ")");
+    tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
+              "part %u of 'all'%s has no counted hit", i + 1, own);
+}
+
 static int part_true(struct triage_scratch *s, const struct tri_rule *r,
                      const struct tri_node *nd, int k, int depth, uint32_t m)
 {
@@ -322,12 +345,15 @@ static int part_true(struct triage_scratch *s, const struct tri_rule *r,
             trace_none(s, r, leaf, held == 2, depth);
         return 0;
     }
-    for (i = 0; i < nd->count[k]; i++)
-        if (!eval(s, r, s->rs->t.node_kids[nd->first[k] + i], depth + 1, m)) {
-            tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
-                      "part %u of 'all' has no counted hit", i + 1);
+    for (i = 0; i < nd->count[k]; i++) {
+        uint32_t kid = s->rs->t.node_kids[nd->first[k] + i];
+
+        if (!eval(s, r, kid, depth + 1, m)) {
+            if (s->trace_on)
+                trace_all_part(s, r, kid, i, depth);
             return 0;
         }
+    }
     return 1;
 }
 

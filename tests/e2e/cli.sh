@@ -90,6 +90,15 @@ EOF
 expect_exit "explain --why-not nested none" 0 "$TRIAGE" explain -r "$TMP/nested.yaml" --why-not refund.nested 不是已退款了吗，我要退款
 expect_grep "why-not names the word of a nested condition" "an item of 'none' is present: a nested condition holds: keyword \"已退款\"" "$TMP/out"
 
+cat > "$TMP/modes.yaml" <<'EOF'
+rules:
+  - id: inq.denied
+    type: inquiry
+    match: { all: [{ any: [过敏], negated: only }, '?'] }
+EOF
+expect_exit "explain --why-not part modes" 0 "$TRIAGE" explain -r "$TMP/modes.yaml" --why-not inq.denied 吃了以后过敏了，一天吃几粒？
+expect_grep "why-not shows the modes a failed part set" "part 1 of 'all' \(negated: only\) has no counted hit" "$TMP/out"
+
 expect_exit "explain --why-not fired" 0 "$TRIAGE" explain -r $R --why-not efficacy.none 没效果
 expect_grep "why-not says it fired" '^efficacy.none fired \(weight' "$TMP/out"
 
