@@ -10,9 +10,10 @@ static void help(FILE *fp)
     fprintf(fp, "usage: triage lint [RULES...]\n"
             "Check rule files and folders (default: the rules 'classify' would\n"
             "use): compile errors and warnings, keywords equal once folded,\n"
-            "keywords shadowed by 'none', regexes that match anything, rows and\n"
-            "scripts never chosen, vocabulary never used, forbidden phrases in\n"
-            "scripts. Prints file:line:column: warning|error: message [id].\n"
+            "keywords shadowed by 'none', regexes that match anything, condition\n"
+            "modes that change nothing, rows and scripts never chosen, vocabulary\n"
+            "never used, forbidden phrases in scripts.\n"
+            "Prints file:line:column: warning|error: message [id].\n"
             "Exit 0 when clean, 1 on any finding, 3 when the rules do not compile.\n");
 }
 

@@ -157,7 +157,39 @@ static int in_lines(const struct tri_buf *set, const char *s, size_t n)
     return 0;
 }
 
-static void lint_cond(struct lint *l, const struct tri_ynode *c)
+#define MODES_UNKNOWN UINT32_MAX   /* a list's: each use gives its own */
+
+static const char *const mode_keys[] = { "negated", "hypothetical", "question" };
+static const char *const mode_names[] = { "exclude", "include", "only" };
+
+/* The modes given at map n (a rule or a condition) over 'inherited'. A
+ * condition that sets a mode to what it already has gets a warning: its
+ * author most likely meant another (a rule may spell out its defaults). */
+static uint32_t lint_modes(struct lint *l, const struct tri_ynode *n, uint32_t inherited,
+                           int is_cond)
+{
+    uint32_t f, m, out = inherited;
+
+    for (f = 0; f < 3; f++) {
+        const struct tri_ynode *v = tri_map_get(n, mode_keys[f]);
+
+        if (v == NULL || v->kind != TRI_Y_SCALAR)
+            continue;
+        for (m = 0; m < 3 && strcmp(v->str, mode_names[m]) != 0; m++)
+            ;
+        if (m == 3)
+            continue;   /* compile reported it */
+        if (is_cond && inherited != MODES_UNKNOWN && TRI_MODE_GET(inherited, f) == m)
+            tri_warn(&l->b, v, "'%s: %s' is what the condition has already from "
+                     "the rule or condition around it; it changes nothing",
+                     mode_keys[f], v->str);
+        if (out != MODES_UNKNOWN)
+            out = (out & ~TRI_MODE_BITS(f, 3)) | TRI_MODE_BITS(f, m);
+    }
+    return out;
+}
+
+static void lint_cond(struct lint *l, const struct tri_ynode *c, uint32_t modes)
 {
     struct tri_buf pos = { 0 }, f = { 0 };
     const struct tri_ynode *none, *v;
@@ -166,6 +198,7 @@ static void lint_cond(struct lint *l, const struct tri_ynode *c)
 
     if (c == NULL || c->kind != TRI_Y_MAP)
         return;
+    modes = lint_modes(l, c, modes, 1);
     for (k = 0; k < 2; k++)
         lint_list(l, tri_map_get(c, parts[k]), &pos);
     none = tri_map_get(c, "none");
@@ -191,7 +224,7 @@ static void lint_cond(struct lint *l, const struct tri_ynode *c)
         v = tri_map_get(c, all3[k]);
         for (i = 0; v != NULL && v->kind == TRI_Y_SEQ && i < v->n; i++)
             if (v->kids[i]->kind == TRI_Y_MAP)
-                lint_cond(l, v->kids[i]);
+                lint_cond(l, v->kids[i], modes);
     }
     tri_buf_free(&pos);
     tri_buf_free(&f);
@@ -203,7 +236,7 @@ static void lint_lists(struct lint *l, const struct tri_ynode *seq)
     size_t i;
 
     for (i = 0; seq != NULL && seq->kind == TRI_Y_SEQ && i < seq->n; i++)
-        lint_cond(l, tri_map_get(seq->kids[i], "match"));
+        lint_cond(l, tri_map_get(seq->kids[i], "match"), MODES_UNKNOWN);
 }
 
 static void lint_rules(struct lint *l, const struct tri_ynode *seq)
@@ -218,7 +251,8 @@ static void lint_rules(struct lint *l, const struct tri_ynode *seq)
         l->b.rule_id = id && id->kind == TRI_Y_SCALAR ? id->str : NULL;
         for (k = 0; k < 5; k++)
             mark_used(l, axes[k], tri_map_get(r, axes[k]));
-        lint_cond(l, tri_map_get(r, "match"));
+        lint_cond(l, tri_map_get(r, "match"),
+                  lint_modes(l, r, TRI_MODE_BITS(TRI_MF_QUESTION, TRI_MODE_INCLUDE), 0));
         l->b.rule_id = NULL;
     }
 }
