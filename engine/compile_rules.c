@@ -199,6 +199,7 @@ static uint32_t leaf(struct tri_build *b, const struct tri_ynode *n,
     nd.kind = TRI_NODE_LEAF;
     nd.pattern = p;
     nd.within[0] = nd.within[1] = nd.within[2] = TRI_NONE;
+    nd.list = TRI_NONE;
     return node_push(b, &nd);
 }
 
@@ -325,8 +326,13 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
         /* The reference's modes hold where the list's condition sets none;
          * each use compiles the list afresh, so this node is its own. */
         if (at != TRI_NONE) {
+            const struct tri_ynode *name = tri_map_get(n, "list");
+
             ln = (struct tri_node *)b->nodes.data + at;
             ln->modes = tri_modes_apply(own, ln->modes) | (ln->modes & TRI_MODES_SETS);
+            if (ln->kind == TRI_NODE_COND &&
+                tri_pool_add(b->t, name->str, name->len, &ln->list) != TRIAGE_OK)
+                tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
         }
         return at;
     }
@@ -340,6 +346,7 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
     nd.kind = TRI_NODE_COND;
     nd.within[0] = nd.within[1] = nd.within[2] = TRI_NONE;
     nd.modes = cond_modes(b, n);
+    nd.list = TRI_NONE;
     for (k = 0; k < TRI_PART_COUNT; k++)
         if ((v = tri_map_get(n, keys[k])) != NULL) {
             part(b, v, k, depth, &nd);

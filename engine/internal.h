@@ -146,6 +146,8 @@ struct tri_node {
     /* The condition's own negated/hypothetical/question modes, for the
      * hits under it (TRI_MODES_* below); 0 when it inherits them all. */
     uint32_t modes;
+    uint32_t list;      /* pool offset of the list's id when the condition
+                         * is a { list: NAME } use, else TRI_NONE (explain) */
 };
 
 enum tri_mode { TRI_MODE_EXCLUDE = 0, TRI_MODE_INCLUDE = 1, TRI_MODE_ONLY = 2 };

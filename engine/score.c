@@ -260,10 +260,11 @@ static uint32_t held_leaf(const struct triage_scratch *s, uint32_t node, uint32_
 
 /* Whether any item of part k holds: its hit leaves first (1), then nested
  * conditions (2). *leaf gets the pattern of the leaf that held; for a
- * nested condition, one of its leaves when tracing (explain names it). */
+ * nested condition, when tracing, one of its leaves and in *held the
+ * condition (explain names them). */
 static int part_any(struct triage_scratch *s, const struct tri_rule *r,
                     const struct tri_node *nd, int k, int depth, uint32_t m,
-                    uint32_t *leaf)
+                    uint32_t *leaf, uint32_t *held)
 {
     const struct tri_part_index *pi = part_index(s, nd, k);
     uint32_t cur = TRI_NONE, p, i;
@@ -276,8 +277,9 @@ static int part_any(struct triage_scratch *s, const struct tri_rule *r,
         }
     for (i = 0; i < pi->n_others; i++)
         if (eval(s, r, s->rs->part_items[pi->others_first + i], depth + 1, m)) {
+            *held = s->rs->part_items[pi->others_first + i];
             if (s->trace_on)
-                *leaf = held_leaf(s, s->rs->part_items[pi->others_first + i], m);
+                *leaf = held_leaf(s, *held, m);
             return 2;
         }
     return 0;
@@ -287,22 +289,26 @@ static int part_any(struct triage_scratch *s, const struct tri_rule *r,
  * sees the word (a keyword or a regex) or that a nested condition, such
  * as a named list, held. */
 static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
-                       uint32_t leaf, int nested, int depth)
+                       uint32_t leaf, uint32_t held, int depth)
 {
     const struct tri_table *t = &s->rs->t;
     const struct tri_pattern *pt;
-    const char *what = nested ? "a nested condition holds: " : "";
+    uint32_t list = held == TRI_NONE ? TRI_NONE : t->nodes[held].list;
+    const char *what = held == TRI_NONE ? "" : list != TRI_NONE ? "list '" : "a nested condition holds";
+    const char *name = list != TRI_NONE ? tri_str(t, list) : "";
+    const char *tail = list != TRI_NONE ? "' holds" : "";
     unsigned n;
 
     if (leaf == TRI_NONE) {
         tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
-                  "an item of 'none' is present: a nested condition holds");
+                  "an item of 'none' is present: %s%s%s", what, name, tail);
         return;
     }
     pt = &t->patterns[leaf];
     n = pt->src_len > 60 ? 60 : pt->src_len;
     tri_trace(s, TRIAGE_TRACE_PART, tri_str(t, r->id), 0, depth,
-              "an item of 'none' is present: %s%s \"%.*s%s\"", what,
+              "an item of 'none' is present: %s%s%s%s%s \"%.*s%s\"", what, name,
+              tail, held != TRI_NONE ? ": " : "",
               pt->kind == TRI_PAT_REGEX ? "regex" : "keyword", (int)n,
               tri_str(t, pt->src), n < pt->src_len ? "..." : "");
 }
@@ -315,34 +321,36 @@ static void trace_all_part(struct triage_scratch *s, const struct tri_rule *r,
     static const char *const flags[] = { "negated", "hypothetical", "question" };
     static const char *const modes[] = { "exclude", "include", "only", "?" };
     const struct tri_node *nd = &s->rs->t.nodes[kid];
-    char own[96] = "";
-    size_t n = 0;
+    struct tri_buf own = { 0 };
     uint32_t f;
 
+    if (nd->kind == TRI_NODE_COND && nd->list != TRI_NONE)
+        tri_buf_printf(&own, " (list '%s'", tri_str(&s->rs->t, nd->list));
     for (f = 0; nd->kind == TRI_NODE_COND && f < 3; f++)
         if (nd->modes & TRI_MODE_SET(f))
-            n += (size_t)snprintf(own + n, sizeof own - n, "%s%s: %s", n ? ", " : " (",
-                                  flags[f], modes[TRI_MODE_GET(nd->modes, f)]);
-    if (n > 0)
-        snprintf(own + n, sizeof own - n, ")");
+            tri_buf_printf(&own, "%s%s: %s", own.len ? ", " : " (", flags[f],
+                           modes[TRI_MODE_GET(nd->modes, f)]);
+    if (own.len)
+        tri_buf_addc(&own, ')');
     tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
-              "part %u of 'all'%s has no counted hit", i + 1, own);
+              "part %u of 'all'%s has no counted hit", i + 1,
+              own.data && !own.failed ? own.data : "");
+    tri_buf_free(&own);
 }
 
 static int part_true(struct triage_scratch *s, const struct tri_rule *r,
                      const struct tri_node *nd, int k, int depth, uint32_t m)
 {
-    uint32_t i, leaf;
+    uint32_t i, leaf, held;
 
     if (k == TRI_PART_ANY || k == TRI_PART_REGEX)
-        return part_any(s, r, nd, k, depth, m, &leaf);
+        return part_any(s, r, nd, k, depth, m, &leaf, &held);
     if (k == TRI_PART_NONE) {
-        int held = part_any(s, r, nd, k, depth, m, &leaf);
-
-        if (!held)
+        held = TRI_NONE;
+        if (!part_any(s, r, nd, k, depth, m, &leaf, &held))
             return 1;
         if (s->trace_on)
-            trace_none(s, r, leaf, held == 2, depth);
+            trace_none(s, r, leaf, held, depth);
         return 0;
     }
     for (i = 0; i < nd->count[k]; i++) {

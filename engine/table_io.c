@@ -288,6 +288,7 @@ static void nodes_ok(struct check *c)
             c->bad = 1;
             break;
         }
+        off_ok(c, n->list, 1);
         if (n->kind == TRI_NODE_LEAF) {
             idx_ok(c, n->pattern, t->n_patterns, 0);
             continue;

@@ -91,13 +91,23 @@ expect_exit "explain --why-not nested none" 0 "$TRIAGE" explain -r "$TMP/nested.
 expect_grep "why-not names the word of a nested condition" "an item of 'none' is present: a nested condition holds: keyword \"已退款\"" "$TMP/out"
 
 cat > "$TMP/modes.yaml" <<'EOF'
+lists:
+  - id: symptom
+    match: { any: [过敏, 头晕] }
 rules:
+  - id: inq.denied_list
+    type: inquiry
+    match: { all: [{ list: symptom, negated: only }, '?'], none: [{ list: symptom }] }
   - id: inq.denied
     type: inquiry
     match: { all: [{ any: [过敏], negated: only }, '?'] }
 EOF
 expect_exit "explain --why-not part modes" 0 "$TRIAGE" explain -r "$TMP/modes.yaml" --why-not inq.denied 吃了以后过敏了，一天吃几粒？
 expect_grep "why-not shows the modes a failed part set" "part 1 of 'all' \(negated: only\) has no counted hit" "$TMP/out"
+expect_exit "explain --why-not list part" 0 "$TRIAGE" explain -r "$TMP/modes.yaml" --why-not inq.denied_list 吃了以后过敏了，一天吃几粒？
+expect_grep "why-not names the list of a failed part" "part 1 of 'all' \(list 'symptom', negated: only\) has no counted hit" "$TMP/out"
+expect_exit "explain --why-not list veto" 0 "$TRIAGE" explain -r "$TMP/modes.yaml" --why-not inq.denied_list 没有过敏，但是头晕，一天吃几粒？
+expect_grep "why-not names the list that vetoed" "an item of 'none' is present: list 'symptom' holds: keyword \"头晕\"" "$TMP/out"
 
 expect_exit "explain --why-not fired" 0 "$TRIAGE" explain -r $R --why-not efficacy.none 没效果
 expect_grep "why-not says it fired" '^efficacy.none fired \(weight' "$TMP/out"
