@@ -13,9 +13,9 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 8u   /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 9u   /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
-                           7: topic markers; 8: per-condition modes */
+                           7: topic markers; 8: per-condition modes; 9: list ids */
 
 struct tdb_header {
     char magic[8];
