@@ -59,6 +59,48 @@ static triage_compiler *new_compiler(struct log *lg)
     return c;
 }
 
+/* A diagnostic a test expects once: a piece of its message, its line and
+ * column (0: any), whether it is a warning and its rule ("" : any). */
+struct want {
+    const char *text;
+    unsigned line, column;
+    int is_warning;
+    const char *rule;
+};
+
+/* Compile 'yaml' as 'file', which must fail, and find each wanted
+ * diagnostic exactly once at its place. */
+static void expect_diags(const char *file, const char *yaml, const struct want *w,
+                         size_t n_want)
+{
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    size_t i, k, found;
+
+    assert_int_equal(triage_compiler_add_string(c, file, yaml, strlen(yaml)), TRIAGE_OK);
+    assert_int_not_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_null(rs);
+    for (k = 0; k < n_want; k++) {
+        for (i = 0, found = 0; i < lg.n; i++) {
+            const struct seen *d = &lg.d[i];
+
+            if (strstr(d->message, w[k].text) == NULL)
+                continue;
+            found++;
+            assert_int_equal(d->line, w[k].line);
+            if (w[k].column)
+                assert_int_equal(d->column, w[k].column);
+            assert_int_equal(d->is_warning, w[k].is_warning);
+            if (*w[k].rule)
+                assert_string_equal(d->rule, w[k].rule);
+        }
+        if (found != 1)
+            fail_msg("'%s': seen %zu times, want once", w[k].text, found);
+    }
+    triage_compiler_destroy(c);
+}
+
 /* Compile one YAML string that must compile without any diagnostic. */
 static triage_ruleset *compile_clean(const char *yaml)
 {
@@ -817,41 +859,15 @@ static void test_compiler_reports_list_mistakes(void **state)
         "  - id: m.one\n"
         "    type: other\n"
         "    match: { any: [{ list: nosuch }, { list: a }] }\n";
-    struct log lg;
-    triage_compiler *c = new_compiler(&lg);
-    triage_ruleset *rs = NULL;
-    unsigned i, dup = 0, unknown = 0, self = 0, unused = 0;
+    static const struct want w[] = {
+        { "duplicate list id 'a'", 6, 9, 0, "" },
+        { "unknown list 'nosuch'", 13, 0, 0, "m.one" },
+        { "refers to itself", 5, 0, 0, "" },
+        { "list 'spare' is never used", 8, 0, 1, "" },
+    };
 
     (void)state;
-    assert_int_equal(triage_compiler_add_string(c, "bad.yaml", yaml, strlen(yaml)),
-                     TRIAGE_OK);
-    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_ERULE_SCHEMA);
-    assert_null(rs);
-    for (i = 0; i < lg.n; i++) {
-        const struct seen *d = &lg.d[i];
-
-        if (strstr(d->message, "duplicate list id 'a'") != NULL) {
-            dup++;
-            assert_int_equal(d->line, 6);
-            assert_int_equal(d->column, 9);
-        } else if (strstr(d->message, "unknown list 'nosuch'") != NULL) {
-            unknown++;
-            assert_int_equal(d->line, 13);
-            assert_string_equal(d->rule, "m.one");
-        } else if (strstr(d->message, "refers to itself") != NULL) {
-            self++;
-            assert_string_equal(d->file, "bad.yaml");
-        } else if (strstr(d->message, "list 'spare' is never used") != NULL) {
-            unused++;
-            assert_true(d->is_warning);
-            assert_int_equal(d->line, 8);
-        }
-    }
-    assert_int_equal(dup, 1);
-    assert_int_equal(unknown, 1);
-    assert_int_equal(self, 1);
-    assert_int_equal(unused, 1);
-    triage_compiler_destroy(c);
+    expect_diags("bad.yaml", yaml, w, sizeof w / sizeof w[0]);
 }
 
 /* A condition's or a list reference's mode is checked like a rule's, at
@@ -870,36 +886,14 @@ static void test_compiler_reports_bad_condition_modes(void **state)
         "        - { any: [x2], negated: sometimes }\n"
         "        - { list: sx, question: [only] }\n"
         "        - { any: [x3], hypothetical: only, negate: only }\n";
-    struct log lg;
-    triage_compiler *c = new_compiler(&lg);
-    triage_ruleset *rs = NULL;
-    unsigned i, bad = 0, scalar = 0, unknown = 0;
+    static const struct want w[] = {
+        { "'sometimes' is not exclude, include or only", 9, 33, 0, "m.one" },
+        { "a mode must be a scalar", 10, 0, 0, "m.one" },
+        { "unknown key 'negate'", 11, 0, 0, "m.one" },
+    };
 
     (void)state;
-    assert_int_equal(triage_compiler_add_string(c, "bad.yaml", yaml, strlen(yaml)),
-                     TRIAGE_OK);
-    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_ERULE_SCHEMA);
-    assert_null(rs);
-    for (i = 0; i < lg.n; i++) {
-        const struct seen *d = &lg.d[i];
-
-        if (strstr(d->message, "'sometimes' is not exclude, include or only") != NULL) {
-            bad++;
-            assert_int_equal(d->line, 9);
-            assert_int_equal(d->column, 33);
-            assert_string_equal(d->rule, "m.one");
-        } else if (strstr(d->message, "a mode") != NULL) {
-            scalar++;
-            assert_int_equal(d->line, 10);
-        } else if (strstr(d->message, "unknown key 'negate'") != NULL) {
-            unknown++;
-            assert_int_equal(d->line, 11);
-        }
-    }
-    assert_int_equal(bad, 1);
-    assert_int_equal(scalar, 1);
-    assert_int_equal(unknown, 1);
-    triage_compiler_destroy(c);
+    expect_diags("bad.yaml", yaml, w, sizeof w / sizeof w[0]);
 }
 
 /* A context cue is a keyword or { regex: ... }; each mistake at its place. */
@@ -916,34 +910,14 @@ static void test_compiler_reports_bad_regex_cues(void **state)
         "  - id: a\n"
         "    type: other\n"
         "    match: { any: [x] }\n";
-    struct log lg;
-    triage_compiler *c = new_compiler(&lg);
-    triage_ruleset *rs = NULL;
-    unsigned i, regex = 0, key = 0, empty = 0;
+    static const struct want w[] = {
+        { "bad regex", 4, 0, 0, "" },
+        { "unknown key 'rx' in a cue", 5, 0, 0, "" },
+        { "a cue is a keyword or { regex: ... }", 6, 0, 0, "" },
+    };
 
     (void)state;
-    assert_int_equal(triage_compiler_add_string(c, "ctx.yaml", yaml, strlen(yaml)),
-                     TRIAGE_OK);
-    assert_int_not_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
-    assert_null(rs);
-    for (i = 0; i < lg.n; i++) {
-        const struct seen *d = &lg.d[i];
-
-        if (strstr(d->message, "bad regex") != NULL) {
-            regex++;
-            assert_int_equal(d->line, 4);
-        } else if (strstr(d->message, "unknown key 'rx' in a cue") != NULL) {
-            key++;
-            assert_int_equal(d->line, 5);
-        } else if (strstr(d->message, "a cue is a keyword or { regex: ... }") != NULL) {
-            empty++;
-            assert_int_equal(d->line, 6);
-        }
-    }
-    assert_int_equal(regex, 1);
-    assert_int_equal(key, 1);
-    assert_int_equal(empty, 1);
-    triage_compiler_destroy(c);
+    expect_diags("ctx.yaml", yaml, w, sizeof w / sizeof w[0]);
 }
 
 int main(void)
