@@ -170,6 +170,8 @@ static inline uint32_t tri_modes_apply(uint32_t inherited, uint32_t own)
 {
     uint32_t f;
 
+    if (own == 0)         /* the usual condition: it inherits them all */
+        return inherited;
     for (f = 0; f < 3; f++)
         if (own & TRI_MODE_SET(f))
             inherited = (inherited & ~TRI_MODE_BITS(f, 3)) |
