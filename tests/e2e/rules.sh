@@ -535,4 +535,9 @@ field_is "a rash asserted stays a reaction" type adverse_reaction '我妈吃了�
 # Context cues may be regexes: 听…邻居…说 with words between is hearsay.
 level_of "a rumour heard from the neighbour downstairs is no emergency" L2 '听楼下的邻居说，有个孩子吃了你们的退烧药抽搐住院了，我家的还能吃吗？'
 level_of "the same event without 听…说 stays one" L4 '楼下的邻居家孩子吃了你们的退烧药抽搐住院了，我家的还能吃吗？'
+# A child found the pills but none went down (list none_swallowed, shared
+# by the two child-ingestion rules): no emergency; a swallow told keeps it.
+level_of "found the pills, never opened, none eaten is no emergency" L2 '我儿子两岁，刚刚翻到我的降压药，还好瓶盖拧得很紧，他没打开，一颗都没吃到，这个药怎么收好？'
+level_of "never got the bottle open is no emergency" L2 'My 3 year old found my blood pressure pills, but he never got the bottle open. Should I buy a lockable box?'
+level_of "found the pills and swallowed two stays an emergency" L4 '我儿子两岁，刚刚翻到我的降压药，吞了两粒，现在怎么办？'
 check_fields
