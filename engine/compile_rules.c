@@ -299,12 +299,11 @@ static uint32_t mode(struct tri_build *b, const struct tri_ynode *n,
  * (internal.h); 0 when it sets none. */
 static uint32_t cond_modes(struct tri_build *b, const struct tri_ynode *n)
 {
-    static const char *const keys[] = { "negated", "hypothetical", "question" };
     const struct tri_ynode *v;
     uint32_t m = 0, f;
 
     for (f = 0; f < 3; f++)
-        if ((v = tri_map_get(n, keys[f])) != NULL)
+        if ((v = tri_map_get(n, tri_mode_flag_names[f])) != NULL)
             m |= TRI_MODE_SET(f) | TRI_MODE_BITS(f, mode(b, v, TRI_MODE_EXCLUDE));
     return m;
 }
@@ -319,19 +318,18 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
 
     if (!tri_expect(b, n, TRI_Y_MAP, "a condition"))
         return TRI_NONE;
-    if (tri_map_get(n, "list") != NULL) {   /* { list: NAME }, compile_lists.c */
+    if ((v = tri_map_get(n, "list")) != NULL) {   /* { list: NAME }, compile_lists.c */
         uint32_t at = tri_list_use(b, n, depth, cond), own = cond_modes(b, n);
         struct tri_node *ln;
 
         /* The reference's modes hold where the list's condition sets none;
-         * each use compiles the list afresh, so this node is its own. */
+         * each use compiles the list afresh, so this node is its own. The
+         * name is a scalar here: tri_list_use refused anything else. */
         if (at != TRI_NONE) {
-            const struct tri_ynode *name = tri_map_get(n, "list");
-
             ln = (struct tri_node *)b->nodes.data + at;
             ln->modes = tri_modes_apply(own, ln->modes) | (ln->modes & TRI_MODES_SETS);
             if (ln->kind == TRI_NODE_COND &&
-                tri_pool_add(b->t, name->str, name->len, &ln->list) != TRIAGE_OK)
+                tri_pool_add(b->t, v->str, v->len, &ln->list) != TRIAGE_OK)
                 tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
         }
         return at;
@@ -370,14 +368,12 @@ static uint32_t cond(struct tri_build *b, const struct tri_ynode *n, int depth)
 static uint32_t mode(struct tri_build *b, const struct tri_ynode *n,
                      uint32_t fallback)
 {
-    static const char *const names[] = { "exclude", "include", "only" };
-    uint32_t i;
+    int m;
 
     if (n == NULL || !tri_expect(b, n, TRI_Y_SCALAR, "a mode"))
         return fallback;
-    for (i = 0; i < 3; i++)
-        if (strcmp(n->str, names[i]) == 0)
-            return i;
+    if ((m = tri_mode_from_name(n->str)) >= 0)
+        return (uint32_t)m;
     tri_err(b, n, TRIAGE_ERULE_SCHEMA, "'%s' is not exclude, include or only",
             n->str);
     return fallback;

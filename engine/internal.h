@@ -491,6 +491,11 @@ triage_status tri_record_hits(struct triage_scratch *s);
 triage_status tri_rules_eval(struct triage_scratch *s);
 uint32_t tri_rule_modes(const struct tri_rule *r);
 int tri_hit_ok(uint32_t modes, const struct tri_hit *h);
+/* The words rules spell modes with, indexed by enum tri_mode and enum
+ * tri_mode_flag; the enum tri_mode of a word, or -1. */
+extern const char *const tri_mode_names[3];
+extern const char *const tri_mode_flag_names[3];
+int tri_mode_from_name(const char *name);
 /* Whether hit h counts for fired rule r: some leaf of its pattern, outside
  * 'none', takes it under the modes in force there. */
 int tri_hit_counted(const struct tri_table *t, const struct tri_rule *r,

@@ -159,32 +159,27 @@ static int in_lines(const struct tri_buf *set, const char *s, size_t n)
 
 #define MODES_UNKNOWN UINT32_MAX   /* a list's: each use gives its own */
 
-static const char *const mode_keys[] = { "negated", "hypothetical", "question" };
-static const char *const mode_names[] = { "exclude", "include", "only" };
-
 /* The modes given at map n (a rule or a condition) over 'inherited'. A
  * condition that sets a mode to what it already has gets a warning: its
  * author most likely meant another (a rule may spell out its defaults). */
 static uint32_t lint_modes(struct lint *l, const struct tri_ynode *n, uint32_t inherited,
                            int is_cond)
 {
-    uint32_t f, m, out = inherited;
+    uint32_t f, out = inherited;
+    int m;
 
     for (f = 0; f < 3; f++) {
-        const struct tri_ynode *v = tri_map_get(n, mode_keys[f]);
+        const struct tri_ynode *v = tri_map_get(n, tri_mode_flag_names[f]);
 
-        if (v == NULL || v->kind != TRI_Y_SCALAR)
-            continue;
-        for (m = 0; m < 3 && strcmp(v->str, mode_names[m]) != 0; m++)
-            ;
-        if (m == 3)
+        if (v == NULL || v->kind != TRI_Y_SCALAR || (m = tri_mode_from_name(v->str)) < 0)
             continue;   /* compile reported it */
-        if (is_cond && inherited != MODES_UNKNOWN && TRI_MODE_GET(inherited, f) == m)
+        if (is_cond && inherited != MODES_UNKNOWN &&
+            TRI_MODE_GET(inherited, f) == (uint32_t)m)
             tri_warn(&l->b, v, "'%s: %s' is what the condition has already from "
                      "the rule or condition around it; it changes nothing",
-                     mode_keys[f], v->str);
+                     tri_mode_flag_names[f], v->str);
         if (out != MODES_UNKNOWN)
-            out = (out & ~TRI_MODE_BITS(f, 3)) | TRI_MODE_BITS(f, m);
+            out = tri_modes_apply(out, TRI_MODE_SET(f) | TRI_MODE_BITS(f, m));
     }
     return out;
 }

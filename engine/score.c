@@ -15,6 +15,19 @@ static int mode_ok(uint32_t mode, int flagged)
     return mode == TRI_MODE_INCLUDE || (mode == TRI_MODE_ONLY) == flagged;
 }
 
+const char *const tri_mode_names[3] = { "exclude", "include", "only" };
+const char *const tri_mode_flag_names[3] = { "negated", "hypothetical", "question" };
+
+int tri_mode_from_name(const char *name)
+{
+    int m;
+
+    for (m = 0; m < 3; m++)
+        if (strcmp(name, tri_mode_names[m]) == 0)
+            return m;
+    return -1;
+}
+
 uint32_t tri_rule_modes(const struct tri_rule *r)
 {
     return TRI_MODE_BITS(TRI_MF_NEG, r->negated) |
@@ -318,8 +331,6 @@ static void trace_none(struct triage_scratch *s, const struct tri_rule *r,
 static void trace_all_part(struct triage_scratch *s, const struct tri_rule *r,
                            uint32_t kid, uint32_t i, int depth)
 {
-    static const char *const flags[] = { "negated", "hypothetical", "question" };
-    static const char *const modes[] = { "exclude", "include", "only", "?" };
     const struct tri_node *nd = &s->rs->t.nodes[kid];
     struct tri_buf own = { 0 };
     uint32_t f;
@@ -328,8 +339,9 @@ static void trace_all_part(struct triage_scratch *s, const struct tri_rule *r,
         tri_buf_printf(&own, " (list '%s'", tri_str(&s->rs->t, nd->list));
     for (f = 0; nd->kind == TRI_NODE_COND && f < 3; f++)
         if (nd->modes & TRI_MODE_SET(f))
-            tri_buf_printf(&own, "%s%s: %s", own.len ? ", " : " (", flags[f],
-                           modes[TRI_MODE_GET(nd->modes, f)]);
+            tri_buf_printf(&own, "%s%s: %s", own.len ? ", " : " (",
+                           tri_mode_flag_names[f],
+                           tri_mode_names[TRI_MODE_GET(nd->modes, f)]);
     if (own.len)
         tri_buf_addc(&own, ')');
     tri_trace(s, TRIAGE_TRACE_PART, tri_str(&s->rs->t, r->id), 0, depth,
