@@ -517,10 +517,11 @@ triage_status tri_context_compile(struct tri_build *b, const struct tri_ynode *n
     static const char *const keys[] = { "negation", "negation_post", "hypothetical",
                                         "pseudo", "terminators", "negation_terminators",
                                         "negation_answer", "topic_markers", "hearsay",
-                                        "scope", NULL };
+                                        "history", "scope", NULL };
     static const enum tri_cue_role roles[] = { TRI_ROLE_NEG, TRI_ROLE_NEG_POST,
         TRI_ROLE_HYPO, TRI_ROLE_PSEUDO, TRI_ROLE_TERM, TRI_ROLE_NEG_TERM,
-        TRI_ROLE_NEG_ANSWER, TRI_ROLE_TOPIC, TRI_ROLE_HEARSAY };
+        TRI_ROLE_NEG_ANSWER, TRI_ROLE_TOPIC, TRI_ROLE_HEARSAY,
+        TRI_ROLE_HISTORY };
     const struct tri_ynode *v;
     size_t k, i;
 

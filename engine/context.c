@@ -203,6 +203,7 @@ static const char *role_name(uint32_t role)
            role == TRI_ROLE_NEG_ANSWER ? "answer negation" :
            role == TRI_ROLE_TOPIC ? "topic marker" :
            role == TRI_ROLE_HEARSAY ? "hearsay" :
+           role == TRI_ROLE_HISTORY ? "history" :
            role == TRI_ROLE_PSEUDO ? "pseudo-negation" :
            role == TRI_ROLE_NEG_POST ? "post-negation" : "negation";
 }
@@ -403,6 +404,10 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
  * a sentence of several clauses ("听群里说，有人家孩子吃了…抽搐住院了"). */
 #define HEARSAY_SCOPE 60
 
+/* Code points a history cue reaches either way within its clause: an
+ * English clause puts "years ago" after its event. */
+#define HISTORY_SCOPE 40
+
 /* A clause bound that also ends a sentence (not a comma or semicolon). */
 static int ends_sentence(const struct tri_norm *n, uint32_t at)
 {
@@ -424,6 +429,30 @@ static void mark_hearsay(struct triage_scratch *s, const struct tri_hit *c)
         b++;
     flag_forward(s, c, b < s->n_bounds ? s->bounds[b] : UINT32_MAX, HEARSAY_SCOPE,
                  TRI_HIT_HYPO);
+}
+
+/*
+ * A long-ago past ("小时候", "以前有过", "years ago") is the customer's
+ * history, not this complaint: the hits of its clause are hypothetical, on
+ * either side of the cue ("I went into shock from penicillin years ago")
+ * and within HISTORY_SCOPE code points of it. The next clause ("，这次…")
+ * is the present again.
+ */
+static void mark_history(struct triage_scratch *s, const struct tri_hit *c)
+{
+    uint32_t scope = HISTORY_SCOPE;
+    size_t b = tri_next_bound(s->bounds, s->n_bounds, c->start), i;
+    uint32_t from = b > 0 ? s->bounds[b - 1] : 0;
+
+    for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
+        struct tri_hit *h = &s->hits[i];
+
+        if (h->start >= from && h->end <= c->start &&
+            tri_cp_between(s, h->end, c->start) <= scope)
+            h->flags |= TRI_HIT_HYPO;
+    }
+    b = tri_next_bound(s->bounds, s->n_bounds, c->end);
+    flag_forward(s, c, b < s->n_bounds ? s->bounds[b] : UINT32_MAX, scope, TRI_HIT_HYPO);
 }
 
 /*
@@ -492,6 +521,8 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
             mark_scope(s, c, TRI_HIT_HYPO);
         if (role == TRI_ROLE_HEARSAY)
             mark_hearsay(s, c);
+        if (role == TRI_ROLE_HISTORY)
+            mark_history(s, c);
         if (s->trace_on) {
             size_t a = tri_norm_orig(&s->norm, c->start);
             size_t e = tri_norm_orig_end(&s->norm, s->orig, s->orig_len, c->end);

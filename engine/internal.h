@@ -111,8 +111,10 @@ enum tri_cue_role {
     TRI_ROLE_NEG_TERM,  /* ends a negation's scope, not a hypothesis's */
     TRI_ROLE_NEG_ANSWER, /* a lone "没有"/"none" after a '?' or ':' */
     TRI_ROLE_TOPIC,     /* "至于", "as for": a later lone negation answers it */
-    TRI_ROLE_HEARSAY    /* "听群里说", "a woman in my building says": what
+    TRI_ROLE_HEARSAY,   /* "听群里说", "a woman in my building says": what
                          * follows, to the sentence's end, is reported */
+    TRI_ROLE_HISTORY    /* "小时候", "years ago": its clause is the customer's
+                         * past, not this complaint */
 };
 #define TRI_PATF_WORD_START 0x1u  /* literal must start at a word edge    */
 #define TRI_PATF_WORD_END 0x2u    /* literal must end at a word edge      */

@@ -13,9 +13,10 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 9u   /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 10u  /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
-                           7: topic markers; 8: per-condition modes; 9: list ids */
+                           7: topic markers; 8: per-condition modes; 9: list ids;
+                           10: history cues */
 
 struct tdb_header {
     char magic[8];
@@ -433,7 +434,7 @@ static triage_status table_ok(const struct tri_table *t)
     for (i = 0; i < t->n_patterns && !c.bad; i++) {
         const struct tri_pattern *p = &t->patterns[i];
 
-        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_HEARSAY ||
+        if (p->kind > TRI_PAT_REGEX || p->role > TRI_ROLE_HISTORY ||
             (uint64_t)p->src + p->src_len >= t->pool.len)
             c.bad = 1;
     }

@@ -966,6 +966,41 @@ static void test_classify_hearsay_reaches_sentence_end(void **state)
     fx_release(&f);
 }
 
+/* A history cue makes its own clause the customer's past, on either side
+ * of the cue and within the scope; the next clause and a clause cut off by
+ * a terminator are the present again. */
+static void test_classify_history_covers_its_clause(void **state)
+{
+    static const char yaml[] =
+        "context:\n"
+        "  history: [小时候, years ago, { regex: '[0-9几十]+年前(?!的)' }]\n"
+        "  terminators: [但是, but]\n"
+        "rules:\n"
+        "  - id: rash\n    type: adverse_reaction\n"
+        "    match: { any: [起疹子, 休克, rash] }\n";
+    struct fx f;
+    const triage_result *r;
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    r = run(&f, "我小时候吃这个药起疹子，能吃吗");
+    assert_true(hit_of(r, "rash", 0).hypothetical);
+    assert_false(fired(r, "rash"));
+    r = run(&f, "I had a rash from amoxicillin years ago. Is it safe now?");
+    assert_true(hit_of(r, "rash", 0).hypothetical);
+    assert_false(fired(r, "rash"));
+    r = run(&f, "我十年前打青霉素休克过，这次吃了又起疹子");
+    assert_true(hit_of(r, "rash", 0).hypothetical);
+    assert_false(hit_of(r, "rash", 1).hypothetical);
+    assert_true(fired(r, "rash"));
+    r = run(&f, "小时候没事但是这次起疹子");
+    assert_false(hit_of(r, "rash", 0).hypothetical);
+    /* 三年前的 dates a product: the regex's lookahead leaves it out. */
+    r = run(&f, "生产日期是三年前的起疹子");
+    assert_false(hit_of(r, "rash", 0).hypothetical);
+    fx_release(&f);
+}
+
 /* A negation cue inside a longer keyword still negates inside that
  * keyword, and only there: the claim 不过敏 denies 过敏, the complaint
  * 没效果 denies 效果 but not the 头晕 that follows it. Built-in context. */
@@ -1417,6 +1452,7 @@ int main(void)
         cmocka_unit_test(test_classify_hypothetical_hit_does_not_fire),
         cmocka_unit_test(test_classify_hypothetical_include_fires),
         cmocka_unit_test(test_classify_hearsay_reaches_sentence_end),
+        cmocka_unit_test(test_classify_history_covers_its_clause),
         cmocka_unit_test(test_classify_question_flag_and_question_only),
         cmocka_unit_test(test_classify_negated_only_counts_negated_hits),
         cmocka_unit_test(test_classify_within_measures_code_points),

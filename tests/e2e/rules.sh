@@ -82,13 +82,14 @@ floors "dev47" 0.955 0.915 1 corpus/dev47.jsonl
 # of the models.
 floors "neg47" 0.68 0.72 0.96 corpus/neg47.jsonl
 floors "neg48" 0.72 0.85 1 corpus/neg48.jsonl
-# judge49, neg50 and judge51 are never tuned on or learned from: floors
-# guard them against regressions only; a round is measured on them before
-# anything is tuned. Their L4 recall floors are as measured unseen (21 of
-# 22, 40 of 43, 22 of 22).
+# judge49, neg50, judge51 and neg52 are never tuned on or learned from:
+# floors guard them against regressions only; a round is measured on them
+# before anything is tuned. Their L4 recall floors are as measured unseen
+# (21 of 22, 40 of 43, 22 of 22, 42 of 42).
 floors "judge49 (never tuned)" 0.905 0.93 0.95 corpus/judge49.jsonl
 floors "neg50 (never tuned)" 0.775 0.825 0.93 corpus/neg50.jsonl
 floors "judge51 (never tuned)" 0.895 0.93 1 corpus/judge51.jsonl
+floors "neg52 (never tuned)" 0.745 0.83 1 corpus/neg52.jsonl
 # The issue's bars are 0.85 / 0.85 / 1.0; the floor holds what is reached.
 floors "test half" 0.92 0.9 1 corpus/test.jsonl
 expect_exit "sample triage" 0 "$TRIAGE" batch --quiet corpus/sample.jsonl
@@ -540,4 +541,11 @@ level_of "the same event without 听…说 stays one" L4 '楼下的邻居家孩�
 level_of "found the pills, never opened, none eaten is no emergency" L2 '我儿子两岁，刚刚翻到我的降压药，还好瓶盖拧得很紧，他没打开，一颗都没吃到，这个药怎么收好？'
 level_of "never got the bottle open is no emergency" L2 'My 3 year old found my blood pressure pills, but he never got the bottle open. Should I buy a lockable box?'
 level_of "found the pills and swallowed two stays an emergency" L4 '我儿子两岁，刚刚翻到我的降压药，吞了两粒，现在怎么办？'
+# Eighteenth session: a history cue (context 'history': 小时候, 以前有过,
+# N年前, years ago) makes its clause the customer's past; the present in
+# the next clause still counts.
+level_of "a past febrile seizure asked about is no emergency" L2 '我儿子以前有过高热惊厥，这个退烧药会不会引起抽搐？还能吃吗？'
+level_of "a childhood seizure on fever medicine is no emergency now" L2 '小时候吃退烧药抽搐过，现在发烧了能吃你们的布洛芬吗？'
+level_of "shock from penicillin years ago is history" L2 'I went into anaphylactic shock from penicillin years ago. Does your amoxicillin contain penicillin?'
+level_of "a past seizure and a seizure now stays an emergency" L4 '我儿子以前有过高热惊厥，昨晚吃了你们的退烧药又抽搐了，现在在急诊抢救'
 check_fields
