@@ -548,4 +548,8 @@ level_of "a past febrile seizure asked about is no emergency" L2 '我儿子以�
 level_of "a childhood seizure on fever medicine is no emergency now" L2 '小时候吃退烧药抽搐过，现在发烧了能吃你们的布洛芬吗？'
 level_of "shock from penicillin years ago is history" L2 'I went into anaphylactic shock from penicillin years ago. Does your amoxicillin contain penicillin?'
 level_of "a past seizure and a seizure now stays an emergency" L4 '我儿子以前有过高热惊厥，昨晚吃了你们的退烧药又抽搐了，现在在急诊抢救'
+# A feared consequence (担心…会, worried … will) is hypothetical.
+field_is "a reaction only feared is a question" type inquiry '本来担心吃了你们推荐的那款鱼油以后会过敏，结果一个风团都没起，也不痒，一天吃几粒合适？'
+field_is "worried I'll come out in hives is a question" type inquiry "I was worried I'll come out in hives from the new antibiotic, so far nothing. How many days should I take it?"
+field_is "the reaction told as done stays one" type adverse_reaction '吃了你们推荐的那款鱼油以后过敏了，起了一片风团，一天吃几粒合适？'
 check_fields
