@@ -352,7 +352,7 @@ static void flag_forward(struct triage_scratch *s, const struct tri_hit *c,
  * in "一晚上都没睡", "叫都没醒", "路都没法走" the 没 + verb is itself the
  * complaint.
  */
-static uint32_t post_neg_tail(const struct tri_norm *n, uint32_t end, uint32_t to)
+uint32_t tri_post_neg_tail(const struct tri_norm *n, uint32_t end, uint32_t to)
 {
     static const char verbs[] = "起出长红肿痒疼痛破变见碰伤烫吐拉晕咳掉";
     const char *t = n->text;
@@ -385,7 +385,7 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
 
         b = tri_next_bound(bounds, n, c->start);
         to = b < n ? bounds[b] : (uint32_t)s->norm.len;
-        if (!tri_ends_clause(&s->norm, post_neg_tail(&s->norm, c->end, to), to))
+        if (!tri_ends_clause(&s->norm, tri_post_neg_tail(&s->norm, c->end, to), to))
             return;
         for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
             struct tri_hit *h = &s->hits[i];

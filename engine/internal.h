@@ -479,6 +479,8 @@ triage_status tri_context(const struct triage_ruleset *rs, struct triage_scratch
  * 1 if only particles or a few English words lie in [from, to). */
 size_t tri_next_bound(const uint32_t *bounds, size_t n, uint32_t pos);
 int tri_ends_clause(const struct tri_norm *n, uint32_t from, uint32_t to);
+/* context.c: past one symptom verb after a cue ending in 没/冇 ("都没起"). */
+uint32_t tri_post_neg_tail(const struct tri_norm *n, uint32_t end, uint32_t to);
 /* negation_forms.c: cancel the two cues of each double negation (flags 2);
  * mark what an answer cue ("头晕？没有。") denies, up to 'scope' code points. */
 void tri_cancel_double_negations(struct triage_scratch *s);

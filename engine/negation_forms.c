@@ -200,10 +200,10 @@ void tri_mark_answer(struct triage_scratch *s, const struct tri_hit *c,
                      uint32_t scope)
 {
     size_t b = tri_next_bound(s->bounds, s->n_bounds, c->end), i;
-    uint32_t q, from;
+    uint32_t to = b < s->n_bounds ? s->bounds[b] : (uint32_t)s->norm.len, q, from;
 
-    if (!tri_ends_clause(&s->norm, c->end,
-                         b < s->n_bounds ? s->bounds[b] : (uint32_t)s->norm.len))
+    /* "皮疹：都没起" answers as "皮疹：都没" does (tri_post_neg_tail). */
+    if (!tri_ends_clause(&s->norm, tri_post_neg_tail(&s->norm, c->end, to), to))
         return;
     if ((q = answered(&s->norm, c->start)) == UINT32_MAX)
         return;

@@ -1069,6 +1069,9 @@ static void test_classify_negation_forms(void **state)
     assert_true(sx_negated(&f, "As for the rash, there wasn't any.", 11));
     /* A post-negation alone in its clause answers a question too. */
     assert_true(sx_negated(&f, "恶心？没发现。", 0));
+    /* ... also with the one symptom verb a 没 may take ("都没起"). */
+    assert_true(sx_negated(&f, "起疹子了吗？都没起。", 0));
+    assert_false(sx_negated(&f, "起疹子了吗？都没睡。", 0));
     fx_release(&f);
 }
 
