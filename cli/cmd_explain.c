@@ -126,7 +126,8 @@ static void steps(const triage_result *r, const struct paint *p, int all)
     triage_trace_step st;
     static const char *const heads[] = { "rules", NULL, NULL, "escalation rows tried",
                                          "scripts", "context cues",
-                                         "Bayes models (added to the rules' votes)" };
+                                         "Bayes models (added to the rules' votes)",
+                                         "type decision" };
     int last = -1, skip = 0;
 
     for (i = 0; i < n; i++) {

@@ -203,15 +203,75 @@ static uint32_t default_value(struct tri_build *b, triage_axis a, const char *na
     return n ? 0 : TRI_NONE;
 }
 
+/* A list of up to 'max' names of axis a into out[], *n of them. */
+static int name_list(struct tri_build *b, const struct tri_ynode *v, triage_axis a,
+                     const char *what, uint32_t max, uint32_t *out, uint32_t *n)
+{
+    size_t i;
+
+    if (!tri_expect(b, v, TRI_Y_SEQ, what))
+        return 0;
+    if (v->n == 0 || v->n > max) {
+        tri_err(b, v, TRIAGE_ERULE_SCHEMA, "%s lists 1 to %u names", what, max);
+        return 0;
+    }
+    for (i = 0; i < v->n; i++)
+        if ((out[(*n)++] = tri_vocab_ref(b, a, v->kids[i])) == TRI_NONE)
+            return 0;
+    return 1;
+}
+
+/* One entry of defaults.precedence: { type, over: [...], ratio, min_score,
+ * tags: [...] }. */
+static void precedence_entry(struct tri_build *b, const struct tri_ynode *n)
+{
+    static const char *const keys[] = { "type", "over", "ratio", "min_score", "tags", NULL };
+    struct tri_defaults *d = &b->t->defaults;
+    struct tri_precedence *p;
+    const struct tri_ynode *v;
+
+    if (!tri_expect(b, n, TRI_Y_MAP, "a precedence"))
+        return;
+    if (d->n_precedence == TRI_MAX_PRECEDENCE) {
+        tri_err(b, n, TRIAGE_ERULE_SCHEMA, "more than %u precedence entries",
+                TRI_MAX_PRECEDENCE);
+        return;
+    }
+    tri_check_keys(b, n, keys, "a precedence");
+    p = &d->precedence[d->n_precedence];
+    memset(p, 0, sizeof *p);
+    p->ratio = 0.5;
+    if ((v = tri_map_get(n, "type")) == NULL || (v = tri_map_get(n, "over")) == NULL) {
+        tri_err(b, n, TRIAGE_ERULE_SCHEMA, "a precedence needs 'type' and 'over'");
+        return;
+    }
+    if ((p->type = tri_vocab_ref(b, TRIAGE_AXIS_TYPE, tri_map_get(n, "type"))) == TRI_NONE ||
+        !name_list(b, v, TRIAGE_AXIS_TYPE, "'over'", TRI_MAX_PRECEDENCE_OVER, p->over,
+                   &p->n_over))
+        return;
+    if ((v = tri_map_get(n, "tags")) != NULL &&
+        !name_list(b, v, TRIAGE_AXIS_TAG, "'tags'", TRI_MAX_PRECEDENCE_TAGS, p->tags,
+                   &p->n_tags))
+        return;
+    if ((v = tri_map_get(n, "ratio")) != NULL && !tri_get_double(b, v, 0, 1, &p->ratio))
+        return;
+    if ((v = tri_map_get(n, "min_score")) != NULL &&
+        !tri_get_double(b, v, 0, 1e6, &p->min_score))
+        return;
+    d->n_precedence++;
+}
+
 triage_status tri_defaults_compile(struct tri_build *b, const struct tri_ynode *n)
 {
     static const char *const keys[] = { "type", "nature", "severity", "temperament",
-                                        "min_score", "also_ratio", "close_call", NULL };
+                                        "min_score", "also_ratio", "close_call",
+                                        "precedence", NULL };
     static const triage_axis axes[] = { TRIAGE_AXIS_TYPE, TRIAGE_AXIS_NATURE,
                                         TRIAGE_AXIS_SEVERITY, TRIAGE_AXIS_TEMPERAMENT };
     struct tri_defaults *d = &b->t->defaults;
     uint32_t *slots[] = { &d->type, &d->nature, &d->severity, &d->temperament };
     const struct tri_ynode *v;
+    size_t k;
     int i;
 
     if (!tri_expect(b, n, TRI_Y_MAP, "defaults"))
@@ -228,6 +288,9 @@ triage_status tri_defaults_compile(struct tri_build *b, const struct tri_ynode *
         tri_get_double(b, v, 0, 1, &d->also_ratio);
     if ((v = tri_map_get(n, "close_call")) != NULL)
         tri_get_double(b, v, 0, 1, &d->close_call);
+    if ((v = tri_map_get(n, "precedence")) != NULL && tri_expect(b, v, TRI_Y_SEQ, "precedence"))
+        for (k = 0; k < v->n; k++)
+            precedence_entry(b, v->kids[k]);
     return TRIAGE_OK;
 }
 

@@ -112,12 +112,56 @@ static void add_bayes(struct triage_scratch *s)
     }
 }
 
+/*
+ * defaults.precedence, first entry that applies: a type leads over the
+ * winner when the winner is one it is set over and its own score reaches
+ * ratio x the winner's and min_score (LABELS' "health first": a reaction
+ * told beside a dispensing error or a defect is the reaction's case). The
+ * old winner becomes the runner-up, so the call is flagged close, and it
+ * is returned for 'also'; TRI_NONE when no entry applies.
+ */
+static uint32_t apply_precedence(struct triage_scratch *s, const double *sc, double *top,
+                                 double *second)
+{
+    const struct tri_defaults *d = &s->rs->t.defaults;
+    uint32_t i, k;
+
+    for (i = 0; i < d->n_precedence; i++) {
+        const struct tri_precedence *p = &d->precedence[i];
+        double need = p->ratio * *top;
+
+        for (k = 0; k < p->n_over && p->over[k] != s->result.type; k++)
+            ;
+        if (k == p->n_over || p->type == s->result.type)
+            continue;
+        if (need < p->min_score)
+            need = p->min_score;
+        if (sc[p->type] <= 0 || sc[p->type] < need)
+            continue;
+        tri_trace(s, TRIAGE_TRACE_DECISION, NULL, 1, 0,
+                  "precedence %u: %s (%.2f) leads over %s (%.2f): at least %.2f",
+                  i + 1, tri_vocab_str(s->rs, TRIAGE_AXIS_TYPE, p->type), sc[p->type],
+                  tri_vocab_str(s->rs, TRIAGE_AXIS_TYPE, s->result.type), *top, need);
+        for (k = 0; k < p->n_tags; k++)
+            if (s->tag_gen[p->tags[k]] != s->gen) {
+                s->tag_gen[p->tags[k]] = s->gen;
+                s->tags[s->n_tags++] = p->tags[k];
+            }
+        k = s->result.type;
+        s->result.type = p->type;
+        *second = *top;
+        *top = sc[p->type];
+        return k;
+    }
+    return TRI_NONE;
+}
+
 static void decide_type(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
     struct triage_result *res = &s->result;
     const double *sc = s->scores[TRIAGE_AXIS_TYPE], *rsc = s->rule_scores;
-    uint32_t n = t->vocab_count[TRIAGE_AXIS_TYPE], i, j;
+    uint32_t n = t->vocab_count[TRIAGE_AXIS_TYPE], i, j, led;
     double top, second, rtop;
 
     res->type = top_of(sc, n, TRI_NONE, &top);
@@ -129,14 +173,18 @@ static void decide_type(struct triage_scratch *s)
         res->type = t->defaults.type;
         return;
     }
+    led = apply_precedence(s, sc, &top, &second);
     res->confidence = top / (top + second + 1.0);
     if (second > 0 && second >= t->defaults.close_call * top)
         res->flags |= TRIAGE_FLAG_CLOSE_CALL;
+    /* The type led over is the other problem of the case: listed first. */
+    if (led != TRI_NONE)
+        res->also[res->n_also++] = led;
     for (i = 0; i < n && res->n_also < 8; i++) {
-        if (i == res->type || rsc[i] <= 0 || rsc[i] < t->defaults.also_ratio * rtop ||
-            rsc[i] < t->defaults.min_score)
+        if (i == res->type || i == led || rsc[i] <= 0 ||
+            rsc[i] < t->defaults.also_ratio * rtop || rsc[i] < t->defaults.min_score)
             continue;
-        for (j = res->n_also; j > 0 && rsc[res->also[j - 1]] < rsc[i]; j--)
+        for (j = res->n_also; j > (led != TRI_NONE) && rsc[res->also[j - 1]] < rsc[i]; j--)
             res->also[j] = res->also[j - 1];
         res->also[j] = i;
         res->n_also++;

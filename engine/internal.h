@@ -245,11 +245,26 @@ struct tri_reply_check {
     uint32_t phrases_first, phrases_count; /* into u32s: pool offsets     */
 };
 
+/* defaults.precedence: 'type' leads over the types in 'over' when its
+ * score reaches ratio x theirs (and min_score), and sets 'tags': "health
+ * first". */
+#define TRI_MAX_PRECEDENCE 8u
+#define TRI_MAX_PRECEDENCE_OVER 16u
+#define TRI_MAX_PRECEDENCE_TAGS 6u
+struct tri_precedence {
+    uint32_t type, n_over, n_tags, pad;
+    uint32_t over[TRI_MAX_PRECEDENCE_OVER];
+    uint32_t tags[TRI_MAX_PRECEDENCE_TAGS];
+    double ratio, min_score;
+};
+
 struct tri_defaults {
     uint32_t type, nature, severity, temperament; /* vocab index or NONE  */
     double min_score, also_ratio, close_call;
     uint32_t scope[3];  /* context scope in code points, per text language
                            (HANS, HANT, EN): English words are longer     */
+    uint32_t n_precedence;
+    struct tri_precedence precedence[TRI_MAX_PRECEDENCE];
 };
 
 /*

@@ -13,10 +13,10 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 10u  /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 11u  /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
                            7: topic markers; 8: per-condition modes; 9: list ids;
-                           10: history cues */
+                           10: history cues; 11: type precedence */
 
 struct tdb_header {
     char magic[8];
@@ -416,6 +416,30 @@ static void bayes_ok(struct check *c)
     }
 }
 
+static void precedence_ok(struct check *c, const struct tri_defaults *d, uint32_t types,
+                          uint32_t tags)
+{
+    uint32_t i, k;
+
+    if (d->n_precedence > TRI_MAX_PRECEDENCE) {
+        c->bad = 1;
+        return;
+    }
+    for (i = 0; i < d->n_precedence; i++) {
+        const struct tri_precedence *p = &d->precedence[i];
+
+        idx_ok(c, p->type, types, 0);
+        /* NaN fails both comparisons */
+        if (p->n_over > TRI_MAX_PRECEDENCE_OVER || p->n_tags > TRI_MAX_PRECEDENCE_TAGS ||
+            !(p->ratio >= 0 && p->ratio <= 1) || !(p->min_score >= 0 && p->min_score <= 1e6))
+            c->bad = 1;
+        for (k = 0; k < p->n_over && !c->bad; k++)
+            idx_ok(c, p->over[k], types, 0);
+        for (k = 0; k < p->n_tags && !c->bad; k++)
+            idx_ok(c, p->tags[k], tags, 0);
+    }
+}
+
 static triage_status table_ok(const struct tri_table *t)
 {
     struct check c = { t, 0, 0 };
@@ -442,6 +466,7 @@ static triage_status table_ok(const struct tri_table *t)
     idx_ok(&c, d->nature, t->vocab_count[TRIAGE_AXIS_NATURE], 1);
     idx_ok(&c, d->severity, t->vocab_count[TRIAGE_AXIS_SEVERITY], 1);
     idx_ok(&c, d->temperament, t->vocab_count[TRIAGE_AXIS_TEMPERAMENT], 1);
+    precedence_ok(&c, d, t->vocab_count[TRIAGE_AXIS_TYPE], t->vocab_count[TRIAGE_AXIS_TAG]);
     off_ok(&c, t->name, 0);
     off_ok(&c, t->version, 0);
     off_ok(&c, t->hash, 0);

@@ -291,7 +291,8 @@ typedef enum triage_trace_kind {
     TRIAGE_TRACE_ESCALATION = 3,/* an escalation row tried                 */
     TRIAGE_TRACE_SCRIPT = 4,    /* a script chosen                         */
     TRIAGE_TRACE_CUE = 5,       /* a context cue found in the text         */
-    TRIAGE_TRACE_BAYES = 6      /* a Bayes model's posterior and tokens    */
+    TRIAGE_TRACE_BAYES = 6,     /* a Bayes model's posterior and tokens    */
+    TRIAGE_TRACE_DECISION = 7   /* a precedence that chose the type        */
 } triage_trace_kind;
 
 typedef struct triage_trace_step {

@@ -1001,6 +1001,59 @@ static void test_classify_history_covers_its_clause(void **state)
     fx_release(&f);
 }
 
+/* defaults.precedence: a type leads over the winner it is set over when
+ * its score reaches ratio x the winner's and min_score; the winner goes
+ * first in 'also', the entry's tags are set, the call is flagged close and
+ * the trace says why. Below the ratio, or over another type, nothing. */
+static void test_classify_precedence_leads_over_winner(void **state)
+{
+    static const char yaml[] =
+        "vocabulary:\n"
+        "  types: [adverse_reaction, product_quality, logistics]\n"
+        "  tags: [defect_too]\n"
+        "defaults:\n"
+        "  precedence:\n"
+        "    - { type: adverse_reaction, over: [product_quality], ratio: 0.5,\n"
+        "        min_score: 3, tags: [defect_too] }\n"
+        "rules:\n"
+        "  - id: mould\n    type: product_quality\n    weight: 10\n"
+        "    match: { any: [发霉] }\n"
+        "  - id: late\n    type: logistics\n    weight: 10\n"
+        "    match: { any: [迟到] }\n"
+        "  - id: sick\n    type: adverse_reaction\n    weight: 6\n"
+        "    match: { any: [拉肚子] }\n"
+        "  - id: itch\n    type: adverse_reaction\n    weight: 2\n"
+        "    match: { any: [痒] }\n";
+    struct fx f;
+    const triage_result *r;
+    triage_trace_step st;
+    unsigned i, seen = 0;
+
+    (void)state;
+    fx_yaml(&f, yaml);
+    triage_scratch_set_trace(f.s, 1);
+    r = run(&f, "发霉了，吃了拉肚子");
+    assert_string_equal(triage_result_type(r), "adverse_reaction");
+    assert_int_equal(triage_result_also_count(r), 1);
+    assert_string_equal(triage_result_also(r, 0), "product_quality");
+    assert_int_equal(triage_result_tag_count(r), 1);
+    assert_string_equal(triage_result_tag(r, 0), "defect_too");
+    assert_true(triage_result_flags(r) & TRIAGE_FLAG_CLOSE_CALL);
+    for (i = 0; i < triage_trace_count(r); i++) {
+        triage_trace_get(r, i, &st);
+        seen += st.kind == TRIAGE_TRACE_DECISION && strstr(st.detail, "leads over") != NULL;
+    }
+    assert_int_equal(seen, 1);
+    /* 2 < 0.5 x 10 and below min_score: the defect stays first. */
+    r = run(&f, "发霉了，有点痒");
+    assert_string_equal(triage_result_type(r), "product_quality");
+    assert_int_equal(triage_result_tag_count(r), 0);
+    /* Not set over logistics. */
+    r = run(&f, "迟到了，吃了拉肚子");
+    assert_string_equal(triage_result_type(r), "logistics");
+    fx_release(&f);
+}
+
 /* A negation cue inside a longer keyword still negates inside that
  * keyword, and only there: the claim 不过敏 denies 过敏, the complaint
  * 没效果 denies 效果 but not the 头晕 that follows it. Built-in context. */
@@ -1456,6 +1509,7 @@ int main(void)
         cmocka_unit_test(test_classify_hypothetical_include_fires),
         cmocka_unit_test(test_classify_hearsay_reaches_sentence_end),
         cmocka_unit_test(test_classify_history_covers_its_clause),
+        cmocka_unit_test(test_classify_precedence_leads_over_winner),
         cmocka_unit_test(test_classify_question_flag_and_question_only),
         cmocka_unit_test(test_classify_negated_only_counts_negated_hits),
         cmocka_unit_test(test_classify_within_measures_code_points),

@@ -920,6 +920,35 @@ static void test_compiler_reports_bad_regex_cues(void **state)
     expect_diags("ctx.yaml", yaml, w, sizeof w / sizeof w[0]);
 }
 
+/* defaults.precedence: each mistake at its place. */
+static void test_compiler_reports_bad_precedence(void **state)
+{
+    static const char yaml[] =
+        "vocabulary:\n"
+        "  types: [adverse_reaction, product_quality, other]\n"
+        "defaults:\n"
+        "  precedence:\n"
+        "    - { type: adverse_reaction, over: [product_qualty] }\n"
+        "    - { type: adverse_reaction, over: [other], ratio: 2 }\n"
+        "    - { type: adverse_reaction }\n"
+        "    - { type: adverse_reaction, over: [] }\n"
+        "    - { type: adverse_reaction, over: [other], tag: [x] }\n"
+        "rules:\n"
+        "  - id: a\n"
+        "    type: other\n"
+        "    match: { any: [x] }\n";
+    static const struct want w[] = {
+        { "unknown type 'product_qualty'", 5, 0, 0, "" },
+        { "2 is out of range [0, 1]", 6, 0, 0, "" },
+        { "a precedence needs 'type' and 'over'", 7, 0, 0, "" },
+        { "'over' lists 1 to 16 names", 8, 0, 0, "" },
+        { "unknown key 'tag' in a precedence", 9, 0, 0, "" },
+    };
+
+    (void)state;
+    expect_diags("prec.yaml", yaml, w, sizeof w / sizeof w[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -941,6 +970,7 @@ int main(void)
         cmocka_unit_test(test_compiler_reports_list_mistakes),
         cmocka_unit_test(test_compiler_reports_bad_condition_modes),
         cmocka_unit_test(test_compiler_reports_bad_regex_cues),
+        cmocka_unit_test(test_compiler_reports_bad_precedence),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

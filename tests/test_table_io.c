@@ -524,7 +524,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     /* The layout this test relies on. */
     assert_memory_equal(m, "TRIAGEDB", 8);
     memcpy(&u, m + OFF_FORMAT, 4);
-    assert_int_equal(u, 10);
+    assert_int_equal(u, 11);
     memcpy(&u, m + OFF_HEADER_SIZE, 4);
     assert_int_equal(u, HDR_SIZE);
     assert_string_equal((const char *)m + OFF_ENGINE, TRIAGE_VERSION_STRING);
@@ -538,7 +538,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_FORMAT, 0);
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
-    put32(m + OFF_FORMAT, 10);
+    put32(m + OFF_FORMAT, 11);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE + 8);             /* header size */
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE);

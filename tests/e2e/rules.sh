@@ -45,7 +45,7 @@ floors "dev13" 0.95 0.9 1 corpus/dev13.jsonl
 floors "dev14" 0.955 0.935 1 corpus/dev14.jsonl
 floors "dev15" 0.945 0.915 1 corpus/dev15.jsonl
 floors "dev16" 0.965 0.95 1 corpus/dev16.jsonl
-floors "dev17" 0.95 0.935 1 corpus/dev17.jsonl
+floors "dev17" 0.945 0.935 1 corpus/dev17.jsonl
 floors "dev18" 0.96 0.94 1 corpus/dev18.jsonl
 floors "dev19" 0.905 0.91 1 corpus/dev19.jsonl
 floors "dev20" 0.92 0.925 1 corpus/dev20.jsonl
@@ -552,4 +552,11 @@ level_of "a past seizure and a seizure now stays an emergency" L4 '我儿子以�
 field_is "a reaction only feared is a question" type inquiry '本来担心吃了你们推荐的那款鱼油以后会过敏，结果一个风团都没起，也不痒，一天吃几粒合适？'
 field_is "worried I'll come out in hives is a question" type inquiry "I was worried I'll come out in hives from the new antibiotic, so far nothing. How many days should I take it?"
 field_is "the reaction told as done stays one" type adverse_reaction '吃了你们推荐的那款鱼油以后过敏了，起了一片风团，一天吃几粒合适？'
+# Health first (defaults.precedence): a reaction told beside a defect or a
+# dispensing error is the reaction's case, the other problem in 'also'; a
+# defect led over still goes to appraisal (L3); a defect alone stays one.
+field_is "rancid fish oil that made me sick is a reaction" type adverse_reaction '鱼油开瓶就一股哈喇味，我当时没在意吃了两粒，到现在一直反酸恶心。批号0000-1234，请安排检测并给个处理方案。'
+level_of "... and its defect still goes to appraisal" L3 '鱼油开瓶就一股哈喇味，我当时没在意吃了两粒，到现在一直反酸恶心。批号0000-1234，请安排检测并给个处理方案。'
+field_is "rancid fish oil not eaten stays a defect" type product_quality '鱼油开瓶就一股哈喇味，还没吃，请安排检测并给个处理方案。'
+field_is "the wrong antihistamine that knocked me out is a reaction" type adverse_reaction '店员拿错了抗过敏药，我要的是氯雷他定，她给的是马来酸氯苯那敏，我没注意吃了三天，每天困得睁不开眼，开车差点出事'
 check_fields
