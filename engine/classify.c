@@ -24,9 +24,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->cues);
     tri_free(s->bounds);
     tri_free(s->neg_bounds);
-    tri_free(s->pat_gen);
-    tri_free(s->pat_first);
-    tri_free(s->pat_count);
+    tri_free(s->pat);
     tri_free(s->rule_gen);
     tri_free(s->rule_nhits);
     tri_free(s->slot_gen);
@@ -93,9 +91,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
         return TRIAGE_ENOMEM;
     s->rs = rs;
     tri_norm_init(&s->norm);
-    s->pat_gen = tri_calloc(np, sizeof *s->pat_gen);
-    s->pat_first = tri_calloc(np, sizeof *s->pat_first);
-    s->pat_count = tri_calloc(np, sizeof *s->pat_count);
+    s->pat = tri_calloc(np, sizeof *s->pat);
     s->touched = tri_calloc(np, sizeof *s->touched);
     s->rx = tri_calloc(np, sizeof *s->rx);
     s->rule_gen = tri_calloc(nr, sizeof *s->rule_gen);
@@ -112,7 +108,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     s->rule_scores = tri_calloc(t->vocab_count[TRIAGE_AXIS_TYPE] + 1, sizeof(double));
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         s->scores[a] = tri_calloc(t->vocab_count[a] + 1, sizeof(double));
-    if (s->pat_gen == NULL || s->pat_first == NULL || s->pat_count == NULL ||
+    if (s->pat == NULL ||
         s->touched == NULL || s->rx == NULL || s->rule_gen == NULL ||
         s->rule_nhits == NULL || s->slot_gen == NULL || s->slot_head == NULL ||
         s->cand == NULL || s->cand_bits == NULL || s->fired == NULL || s->fired_list == NULL ||
@@ -219,7 +215,7 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
     s->orig = s->orig_copy.data;
     s->orig_len = len;
     if (++s->gen == 0) {   /* stamps wrapped: clear them once in 4 billion */
-        memset(s->pat_gen, 0, (rs->t.n_patterns + 1) * sizeof *s->pat_gen);
+        memset(s->pat, 0, (rs->t.n_patterns + 1) * sizeof *s->pat);
         memset(s->rule_gen, 0, (rs->t.n_rules + 1) * sizeof *s->rule_gen);
         memset(s->slot_gen, 0, ((size_t)rs->n_slots + 1) * sizeof *s->slot_gen);
         memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);

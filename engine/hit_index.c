@@ -43,7 +43,7 @@ static triage_status link_slots(struct triage_scratch *s)
     }
     return TRIAGE_OK;
 }
-/* Group hit indexes by pattern: pat_first/pat_count valid where pat_gen==gen. */
+/* Group hit indexes by pattern: s->pat[p].first/.count valid where .gen == gen. */
 triage_status tri_index_hits(struct triage_scratch *s)
 {
     size_t i, total = 0;
@@ -52,26 +52,26 @@ triage_status tri_index_hits(struct triage_scratch *s)
     for (i = 0; i < s->n_hits; i++) {
         uint32_t p = s->hits[i].pattern;
 
-        if (s->pat_gen[p] != s->gen) {
-            s->pat_gen[p] = s->gen;
-            s->pat_count[p] = 0;
+        if (s->pat[p].gen != s->gen) {
+            s->pat[p].gen = s->gen;
+            s->pat[p].count = 0;
             s->touched[s->n_touched++] = p;
         }
-        s->pat_count[p]++;
+        s->pat[p].count++;
     }
     if (tri_grow((void **)&s->byp, &s->byp_cap, s->n_hits + 1, sizeof *s->byp) != TRIAGE_OK)
         return TRIAGE_ENOMEM;
     for (i = 0; i < s->n_touched; i++) {
         uint32_t p = s->touched[i];
 
-        s->pat_first[p] = (uint32_t)total;
-        total += s->pat_count[p];
-        s->pat_count[p] = 0;
+        s->pat[p].first = (uint32_t)total;
+        total += s->pat[p].count;
+        s->pat[p].count = 0;
     }
     for (i = 0; i < s->n_hits; i++) {
         uint32_t p = s->hits[i].pattern;
 
-        s->byp[s->pat_first[p] + s->pat_count[p]++] = (uint32_t)i;
+        s->byp[s->pat[p].first + s->pat[p].count++] = (uint32_t)i;
     }
     return link_slots(s);
 }

@@ -311,6 +311,7 @@ struct triage_ruleset {
     struct tri_table t;
     hs_database_t *db;            /* NULL when no pattern goes to it      */
     pcre2_code **re;              /* per pattern; NULL for literals       */
+    uint8_t *jit;                 /* per pattern: its regex JIT-compiled  */
     uint32_t *slow;               /* regex patterns run by PCRE2 alone    */
     uint32_t n_slow;
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
@@ -444,9 +445,9 @@ struct triage_scratch {
     struct tri_hit *cues;        size_t n_cues, cues_cap;
     uint32_t *bounds;            size_t n_bounds, bounds_cap; /* clauses  */
     uint32_t *neg_bounds;        size_t n_neg_bounds, neg_bounds_cap; /* + 就 */
-    uint32_t *pat_gen;           /* per pattern: gen when it had hits     */
-    uint32_t *pat_first;         /* per pattern: first hit (sorted hits)  */
-    uint32_t *pat_count;
+    /* per pattern: gen when it had hits, its first hit in byp and their
+     * count; one struct, so a hit's pattern costs one cache line */
+    struct tri_pat_hits { uint32_t gen, first, count; } *pat;
     uint32_t *rule_gen;          /* per rule: gen when it is a candidate  */
     uint32_t *rule_nhits;        /* per candidate: its hits, then a fill  */
     uint32_t *slot_gen;          /* per slot: gen when a leaf of it hit   */

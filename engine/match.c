@@ -137,8 +137,12 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
     int rc;
 
     while (at <= len && found < TRI_MAX_REGEX_HITS) {
-        rc = pcre2_match(re, (PCRE2_SPTR)text, len, at,
-                         cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+        /* pcre2_jit_match skips pcre2_match's checks: the folded text is
+         * valid UTF-8, and a cased regex was compiled to take invalid UTF. */
+        rc = s->rs->jit[pat]
+                 ? pcre2_jit_match(re, (PCRE2_SPTR)text, len, at, 0, s->md, s->mctx)
+                 : pcre2_match(re, (PCRE2_SPTR)text, len, at,
+                               cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) {     /* match or depth limit, JIT stack: reported */

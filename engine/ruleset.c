@@ -32,6 +32,7 @@ void triage_ruleset_destroy(triage_ruleset *rs)
             pcre2_code_free(rs->re[i]);
     tri_free(rs->re);
     tri_free(rs->slow);
+    tri_free(rs->jit);
     tri_free(rs->zero_hit_rules);
     hs_free_database(rs->db);
     tri_buf_free(&rs->json);

@@ -27,7 +27,8 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
 
     rs->re = tri_calloc(t->n_patterns ? t->n_patterns : 1, sizeof *rs->re);
     rs->slow = tri_calloc(t->n_patterns ? t->n_patterns : 1, sizeof *rs->slow);
-    if (rs->re == NULL || rs->slow == NULL)
+    rs->jit = tri_calloc(t->n_patterns ? t->n_patterns : 1, sizeof *rs->jit);
+    if (rs->re == NULL || rs->slow == NULL || rs->jit == NULL)
         return TRIAGE_ENOMEM;
     for (i = 0; i < t->n_patterns; i++) {
         const struct tri_pattern *p = &t->patterns[i];
@@ -48,7 +49,7 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
             return d ? TRIAGE_EPATTERN : TRIAGE_ECORRUPT;
         }
         /* JIT is an optimisation: without it PCRE2 still interprets. */
-        pcre2_jit_compile(rs->re[i], PCRE2_JIT_COMPLETE);
+        rs->jit[i] = pcre2_jit_compile(rs->re[i], PCRE2_JIT_COMPLETE) == 0;
         /* The compiler marks a cased regex slow too; a loaded table is not
          * trusted to, and a cased regex must run on every text. */
         if (p->flags & (TRI_PATF_SLOW | TRI_PATF_CASED))

@@ -72,10 +72,10 @@ static int leaf_ok(const struct triage_scratch *s, uint32_t m, uint32_t pat)
 {
     uint32_t i;
 
-    if (s->pat_gen[pat] != s->gen)
+    if (s->pat[pat].gen != s->gen)
         return 0;
-    for (i = 0; i < s->pat_count[pat]; i++)
-        if (tri_hit_ok(m, &s->hits[s->byp[s->pat_first[pat] + i]]))
+    for (i = 0; i < s->pat[pat].count; i++)
+        if (tri_hit_ok(m, &s->hits[s->byp[s->pat[pat].first + i]]))
             return 1;
     return 0;
 }
@@ -119,10 +119,10 @@ static triage_status leaf_positions(struct triage_scratch *s, uint32_t m,
 {
     uint32_t i;
 
-    if (s->pat_gen[pat] != s->gen)
+    if (s->pat[pat].gen != s->gen)
         return TRIAGE_OK;
-    for (i = 0; i < s->pat_count[pat] && *n - base < 2 * WITHIN_SPANS; i++) {
-        const struct tri_hit *h = &s->hits[s->byp[s->pat_first[pat] + i]];
+    for (i = 0; i < s->pat[pat].count && *n - base < 2 * WITHIN_SPANS; i++) {
+        const struct tri_hit *h = &s->hits[s->byp[s->pat[pat].first + i]];
 
         if (!tri_hit_ok(m, h))
             continue;
