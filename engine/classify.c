@@ -25,10 +25,8 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->bounds);
     tri_free(s->neg_bounds);
     tri_free(s->pat);
-    tri_free(s->rule_gen);
-    tri_free(s->rule_nhits);
-    tri_free(s->slot_gen);
-    tri_free(s->slot_head);
+    tri_free(s->rule);
+    tri_free(s->slot);
     tri_free(s->slot_links);
     tri_free(s->cand);
     tri_free(s->cand_bits);
@@ -94,10 +92,8 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     s->pat = tri_calloc(np, sizeof *s->pat);
     s->touched = tri_calloc(np, sizeof *s->touched);
     s->rx = tri_calloc(np, sizeof *s->rx);
-    s->rule_gen = tri_calloc(nr, sizeof *s->rule_gen);
-    s->rule_nhits = tri_calloc(nr, sizeof *s->rule_nhits);
-    s->slot_gen = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot_gen);
-    s->slot_head = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot_head);
+    s->rule = tri_calloc(nr, sizeof *s->rule);
+    s->slot = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot);
     s->cand = tri_calloc(nr, sizeof *s->cand);
     s->cand_bits = tri_calloc(nr / 64 + 1, sizeof *s->cand_bits);
     s->fired = tri_calloc(nr, sizeof *s->fired);
@@ -109,8 +105,8 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         s->scores[a] = tri_calloc(t->vocab_count[a] + 1, sizeof(double));
     if (s->pat == NULL ||
-        s->touched == NULL || s->rx == NULL || s->rule_gen == NULL ||
-        s->rule_nhits == NULL || s->slot_gen == NULL || s->slot_head == NULL ||
+        s->touched == NULL || s->rx == NULL || s->rule == NULL ||
+        s->slot == NULL ||
         s->cand == NULL || s->cand_bits == NULL || s->fired == NULL || s->fired_list == NULL ||
         s->tag_gen == NULL || s->tags == NULL || s->scripts == NULL ||
         s->rule_scores == NULL || tri_bayes_scratch(s) != TRIAGE_OK ||
@@ -216,8 +212,8 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
     s->orig_len = len;
     if (++s->gen == 0) {   /* stamps wrapped: clear them once in 4 billion */
         memset(s->pat, 0, (rs->t.n_patterns + 1) * sizeof *s->pat);
-        memset(s->rule_gen, 0, (rs->t.n_rules + 1) * sizeof *s->rule_gen);
-        memset(s->slot_gen, 0, ((size_t)rs->n_slots + 1) * sizeof *s->slot_gen);
+        memset(s->rule, 0, (rs->t.n_rules + 1) * sizeof *s->rule);
+        memset(s->slot, 0, ((size_t)rs->n_slots + 1) * sizeof *s->slot);
         memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);
         memset(s->bayes_gen, 0, ((size_t)rs->bayes_tokens + 1) * sizeof *s->bayes_gen);
         memset(s->bayes_sev_gen, 0, ((size_t)rs->bayes_tokens + 1) * sizeof *s->bayes_sev_gen);

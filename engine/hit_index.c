@@ -13,7 +13,7 @@ int tri_cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 /* Tell each node part which of its leaf patterns hit: a list per slot,
- * valid where slot_gen == gen (see index_slots in runtime.c). */
+ * valid where s->slot[].gen == gen (see index_slots in runtime.c). */
 static triage_status link_slots(struct triage_scratch *s)
 {
     const struct triage_ruleset *rs = s->rs;
@@ -32,13 +32,13 @@ static triage_status link_slots(struct triage_scratch *s)
             uint32_t slot = rs->pat_slots[j];
             struct tri_slot_link *l = &s->slot_links[s->n_slot_links];
 
-            if (s->slot_gen[slot] != s->gen) {
-                s->slot_gen[slot] = s->gen;
-                s->slot_head[slot] = TRI_NONE;
+            if (s->slot[slot].gen != s->gen) {
+                s->slot[slot].gen = s->gen;
+                s->slot[slot].head = TRI_NONE;
             }
             l->pattern = p;
-            l->next = s->slot_head[slot];
-            s->slot_head[slot] = (uint32_t)s->n_slot_links++;
+            l->next = s->slot[slot].head;
+            s->slot[slot].head = (uint32_t)s->n_slot_links++;
         }
     }
     return TRIAGE_OK;
@@ -111,8 +111,8 @@ void tri_candidates(struct triage_scratch *s)
         for (j = 0; j < p->rules_count; j++) {
             uint32_t r = rs->t.rule_refs[p->rules_first + j];
 
-            if (s->rule_gen[r] != s->gen) {
-                s->rule_gen[r] = s->gen;
+            if (s->rule[r].gen != s->gen) {
+                s->rule[r].gen = s->gen;
                 s->cand[s->n_cand++] = r;
             }
         }
@@ -120,8 +120,8 @@ void tri_candidates(struct triage_scratch *s)
     for (j = 0; j < rs->n_zero_hit; j++) {
         uint32_t r = rs->zero_hit_rules[j];
 
-        if (s->rule_gen[r] != s->gen) {
-            s->rule_gen[r] = s->gen;
+        if (s->rule[r].gen != s->gen) {
+            s->rule[r].gen = s->gen;
             s->cand[s->n_cand++] = r;
         }
     }
@@ -148,17 +148,17 @@ triage_status tri_record_hits(struct triage_scratch *s)
     uint32_t j;
 
     for (i = 0; i < s->n_cand; i++)
-        s->rule_nhits[s->cand[i]] = 0;
+        s->rule[s->cand[i]].nhits = 0;
     for (i = 0; i < s->n_hits; i++) {
         const struct tri_pattern *p = &t->patterns[s->hits[i].pattern];
 
         for (j = 0; j < p->rules_count; j++)
-            s->rule_nhits[t->rule_refs[p->rules_first + j]]++;
+            s->rule[t->rule_refs[p->rules_first + j]].nhits++;
     }
     for (i = 0; i < s->n_cand; i++) {       /* counts -> group starts */
-        uint32_t c = s->rule_nhits[s->cand[i]];
+        uint32_t c = s->rule[s->cand[i]].nhits;
 
-        s->rule_nhits[s->cand[i]] = (uint32_t)total;
+        s->rule[s->cand[i]].nhits = (uint32_t)total;
         total += c;
     }
     if (tri_grow((void **)&s->rhits, &s->rhits_cap, total + 1, sizeof *s->rhits) != TRIAGE_OK)
@@ -168,7 +168,7 @@ triage_status tri_record_hits(struct triage_scratch *s)
 
         for (j = 0; j < p->rules_count; j++) {
             uint32_t rule = t->rule_refs[p->rules_first + j];
-            struct tri_rhit *rh = &s->rhits[s->rule_nhits[rule]++];
+            struct tri_rhit *rh = &s->rhits[s->rule[rule].nhits++];
 
             rh->rule = rule;
             rh->hit = (uint32_t)i;

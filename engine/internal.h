@@ -448,10 +448,10 @@ struct triage_scratch {
     /* per pattern: gen when it had hits, its first hit in byp and their
      * count; one struct, so a hit's pattern costs one cache line */
     struct tri_pat_hits { uint32_t gen, first, count; } *pat;
-    uint32_t *rule_gen;          /* per rule: gen when it is a candidate  */
-    uint32_t *rule_nhits;        /* per candidate: its hits, then a fill  */
-    uint32_t *slot_gen;          /* per slot: gen when a leaf of it hit   */
-    uint32_t *slot_head;         /* per slot: first of its slot_links     */
+    /* per rule: gen when it is a candidate; its hits, then a fill */
+    struct tri_rule_hits { uint32_t gen, nhits; } *rule;
+    /* per slot: gen when a leaf of it hit; the first of its slot_links */
+    struct tri_slot_hits { uint32_t gen, head; } *slot;
     struct tri_slot_link { uint32_t pattern, next; } *slot_links;
     size_t n_slot_links, slot_links_cap;
     uint32_t *cand;              size_t n_cand;

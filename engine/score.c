@@ -94,9 +94,9 @@ static uint32_t next_hit_leaf(const struct triage_scratch *s,
     if (*cursor == TRI_NONE - 1)
         return TRI_NONE;
     if (*cursor == TRI_NONE) {
-        if (pi->slot == TRI_NONE || s->slot_gen[pi->slot] != s->gen)
+        if (pi->slot == TRI_NONE || s->slot[pi->slot].gen != s->gen)
             return TRI_NONE;
-        at = s->slot_head[pi->slot];
+        at = s->slot[pi->slot].head;
     } else {
         at = s->slot_links[*cursor].next;
     }
