@@ -15,7 +15,8 @@ enum cli_exit {
     EXIT_RULES = 3,     /* rules did not compile or the table was refused */
     EXIT_IO = 4,        /* a file could not be read or written           */
     EXIT_PARTIAL = 5,   /* batch finished, some records are error records */
-    EXIT_INTERNAL = 6   /* out of memory or another engine failure       */
+    EXIT_INTERNAL = 6,  /* out of memory or another engine failure       */
+    EXIT_INTERRUPTED = 130 /* batch stopped by SIGINT or SIGTERM (128 + 2) */
 };
 
 #define CLI_MAX_RULES 64

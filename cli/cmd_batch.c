@@ -4,6 +4,7 @@
  * add up, an optional summary, and output written atomically.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,36 @@
 #include "cli.h"
 
 #define MAX_COLS 32
+
+/* The signal that asked the run to stop (SIGINT, SIGTERM), or 0. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+/*
+ * Ctrl-C or a kill stops reading; what was read is classified and written,
+ * a temporary -o file is removed and the run says where it stopped. No
+ * SA_RESTART: a read blocked on a pipe or terminal returns at once.
+ * SA_RESETHAND: a second Ctrl-C kills as usual. A signal the caller set
+ * to be ignored (a background job's SIGINT) stays ignored.
+ */
+static void catch_stop_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM };
+    struct sigaction sa, old;
+    size_t i;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+}
 
 struct batch_args {
     struct rules_opt rules;
@@ -49,7 +80,8 @@ static void help(FILE *fp)
         "created time; 客户 手机 电话 customer phone email. Failing those, a word\n"
         "in the header: 投诉描述, 客户反馈, \"Complaint Text\", IssueDescription (not\n"
         "投诉类型, complaint_id or 处理结果).\n"
-        "Exit: 0 all triaged, 5 finished with error records, 2 usage, 3 rules, 4 I/O.\n");
+        "Exit: 0 all triaged, 5 finished with error records, 2 usage, 3 rules, 4 I/O,\n"
+        "130 stopped by Ctrl-C or SIGTERM (no -o file is written).\n");
 }
 
 static int add_col(const char **list, size_t *n, const char *v)
@@ -326,19 +358,23 @@ static int run_file(struct batch_state *b, const char *file)
     int got = 0;
 
     if (batch_reader_open(&rd, file, &b->a->in, err, sizeof err) != TRIAGE_OK) {
+        if (stop_signal)   /* opening a FIFO waits for a writer */
+            return EXIT_INTERRUPTED;
         fprintf(stderr, "%s: error: %s\n", file, err);
         return EXIT_IO;
     }
-    while (!b->failed && (got = batch_reader_next(rd, &rec)) == 1) {
+    while (!b->failed && !stop_signal && (got = batch_reader_next(rd, &rec)) == 1) {
         take(b, file, &rec);
         b->bytes_done = b->file_base + rec.offset;
         if (b->w->n >= b->window_len || b->w->alen > (64u << 20))
             rotate(b);
     }
-    if (got < 0)
+    if (got < 0 && !stop_signal)
         fprintf(stderr, "%s: error: %s\n", file, batch_reader_error(rd));
     settle(b);   /* records of one file never wait for the next file */
     batch_reader_close(rd);
+    if (stop_signal && !b->failed)
+        return EXIT_INTERRUPTED;
     return b->failed ? b->failed : got < 0 ? EXIT_IO : EXIT_OK_;
 }
 
@@ -475,6 +511,7 @@ int cmd_batch(int argc, char **argv)
         b->progress = !a.quiet && isatty(2);
         b->bytes_total = total_size(&paths);
         b->started = b->last = cli_now();
+        catch_stop_signals();
         for (i = 0; rc == EXIT_OK_ && i < paths.count; i++) {
             struct stat sb;
 
@@ -490,6 +527,11 @@ int cmd_batch(int argc, char **argv)
                     b->first_bad_date);
         fprintf(stderr, "read %lu = triaged %lu + error records %lu\n", b->sum.read,
                 b->sum.triaged, b->sum.errors);
+        if (rc == EXIT_INTERRUPTED)
+            fprintf(stderr, "triage batch: interrupted by %s after record %lu: %s\n",
+                    stop_signal == SIGTERM ? "SIGTERM" : "SIGINT", b->sum.read,
+                    tmp != NULL ? "no output file written" :
+                                  "the output holds the records up to it");
     }
     rc = finish_output(b, tmp, rc);
     if (rc == EXIT_OK_ && a.summary != NULL && summary_write(&b->sum, a.summary) != 0) {

@@ -34,7 +34,7 @@ static void usage(FILE *fp)
     fprintf(fp, "\n'triage COMMAND --help' for a command's options; "
             "'triage --version'.\nexit codes: 0 ok, 1 test/lint failures, "
             "2 usage, 3 rule errors, 4 I/O, 5 batch with error records, "
-            "6 internal\n");
+            "6 internal, 130 batch interrupted\n");
 }
 
 static int version(int argc, char **argv)

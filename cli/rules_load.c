@@ -96,6 +96,11 @@ static int compile_paths(const char *const *paths, int n, int quiet, int no_cach
     }
     if (triage_compiler_create(&c) != TRIAGE_OK)
         return EXIT_INTERNAL;
+    /* The shipped rules take seconds to compile: on a terminal, say why
+     * the first run after a change waits, or it looks like a hang. */
+    if (isatty(2))
+        fprintf(stderr, "triage: compiling %s%s%s\n", paths[0], n > 1 ? " and more" : "",
+                cached ? " (cached for the next runs)" : "");
     triage_compiler_set_diag(c, cli_print_diag, &o);
     for (i = 0; i < n; i++) {
         st = triage_compiler_add_path(c, paths[i]);

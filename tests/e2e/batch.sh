@@ -128,3 +128,29 @@ expect_exit "CSV output: 300 fired rules" 0 "$TRIAGE" batch -r "$TMP/many.yaml" 
 n=$(tail -1 "$TMP/out" | grep -o 'many\.rules\.id\.[0-9]*' | sort -u | wc -l)
 if [ "$n" -eq 300 ]; then pass "CSV rules column lists all 300 fired rules"
 else fail "CSV rules column lists all 300 fired rules" "$n listed"; fi
+# SIGTERM (or Ctrl-C) stops a run: exit 130, a message on stderr, and no
+# output file, not even the temporary one. The input is a FIFO whose writer
+# stays open, so the run is still reading when the signal comes; the test
+# waits until batch has installed its handler (SigCgt bit 15 in /proc).
+mkfifo "$TMP/slow"
+(printf '{"id":"s1","text":"退款太慢了"}\n'; exec sleep 60) > "$TMP/slow" &
+writer=$!
+"$TRIAGE" batch $R -o "$TMP/stopped.jsonl" "$TMP/slow" 2> "$TMP/stop.err" &
+pid=$!
+n=0
+while [ $n -lt 100 ]; do
+    mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$pid/status 2>/dev/null)
+    [ -n "$mask" ] && [ $(( 0x$mask & 0x4000 )) -ne 0 ] && break
+    sleep 0.1; n=$((n + 1))
+done
+kill -TERM $pid
+wait $pid
+got=$?
+kill $writer 2>/dev/null
+if [ "$got" -eq 130 ] && grep -q "interrupted by SIGTERM after record 0: no output file written" "$TMP/stop.err" &&
+   [ -z "$(ls "$TMP" | grep '^stopped\.jsonl')" ]; then
+    pass "SIGTERM stops batch: exit 130, says so, leaves no output file"
+else
+    fail "SIGTERM stops batch: exit 130, says so, leaves no output file" \
+         "exit $got, $(cat "$TMP/stop.err"), $(ls "$TMP" | grep stopped)"
+fi
