@@ -6,6 +6,15 @@
 #include <string.h>
 #include "internal.h"
 
+/* Set a tag once per text. */
+static void add_tag(struct triage_scratch *s, uint32_t tag)
+{
+    if (s->tag_gen[tag] != s->gen) {
+        s->tag_gen[tag] = s->gen;
+        s->tags[s->n_tags++] = tag;
+    }
+}
+
 static const struct tri_vocab_entry *ventry(const struct tri_table *t,
                                             triage_axis a, uint32_t i)
 {
@@ -51,14 +60,8 @@ static void vote(struct triage_scratch *s)
         if (r->severity != TRI_NONE &&
             (res->severity == TRI_NONE || r->severity > res->severity))
             res->severity = r->severity;
-        for (k = 0; k < r->tags_count; k++) {
-            uint32_t tag = t->u32s[r->tags_first + k];
-
-            if (s->tag_gen[tag] != s->gen) {
-                s->tag_gen[tag] = s->gen;
-                s->tags[s->n_tags++] = tag;
-            }
-        }
+        for (k = 0; k < r->tags_count; k++)
+            add_tag(s, t->u32s[r->tags_first + k]);
     }
 }
 
@@ -143,10 +146,7 @@ static uint32_t apply_precedence(struct triage_scratch *s, const double *sc, dou
                   i + 1, tri_vocab_str(s->rs, TRIAGE_AXIS_TYPE, p->type), sc[p->type],
                   tri_vocab_str(s->rs, TRIAGE_AXIS_TYPE, s->result.type), *top, need);
         for (k = 0; k < p->n_tags; k++)
-            if (s->tag_gen[p->tags[k]] != s->gen) {
-                s->tag_gen[p->tags[k]] = s->gen;
-                s->tags[s->n_tags++] = p->tags[k];
-            }
+            add_tag(s, p->tags[k]);
         k = s->result.type;
         s->result.type = p->type;
         *second = *top;
