@@ -228,7 +228,7 @@ static void precedence_entry(struct tri_build *b, const struct tri_ynode *n)
     static const char *const keys[] = { "type", "over", "ratio", "min_score", "tags", NULL };
     struct tri_defaults *d = &b->t->defaults;
     struct tri_precedence *p;
-    const struct tri_ynode *v;
+    const struct tri_ynode *type, *over, *v;
 
     if (!tri_expect(b, n, TRI_Y_MAP, "a precedence"))
         return;
@@ -241,12 +241,12 @@ static void precedence_entry(struct tri_build *b, const struct tri_ynode *n)
     p = &d->precedence[d->n_precedence];
     memset(p, 0, sizeof *p);
     p->ratio = 0.5;
-    if ((v = tri_map_get(n, "type")) == NULL || (v = tri_map_get(n, "over")) == NULL) {
+    if ((type = tri_map_get(n, "type")) == NULL || (over = tri_map_get(n, "over")) == NULL) {
         tri_err(b, n, TRIAGE_ERULE_SCHEMA, "a precedence needs 'type' and 'over'");
         return;
     }
-    if ((p->type = tri_vocab_ref(b, TRIAGE_AXIS_TYPE, tri_map_get(n, "type"))) == TRI_NONE ||
-        !name_list(b, v, TRIAGE_AXIS_TYPE, "'over'", TRI_MAX_PRECEDENCE_OVER, p->over,
+    if ((p->type = tri_vocab_ref(b, TRIAGE_AXIS_TYPE, type)) == TRI_NONE ||
+        !name_list(b, over, TRIAGE_AXIS_TYPE, "'over'", TRI_MAX_PRECEDENCE_OVER, p->over,
                    &p->n_over))
         return;
     if ((v = tri_map_get(n, "tags")) != NULL &&

@@ -345,6 +345,22 @@ static void flag_forward(struct triage_scratch *s, const struct tri_hit *c,
     }
 }
 
+/* Flag the hits before cue c that start at or after 'from' (a clause's
+ * start) and end within 'scope' code points of it: flag_forward's twin. */
+static void flag_backward(struct triage_scratch *s, const struct tri_hit *c,
+                          uint32_t from, uint32_t scope, uint32_t flag)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
+        struct tri_hit *h = &s->hits[i];
+
+        if (h->start >= from && h->end <= c->start &&
+            tri_cp_between(s, h->end, c->start) <= scope)
+            h->flags |= flag;
+    }
+}
+
 /*
  * Where the clause tail after a post-negation starts. "一个风团都没起",
  * "脸也没红": a cue that ends in 没 or 冇 takes one verb of a symptom or
@@ -378,7 +394,7 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
      * negates backward. */
     int neg = flag == TRI_HIT_NEG && p->role != TRI_ROLE_NEG_POST;
     const uint32_t *bounds = neg ? s->neg_bounds : s->bounds;
-    size_t n = neg ? s->n_neg_bounds : s->n_bounds, i, b;
+    size_t n = neg ? s->n_neg_bounds : s->n_bounds, b;
 
     if (p->role == TRI_ROLE_NEG_POST) {
         uint32_t to;
@@ -387,13 +403,7 @@ static void mark_scope(struct triage_scratch *s, const struct tri_hit *c,
         to = b < n ? bounds[b] : (uint32_t)s->norm.len;
         if (!tri_ends_clause(&s->norm, tri_post_neg_tail(&s->norm, c->end, to), to))
             return;
-        for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
-            struct tri_hit *h = &s->hits[i];
-
-            if (h->end <= c->start && (b == 0 || h->start >= bounds[b - 1]) &&
-                tri_cp_between(s, h->end, c->start) <= scope)
-                h->flags |= flag;
-        }
+        flag_backward(s, c, b > 0 ? bounds[b - 1] : 0, scope, flag);
         return;
     }
     b = tri_next_bound(bounds, n, c->end);
@@ -440,19 +450,12 @@ static void mark_hearsay(struct triage_scratch *s, const struct tri_hit *c)
  */
 static void mark_history(struct triage_scratch *s, const struct tri_hit *c)
 {
-    uint32_t scope = HISTORY_SCOPE;
-    size_t b = tri_next_bound(s->bounds, s->n_bounds, c->start), i;
-    uint32_t from = b > 0 ? s->bounds[b - 1] : 0;
+    size_t b = tri_next_bound(s->bounds, s->n_bounds, c->start);
 
-    for (i = 0; i < s->n_hits && s->hits[i].start < c->start; i++) {
-        struct tri_hit *h = &s->hits[i];
-
-        if (h->start >= from && h->end <= c->start &&
-            tri_cp_between(s, h->end, c->start) <= scope)
-            h->flags |= TRI_HIT_HYPO;
-    }
+    flag_backward(s, c, b > 0 ? s->bounds[b - 1] : 0, HISTORY_SCOPE, TRI_HIT_HYPO);
     b = tri_next_bound(s->bounds, s->n_bounds, c->end);
-    flag_forward(s, c, b < s->n_bounds ? s->bounds[b] : UINT32_MAX, scope, TRI_HIT_HYPO);
+    flag_forward(s, c, b < s->n_bounds ? s->bounds[b] : UINT32_MAX, HISTORY_SCOPE,
+                 TRI_HIT_HYPO);
 }
 
 /*
