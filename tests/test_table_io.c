@@ -591,6 +591,42 @@ static void test_table_io_refuses_truncated_or_padded_file(void **state)
     free(m);
 }
 
+/* The byte-at-a-time CRC-32 the table format was defined with. */
+static uint32_t crc32_bytewise(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    unsigned k;
+
+    while (n-- > 0) {
+        c ^= *p++;
+        for (k = 0; k < 8; k++)
+            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xffffffffu;
+}
+
+/* The eight-bytes-a-step CRC gives the standard check value and the
+ * byte-at-a-time value at every length and alignment, so tables saved
+ * before it still load. */
+static void test_table_io_crc32_matches_bytewise_at_every_length(void **state)
+{
+    unsigned char buf[300];
+    size_t off, len;
+    uint32_t x = 0x7472u;
+
+    (void)state;
+    assert_int_equal(tri_crc32((const unsigned char *)"123456789", 9), 0xcbf43926u);
+    assert_int_equal(tri_crc32(buf, 0), 0);
+    for (off = 0; off < sizeof buf; off++) {
+        x = x * 1103515245u + 12345u;
+        buf[off] = (unsigned char)(x >> 16);
+    }
+    for (off = 0; off < 8; off++)
+        for (len = 0; off + len <= sizeof buf; len++)
+            if (tri_crc32(buf + off, len) != crc32_bytewise(buf + off, len))
+                fail_msg("CRC differs at offset %zu, length %zu", off, len);
+}
+
 static void test_table_io_missing_file_is_eio(void **state)
 {
     struct fx *f = *state;
@@ -618,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_table_io_header_names_version_and_damage),
         cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
         cmocka_unit_test(test_table_io_missing_file_is_eio),
+        cmocka_unit_test(test_table_io_crc32_matches_bytewise_at_every_length),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

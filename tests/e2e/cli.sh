@@ -130,6 +130,13 @@ for text in 我吃了这个药以后过敏了 吃了以后没有过敏 藥品發
 done
 expect_exit "explain -t" 0 "$TRIAGE" explain -t "$TMP/tables/c.tdb" 我过敏了
 expect_grep "explain from a table" '✓ adr.allergy: fired' "$TMP/out"
+# A table that is not a regular file (a pipe) is read, not mapped.
+mkfifo "$TMP/pipe.tdb"
+timeout 30 cat "$TMP/tables/c.tdb" > "$TMP/pipe.tdb" &
+expect_exit "classify -t a FIFO" 0 "$TRIAGE" classify -t "$TMP/pipe.tdb" 我吃了这个药以后过敏了
+"$TRIAGE" classify -t "$TMP/tables/c.tdb" 我吃了这个药以后过敏了 > "$TMP/from-file.json" 2>/dev/null
+expect_same "a table from a FIFO gives the file's result" "$TMP/out" "$TMP/from-file.json"
+wait
 
 expect_exit "compile a folder" 0 "$TRIAGE" compile $D/multi
 expect_grep "folder rules are counted" 'multi-fixture 7: 4 rules' "$TMP/err"
