@@ -4,8 +4,10 @@
  */
 #include <errno.h>
 #include <iconv.h>
+#include <poll.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch_internal.h"
 
@@ -141,13 +143,26 @@ static enum batch_enc detect(const unsigned char *p, size_t n, int eof,
     return valid_utf8(p, n, eof) ? ENC_UTF8 : ENC_GB18030;
 }
 
+/* 1 if a read of fd would wait for a writer. */
+static int would_wait(int fd)
+{
+    struct pollfd pf = { fd, POLLIN, 0 };
+
+    return poll(&pf, 1, 0) == 0;
+}
+
 /*
  * Move the unread bytes to the front of the window and read more after
- * them. Sets raw_eof at end of input.
+ * them. Sets raw_eof at end of input. A file is read until the window is
+ * full; a stream gives what has arrived, so a record is classified as
+ * soon as its line is complete (`tail -f log | triage batch`), and before
+ * waiting for more the idle hook writes out what was read so far.
  */
 static int read_more(struct batch_dec *d)
 {
-    size_t want, got;
+    size_t want;
+    ssize_t got;
+    int fd = fileno(d->fp);
 
     if (d->raw_pos > 0) {
         memmove(d->raw, d->raw + d->raw_pos, d->raw_len - d->raw_pos);
@@ -158,15 +173,20 @@ static int read_more(struct batch_dec *d)
     want = d->raw_cap - d->raw_len;
     if (want == 0 || d->raw_eof)
         return 0;
-    got = fread(d->raw + d->raw_len, 1, want, d->fp);
-    d->raw_len += got;
-    if (got < want) {
-        if (ferror(d->fp)) {
+    if (d->stream && d->idle != NULL && would_wait(fd))
+        d->idle(d->idle_arg);
+    do {
+        got = read(fd, d->raw + d->raw_len, want);
+        if (got < 0) {
+            /* EINTR too: batch stops on a signal (no SA_RESTART). */
             d->io_errno = errno ? errno : EIO;
             return -TRIAGE_EIO;
         }
-        d->raw_eof = 1;
-    }
+        if (got == 0)
+            d->raw_eof = 1;
+        d->raw_len += (size_t)got;
+        want -= (size_t)got;
+    } while (!d->stream && got > 0 && want > 0);
     return 0;
 }
 
@@ -177,29 +197,55 @@ static triage_status open_file(struct batch_dec *d, const char *path,
 
     if (strcmp(path, "-") == 0) {
         d->fp = stdin;
-        return TRIAGE_OK;
+    } else {
+        d->fp = fopen(path, "rb");
+        if (d->fp == NULL) {
+            snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+            return TRIAGE_EIO;
+        }
+        d->own_fp = 1;
     }
-    d->fp = fopen(path, "rb");
-    if (d->fp == NULL) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return TRIAGE_EIO;
-    }
-    d->own_fp = 1;
-    if (fstat(fileno(d->fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (fstat(fileno(d->fp), &sb) != 0)
+        return TRIAGE_OK;   /* the first read will say what is wrong */
+    if (S_ISDIR(sb.st_mode)) {
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(EISDIR));
         return TRIAGE_EIO;
     }
+    d->stream = !S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode);
     return TRIAGE_OK;
 }
 
-/* Read the first 64 KiB, pick the encoding, skip the BOM, open iconv. */
+/*
+ * A stream need not fill the sniff window before its first record is
+ * read: the encoding is known once it is given, a BOM says it, or a
+ * complete line holds a byte beyond ASCII (ASCII alone reads the same in
+ * UTF-8 and GB18030, so it cannot decide).
+ */
+static int sniffed_enough(const struct batch_dec *d, enum batch_enc forced)
+{
+    const unsigned char *nl = d->raw_len ? memrchr(d->raw, '\n', d->raw_len) : NULL;
+    size_t i, bom;
+
+    if (!d->stream || nl == NULL)
+        return 0;
+    if (forced != ENC_AUTO || detect(d->raw, d->raw_len, 0, ENC_AUTO, &bom) != ENC_UTF8 ||
+        bom > 0)
+        return 1;
+    for (i = 0; d->raw + i < nl; i++)
+        if (d->raw[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+/* Read the first 64 KiB (a stream: see sniffed_enough), pick the encoding,
+ * skip the BOM, open iconv. */
 static triage_status start_decoding(struct batch_dec *d, enum batch_enc forced,
                                     const char *path, char *err,
                                     size_t errlen)
 {
     size_t bom, n;
 
-    while (d->raw_len < SNIFF_LEN && !d->raw_eof) {
+    while (d->raw_len < SNIFF_LEN && !d->raw_eof && !sniffed_enough(d, forced)) {
         if (read_more(d) < 0) {
             snprintf(err, errlen, "cannot read %s: %s", path,
                      strerror(d->io_errno));

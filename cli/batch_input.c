@@ -424,6 +424,10 @@ triage_status batch_reader_open(struct batch_reader **out, const char *path,
     r->scan.line = 1;
     r->scan.eol = '\n';         /* until sniff_eol reads the head */
     st = batch_dec_open(&r->dec, path, o->encoding, err, errlen);
+    if (st == TRIAGE_OK) {
+        r->dec->idle = o->idle;
+        r->dec->idle_arg = o->idle_arg;
+    }
     /* The head is decoded once; format, line ends and separator read it. */
     if (st == TRIAGE_OK)
         st = batch_dec_sniff(r->dec, &r->head);

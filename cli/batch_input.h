@@ -23,7 +23,7 @@ enum batch_format {
 
 /*
  * Reader options. Every pointer is borrowed for the batch_reader_open()
- * call only. A column spec is a header name (matched case-insensitively
+ * call only, but idle and idle_arg. A column spec is a header name (matched case-insensitively
  * after trimming) or a 1-based column number; a name equal to a header
  * wins over the number it spells. For JSON Lines a spec names a member
  * (numbers are refused); the text format has no columns and ignores them.
@@ -49,6 +49,12 @@ struct batch_opts {
     size_t max_field;              /* 0 = BATCH_MAX_FIELD_DEFAULT; a text
                                       line counts as one field, a JSON line
                                       may be twice as long                */
+    void (*idle)(void *idle_arg);  /* NULL, or called (kept for the
+                                      reader's life) before reading a pipe
+                                      or terminal waits for its writer:
+                                      the caller's moment to write out the
+                                      records it holds                    */
+    void *idle_arg;
 };
 
 /** One kept column of a record; borrowed from the reader. */

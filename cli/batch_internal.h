@@ -80,6 +80,10 @@ static inline void batch_buf_free(struct batch_buf *b)
 struct batch_dec {
     FILE *fp;
     int own_fp;
+    int stream;                  /* a pipe, FIFO, terminal or socket: reads
+                                    return what has arrived */
+    void (*idle)(void *);        /* called before a read that would wait */
+    void *idle_arg;
     int enc;                     /* enum batch_enc in batch_encoding.c */
     void *cd;                    /* iconv_t, NULL for UTF-8 */
     unsigned char *raw;          /* undecoded input window */

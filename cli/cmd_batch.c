@@ -350,6 +350,15 @@ static void settle(struct batch_state *b)
     }
 }
 
+/* Reading a pipe is about to wait: what was read is written first. */
+static void idle(void *arg)
+{
+    struct batch_state *b = arg;
+
+    if (!b->failed)
+        settle(b);
+}
+
 static int run_file(struct batch_state *b, const char *file)
 {
     struct batch_reader *rd = NULL;
@@ -357,6 +366,8 @@ static int run_file(struct batch_state *b, const char *file)
     char err[512];
     int got = 0;
 
+    b->a->in.idle = idle;
+    b->a->in.idle_arg = b;
     if (batch_reader_open(&rd, file, &b->a->in, err, sizeof err) != TRIAGE_OK) {
         if (stop_signal)   /* opening a FIFO waits for a writer */
             return EXIT_INTERRUPTED;

@@ -131,7 +131,9 @@ else fail "CSV rules column lists all 300 fired rules" "$n listed"; fi
 # SIGTERM (or Ctrl-C) stops a run: exit 130, a message on stderr, and no
 # output file, not even the temporary one. The input is a FIFO whose writer
 # stays open, so the run is still reading when the signal comes; the test
-# waits until batch has installed its handler (SigCgt bit 15 in /proc).
+# waits until batch has installed its handler (SigCgt bit 15 in /proc) and
+# has written the record that arrived to its temporary file (a pipe is
+# triaged as its lines come).
 mkfifo "$TMP/slow"
 (printf '{"id":"s1","text":"退款太慢了"}\n'; exec sleep 60) > "$TMP/slow" &
 writer=$!
@@ -140,17 +142,54 @@ pid=$!
 n=0
 while [ $n -lt 100 ]; do
     mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$pid/status 2>/dev/null)
-    [ -n "$mask" ] && [ $(( 0x$mask & 0x4000 )) -ne 0 ] && break
+    [ -n "$mask" ] && [ $(( 0x$mask & 0x4000 )) -ne 0 ] &&
+        [ -s "$TMP/stopped.jsonl.tmp$pid" ] && break
     sleep 0.1; n=$((n + 1))
 done
 kill -TERM $pid
 wait $pid
 got=$?
 kill $writer 2>/dev/null
-if [ "$got" -eq 130 ] && grep -q "interrupted by SIGTERM after record 0: no output file written" "$TMP/stop.err" &&
+if [ "$got" -eq 130 ] && grep -q "interrupted by SIGTERM after record 1: no output file written" "$TMP/stop.err" &&
    [ -z "$(ls "$TMP" | grep '^stopped\.jsonl')" ]; then
     pass "SIGTERM stops batch: exit 130, says so, leaves no output file"
 else
     fail "SIGTERM stops batch: exit 130, says so, leaves no output file" \
          "exit $got, $(cat "$TMP/stop.err"), $(ls "$TMP" | grep stopped)"
 fi
+
+# A pipe is triaged as its lines arrive (`tail -f log | triage batch`):
+# each record is written while the writer still holds the pipe open, in
+# GB18030 too once a line beyond ASCII has told the encoding.
+stream_case() {   # NAME FORMAT RECORD1 RECORD2 [batch args]
+    name=$1; fmt=$2; r1=$3; r2=$4; shift 4
+    rm -f "$TMP/feed" "$TMP/streamed"
+    mkfifo "$TMP/feed"
+    "$TRIAGE" batch $R --format "$fmt" "$@" "$TMP/feed" > "$TMP/streamed" 2>"$TMP/stream.err" &
+    pid=$!
+    exec 7>"$TMP/feed"
+    printf '%s\n' "$r1" >&7
+    n=0
+    while [ $n -lt 100 ] && [ "$(wc -l < "$TMP/streamed")" -lt 1 ]; do sleep 0.1; n=$((n + 1)); done
+    first=$(wc -l < "$TMP/streamed")
+    printf '%s\n' "$r2" >&7
+    n=0
+    while [ $n -lt 100 ] && [ "$(wc -l < "$TMP/streamed")" -lt 2 ]; do sleep 0.1; n=$((n + 1)); done
+    second=$(wc -l < "$TMP/streamed")
+    exec 7>&-
+    wait $pid
+    got=$?
+    if [ "$first" -eq 1 ] && [ "$second" -eq 2 ] && [ "$got" -eq 0 ] &&
+       grep -q "^read 2 = triaged 2 + error records 0$" "$TMP/stream.err"; then
+        pass "$name"
+    else
+        fail "$name" "$first then $second lines while the pipe was open, exit $got, $(cat "$TMP/stream.err")"
+    fi
+}
+stream_case "a pipe is triaged as its JSON lines arrive" jsonl \
+    '{"id":"p1","text":"吃了以后过敏了"}' '{"id":"p2","text":"退款太慢了"}'
+stream_case "a pipe of plain text lines, English, encoding given" text \
+    'I got a rash after taking it' 'the refund is too slow' --encoding UTF-8
+stream_case "a GB18030 pipe is triaged as its lines arrive" text \
+    "$(printf '\263\324\301\313\322\324\272\363\271\375\303\364\301\313')" \
+    "$(printf '\315\313\277\356\314\253\302\375\301\313')"
