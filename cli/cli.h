@@ -27,7 +27,8 @@ struct rules_opt {
     int n_paths;
     const char *table;
     int quiet;          /* no warnings on stderr                          */
-    int no_cache;       /* compile even when a cached table matches       */
+    int no_cache;       /* compile even when a cached table matches (the
+                           clean result still refreshes the cache)         */
 };
 
 /* If argv[*i] is -r/--rules or -t/--table, consume it (and its value).
@@ -35,6 +36,11 @@ struct rules_opt {
 int cli_rules_arg(struct rules_opt *o, int argc, char **argv, int *i);
 /* Compile or load the rules; prints diagnostics; returns an exit code. */
 int cli_load_rules(const struct rules_opt *o, triage_ruleset **out);
+/* Save a clean compile of 'paths' to the rules cache (rules_cache.c), for
+ * the next run on the same rules; does nothing after a warning or error,
+ * or with the cache off. */
+void cli_cache_store(const char *const *paths, int n, triage_compiler *c,
+                     const triage_ruleset *rs);
 /* Print one diagnostic in GNU form. */
 void cli_print_diag(const triage_diag *d, void *user);
 /* Read all of a stream into a malloc'd buffer; NULL on error. */

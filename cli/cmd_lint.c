@@ -50,8 +50,10 @@ int cmd_lint(int argc, char **argv)
         st = triage_compiler_finish(c, &rs);
     if (rc == EXIT_OK_ && st != TRIAGE_OK)
         rc = EXIT_RULES;
-    if (rs != NULL)
+    if (rs != NULL) {
+        cli_cache_store(o.paths, o.n_paths, c, rs);   /* before lint's findings */
         triage_compiler_lint(c, rs);
+    }
     findings = triage_compiler_errors(c) + triage_compiler_warnings(c);
     if (rc == EXIT_OK_) {
         printf("%u finding(s)\n", findings);

@@ -10,7 +10,8 @@
  * cache. Tables are written only when compiling gave no warning (warnings
  * must keep showing) and go to $TRIAGE_CACHE_DIR, else
  * $XDG_CACHE_HOME/triage, else ~/.cache/triage; TRIAGE_CACHE=off turns it
- * off. The loader checks a cached table like any other (CRC, bounds).
+ * off. `triage compile` and `triage lint` write but never read it. The
+ * loader checks a cached table like any other (CRC, bounds).
  */
 #include <dirent.h>
 #include <errno.h>

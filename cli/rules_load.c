@@ -81,6 +81,18 @@ static int load_table(const char *path, triage_ruleset **out)
     return st == TRIAGE_EIO ? EXIT_IO : EXIT_RULES;
 }
 
+void cli_cache_store(const char *const *paths, int n, triage_compiler *c,
+                     const triage_ruleset *rs)
+{
+    char cache[4096];
+
+    /* Cache only a clean compile, so warnings keep showing every time. */
+    if (triage_compiler_warnings(c) == 0 && triage_compiler_errors(c) == 0 &&
+        rules_cache_path(paths, n, cache, sizeof cache) == 0 &&
+        triage_ruleset_save(rs, cache) == TRIAGE_OK)
+        rules_cache_prune(cache);
+}
+
 static int compile_paths(const char *const *paths, int n, int quiet, int no_cache,
                          triage_ruleset **out)
 {
@@ -88,9 +100,11 @@ static int compile_paths(const char *const *paths, int n, int quiet, int no_cach
     triage_compiler *c = NULL;
     triage_status st, io = TRIAGE_OK;
     char cache[4096];
-    int i, cached = !no_cache && rules_cache_path(paths, n, cache, sizeof cache) == 0;
+    int i, cached = rules_cache_path(paths, n, cache, sizeof cache) == 0;
 
-    if (cached && triage_ruleset_load(cache, out) == TRIAGE_OK) {
+    /* compile and lint never read the cache, but refresh it for the runs
+     * that follow (`triage lint rules/ && triage test corpus/`). */
+    if (cached && !no_cache && triage_ruleset_load(cache, out) == TRIAGE_OK) {
         utime(cache, NULL);   /* recently used: pruned last */
         return EXIT_OK_;
     }
@@ -111,10 +125,8 @@ static int compile_paths(const char *const *paths, int n, int quiet, int no_cach
     if (st != TRIAGE_OK)
         fprintf(stderr, "triage: %u error(s); rules not compiled\n",
                 triage_compiler_errors(c));
-    /* Cache only a clean compile, so warnings keep showing every time. */
-    if (st == TRIAGE_OK && cached && triage_compiler_warnings(c) == 0 &&
-        triage_ruleset_save(*out, cache) == TRIAGE_OK)
-        rules_cache_prune(cache);
+    if (st == TRIAGE_OK)
+        cli_cache_store(paths, n, c, *out);
     triage_compiler_destroy(c);
     if (st == TRIAGE_OK)
         return EXIT_OK_;

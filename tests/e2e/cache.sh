@@ -27,6 +27,19 @@ for t in "$TMP"/cache/*.tdb; do printf 'not a table' > "$t"; done
 expect_exit "damaged cached table" 0 "$TRIAGE" classify -r "$TMP/r" 红疹
 expect_grep "damaged table: recompiled, right answer" '"type":"adverse_reaction"' "$TMP/out"
 
+# lint and compile always compile, and leave the clean table for the next
+# run: classify then loads it (the file is only touched, not rewritten).
+rm -rf "$TMP/cache"
+expect_exit "lint compiles" 0 "$TRIAGE" lint "$TMP/r"
+if [ "$(tables)" = 1 ]; then pass "lint leaves its table in the cache"; else fail "lint leaves its table in the cache" "$(tables)"; fi
+ino=$(ls -i "$TMP"/cache/*.tdb | cut -d' ' -f1)
+expect_exit "classify after lint" 0 "$TRIAGE" classify -r "$TMP/r" 红疹
+if [ "$(ls -i "$TMP"/cache/*.tdb | cut -d' ' -f1)" = "$ino" ]; then pass "classify after lint loads lint's table"
+else fail "classify after lint loads lint's table" "rewritten: $(ls -i "$TMP/cache")"; fi
+rm -rf "$TMP/cache"
+expect_exit "compile -o" 0 "$TRIAGE" compile "$TMP/r" -o "$TMP/r.tdb"
+if [ "$(tables)" = 1 ]; then pass "compile leaves its table in the cache"; else fail "compile leaves its table in the cache" "$(tables)"; fi
+
 rm -rf "$TMP/cache"
 TRIAGE_CACHE=off "$TRIAGE" classify -r "$TMP/r" 红疹 > /dev/null
 if [ "$(tables)" = 0 ]; then pass "TRIAGE_CACHE=off writes nothing"; else fail "TRIAGE_CACHE=off writes nothing" "$(tables)"; fi
