@@ -310,6 +310,9 @@ struct tri_table {
 struct triage_ruleset {
     struct tri_table t;
     hs_database_t *db;            /* NULL when no pattern goes to it      */
+    void *db_map;                 /* a loaded db's own mapping, or NULL
+                                     (then hs_free_database frees db)     */
+    size_t db_map_len;
     pcre2_code **re;              /* per pattern; NULL for literals       */
     uint8_t *jit;                 /* per pattern: its regex JIT-compiled  */
     uint32_t *slow;               /* regex patterns run by PCRE2 alone    */

@@ -2,6 +2,7 @@
  * ruleset.c - lifetime and read-only introspection of a compiled rule set.
  */
 #include <string.h>
+#include <sys/mman.h>
 #include "internal.h"
 
 void tri_table_free(struct tri_table *t)
@@ -34,7 +35,10 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_free(rs->slow);
     tri_free(rs->jit);
     tri_free(rs->zero_hit_rules);
-    hs_free_database(rs->db);
+    if (rs->db_map != NULL)
+        munmap(rs->db_map, rs->db_map_len);
+    else
+        hs_free_database(rs->db);
     tri_buf_free(&rs->json);
     tri_free(rs->script_json);
     tri_free(rs->tag_json);

@@ -591,6 +591,64 @@ static void test_table_io_refuses_truncated_or_padded_file(void **state)
     free(m);
 }
 
+/* A Vectorscan database past 2 MiB is loaded into a mapping of the
+ * loader's own (offered to huge pages) and scans exactly as the compiled
+ * one: 32,000 made-up seven-letter keywords give about 3 MB. The words
+ * run "w0 w1 ..." in one text so hits come from all over the database. */
+static void test_table_io_large_vectorscan_database_maps_and_matches(void **state)
+{
+    struct fx *f = *state;
+    struct tri_buf y = { 0 };
+    triage_ruleset *rs, *back = NULL;
+    triage_scratch *sa = NULL, *sb = NULL;
+    const triage_result *ra, *rb;
+    char word[8], p[128], text[2048] = "";
+    uint32_t x = 12345u;
+    unsigned r, w, k;
+
+    assert_int_equal(tri_buf_add(&y, "rules:\n", 7), TRIAGE_OK);
+    for (r = 0; r < 160; r++) {
+        char head[64];
+
+        snprintf(head, sizeof head, "  - id: r%u\n    type: other\n    match: { any: [", r);
+        assert_int_equal(tri_buf_add(&y, head, strlen(head)), TRIAGE_OK);
+        for (w = 0; w < 200; w++) {
+            for (k = 0; k < 7; k++) {
+                x = x * 1103515245u + 12345u;
+                word[k] = "bcdfghjklmnpqrstvwxz"[(x >> 16) % 20];
+            }
+            word[7] = '\0';
+            assert_int_equal(tri_buf_add(&y, w ? ", " : "", w ? 2 : 0), TRIAGE_OK);
+            assert_int_equal(tri_buf_add(&y, word, 7), TRIAGE_OK);
+            if (w == r % 200 && strlen(text) + 9 < sizeof text) {
+                strcat(text, word);
+                strcat(text, " ");
+            }
+        }
+        assert_int_equal(tri_buf_add(&y, "] }\n", 4), TRIAGE_OK);
+    }
+    assert_int_equal(tri_buf_add(&y, "", 1), TRIAGE_OK);
+    rs = compile_path(NULL, y.data);
+    tri_buf_free(&y);
+    assert_non_null(rs);
+    path_in(f, "big-db.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_OK);
+    unlink(p);
+    assert_non_null(back->db_map);     /* the large-database path was taken */
+    assert_null(rs->db_map);           /* a compiled one is Vectorscan's   */
+    assert_int_equal(triage_scratch_create(rs, &sa), TRIAGE_OK);
+    assert_int_equal(triage_scratch_create(back, &sb), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, sa, text, strlen(text), &ra), TRIAGE_OK);
+    assert_int_equal(triage_classify(back, sb, text, strlen(text), &rb), TRIAGE_OK);
+    assert_true(triage_result_hit_count(ra) >= 160);
+    assert_int_equal(triage_result_hit_count(ra), triage_result_hit_count(rb));
+    triage_scratch_destroy(sa);
+    triage_scratch_destroy(sb);
+    triage_ruleset_destroy(back);
+    triage_ruleset_destroy(rs);
+}
+
 /* The byte-at-a-time CRC-32 the table format was defined with. */
 static uint32_t crc32_bytewise(const unsigned char *p, size_t n)
 {
@@ -655,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
         cmocka_unit_test(test_table_io_missing_file_is_eio),
         cmocka_unit_test(test_table_io_crc32_matches_bytewise_at_every_length),
+        cmocka_unit_test(test_table_io_large_vectorscan_database_maps_and_matches),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
