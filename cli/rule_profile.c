@@ -96,10 +96,20 @@ json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
     size_t i;
     json_t *stages, *out;
 
-    if (n == 0 || triage_scratch_create(rs, &s) != TRIAGE_OK ||
-        triage_scratch_set_profile(s, 1) != TRIAGE_OK) {
+    if (n == 0 || triage_scratch_create(rs, &s) != TRIAGE_OK) {
         fprintf(stderr, "triage: cannot profile: %s\n",
                 n == 0 ? "no texts" : "out of memory");
+        triage_scratch_destroy(s);
+        return NULL;
+    }
+    /* One pass unprofiled first: a regex is JIT-compiled on its first run
+     * (engine/match.c), a one-off cost that is not the rule's. */
+    for (i = 0; i < n; i++)
+        if (triage_classify(rs, s, texts[i], lens[i], &res) != TRIAGE_OK)
+            break;
+    if (i < n || triage_scratch_set_profile(s, 1) != TRIAGE_OK) {
+        fprintf(stderr, "triage: %s while profiling\n",
+                i < n ? "classification failed" : "out of memory");
         triage_scratch_destroy(s);
         return NULL;
     }

@@ -5,6 +5,7 @@
 #ifndef TRI_INTERNAL_H
 #define TRI_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -307,6 +308,10 @@ struct tri_table {
     uint32_t name, version, hash;  /* pool offsets                        */
 };
 
+/* triage_ruleset.jit: JIT cannot take this regex; PCRE2 interprets it. */
+extern char tri_no_jit_mark;
+#define TRI_NO_JIT ((pcre2_code *)(void *)&tri_no_jit_mark)
+
 struct triage_ruleset {
     struct tri_table t;
     hs_database_t *db;            /* NULL when no pattern goes to it      */
@@ -314,7 +319,10 @@ struct triage_ruleset {
                                      (then hs_free_database frees db)     */
     size_t db_map_len;
     pcre2_code **re;              /* per pattern; NULL for literals       */
-    uint8_t *jit;                 /* per pattern: its regex JIT-compiled  */
+    _Atomic(pcre2_code *) *jit;   /* per pattern: its regex's JIT-compiled
+                                     copy, made on first use (match.c);
+                                     NULL until then, TRI_NO_JIT when JIT
+                                     cannot take it                       */
     uint32_t *slow;               /* regex patterns run by PCRE2 alone    */
     uint32_t n_slow;
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */

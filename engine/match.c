@@ -122,12 +122,46 @@ static void ovector_to_folded(const struct triage_scratch *s, const pcre2_code *
         }
 }
 
+char tri_no_jit_mark;
+
+/*
+ * Regex pat's JIT-compiled copy, made on its first use: JIT-compiling all
+ * 1,503 regexes of the shipped rules at load was a quarter of a one-off
+ * `triage classify`, which runs a handful. The copy is compiled apart and
+ * published with a compare-and-swap, so threads sharing the rule set never
+ * run a code object another thread is compiling (the loser of a race frees
+ * its copy). NULL: interpret (JIT cannot take it, or no memory this time).
+ */
+static const pcre2_code *jit_code(const struct triage_ruleset *rs, uint32_t pat)
+{
+    pcre2_code *c = atomic_load_explicit(&rs->jit[pat], memory_order_acquire);
+    pcre2_code *none = NULL;
+
+    if (c != NULL)
+        return c == TRI_NO_JIT ? NULL : c;
+    c = pcre2_code_copy(rs->re[pat]);
+    if (c == NULL)
+        return NULL;
+    if (pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(c);
+        c = TRI_NO_JIT;
+    }
+    if (!atomic_compare_exchange_strong_explicit(&rs->jit[pat], &none, c,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        if (c != TRI_NO_JIT)
+            pcre2_code_free(c);
+        c = none;
+    }
+    return c == TRI_NO_JIT ? NULL : c;
+}
+
 /* Every match of one regex, bounded in count and by PCRE2's limits. A
  * cased regex ("(?-i)...") reads the original bytes: case is folded away
  * in the folded text, and they may hold invalid UTF-8 (PCRE2 was told). */
 static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
 {
-    const pcre2_code *re = s->rs->re[pat];
+    const pcre2_code *re = s->rs->re[pat], *jit = jit_code(s->rs, pat);
     int cased = (s->rs->t.patterns[pat].flags & TRI_PATF_CASED) != 0;
     int cue = s->rs->t.patterns[pat].role != TRI_ROLE_RULE;   /* a context regex */
     const char *text = cased ? s->orig : s->norm.text;
@@ -139,8 +173,8 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
     while (at <= len && found < TRI_MAX_REGEX_HITS) {
         /* pcre2_jit_match skips pcre2_match's checks: the folded text is
          * valid UTF-8, and a cased regex was compiled to take invalid UTF. */
-        rc = s->rs->jit[pat]
-                 ? pcre2_jit_match(re, (PCRE2_SPTR)text, len, at, 0, s->md, s->mctx)
+        rc = jit != NULL
+                 ? pcre2_jit_match(jit, (PCRE2_SPTR)text, len, at, 0, s->md, s->mctx)
                  : pcre2_match(re, (PCRE2_SPTR)text, len, at,
                                cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
         if (rc == PCRE2_ERROR_NOMATCH)

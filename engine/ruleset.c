@@ -31,6 +31,12 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     if (rs->re != NULL)
         for (i = 0; i < rs->t.n_patterns; i++)
             pcre2_code_free(rs->re[i]);
+    for (i = 0; rs->jit != NULL && i < rs->t.n_patterns; i++) {
+        pcre2_code *c = atomic_load(&rs->jit[i]);
+
+        if (c != TRI_NO_JIT)
+            pcre2_code_free(c);
+    }
     tri_free(rs->re);
     tri_free(rs->slow);
     tri_free(rs->jit);

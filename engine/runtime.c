@@ -48,8 +48,7 @@ static triage_status compile_regexes(struct triage_ruleset *rs,
                   tri_str(t, p->src));
             return d ? TRIAGE_EPATTERN : TRIAGE_ECORRUPT;
         }
-        /* JIT is an optimisation: without it PCRE2 still interprets. */
-        rs->jit[i] = pcre2_jit_compile(rs->re[i], PCRE2_JIT_COMPLETE) == 0;
+        /* JIT-compiled on first use (match.c): a one-off run uses a few. */
         /* The compiler marks a cased regex slow too; a loaded table is not
          * trusted to, and a cased regex must run on every text. */
         if (p->flags & (TRI_PATF_SLOW | TRI_PATF_CASED))

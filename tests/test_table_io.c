@@ -649,6 +649,48 @@ static void test_table_io_large_vectorscan_database_maps_and_matches(void **stat
     triage_ruleset_destroy(rs);
 }
 
+/* A loaded table JIT-compiles a regex on its first use, not at load: none
+ * is compiled after loading, the lot regex is once a text nominates it,
+ * and the second run uses the same copy and gives the same result. */
+static void test_table_io_regexes_are_jit_compiled_on_first_use(void **state)
+{
+    struct fx *f = *state;
+    triage_ruleset *back = NULL;
+    triage_scratch *s = NULL;
+    const triage_result *r;
+    const char *json;
+    char first[4096];
+    size_t len;
+    pcre2_code *jit = NULL;
+    uint32_t i, regexes = 0, compiled = 0;
+
+    assert_int_equal(triage_ruleset_load_mem(f->tiny_tdb, f->tiny_len, &back), TRIAGE_OK);
+    for (i = 0; i < back->t.n_patterns; i++) {
+        regexes += back->t.patterns[i].kind == TRI_PAT_REGEX;
+        assert_null(atomic_load(&back->jit[i]));
+    }
+    assert_true(regexes > 0);
+    assert_int_equal(triage_scratch_create(back, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(back, s, "药品批号AB1234有问题", strlen("药品批号AB1234有问题"), &r), TRIAGE_OK);
+    assert_int_equal(triage_result_json(r, NULL, &json, &len), TRIAGE_OK);
+    snprintf(first, sizeof first, "%s", json);
+    assert_non_null(strstr(first, "\"lot\":{\"value\":\"AB1234\""));
+    for (i = 0; i < back->t.n_patterns; i++)
+        if (atomic_load(&back->jit[i]) != NULL) {
+            compiled++;
+            jit = atomic_load(&back->jit[i]);
+        }
+    assert_int_equal(compiled, 1);
+    assert_int_equal(triage_classify(back, s, "药品批号AB1234有问题", strlen("药品批号AB1234有问题"), &r), TRIAGE_OK);
+    assert_int_equal(triage_result_json(r, NULL, &json, &len), TRIAGE_OK);
+    assert_string_equal(json, first);
+    for (i = 0, compiled = 0; i < back->t.n_patterns; i++)
+        compiled += atomic_load(&back->jit[i]) == jit && jit != NULL;
+    assert_int_equal(compiled, 1);
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(back);
+}
+
 /* The byte-at-a-time CRC-32 the table format was defined with. */
 static uint32_t crc32_bytewise(const unsigned char *p, size_t n)
 {
@@ -714,6 +756,7 @@ int main(void)
         cmocka_unit_test(test_table_io_missing_file_is_eio),
         cmocka_unit_test(test_table_io_crc32_matches_bytewise_at_every_length),
         cmocka_unit_test(test_table_io_large_vectorscan_database_maps_and_matches),
+        cmocka_unit_test(test_table_io_regexes_are_jit_compiled_on_first_use),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
