@@ -21,7 +21,7 @@ CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLI_LIBOBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test asan install clean help bench examples learn
+.PHONY: all deps test asan tsan install clean help bench examples learn
 all: $(BUILD)/triage $(BUILD)/libtriage.a $(BUILD)/libtriage.so
 
 help:
@@ -29,6 +29,7 @@ help:
 	@echo "make          build build/triage, build/libtriage.a, build/libtriage.so"
 	@echo "make test     run cmocka units and CLI end-to-end tests"
 	@echo "make asan     the same suite under ASan + UBSan (in build-asan/)"
+	@echo "make tsan     the threading tests under ThreadSanitizer (in build-tsan/)"
 	@echo "make bench    throughput against raw Vectorscan, PCRE2 and YARA"
 	@echo "make fuzz     run each libFuzzer harness (FUZZ_SECONDS, default 60)"
 	@echo "make install  PREFIX=/usr/local"
@@ -108,6 +109,15 @@ asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
+# Threads share a rule set (and race to JIT-compile its regexes on first
+# use, engine/match.c); TSan checks the engine's own shared state, not what
+# happens inside the uninstrumented PCRE2 and Vectorscan. Not in CI: GCC's
+# TSan refuses to start on kernels with high mmap ASLR entropy.
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
+	    build-tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
@@ -120,7 +130,7 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|g' triage.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/triage.pc
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
 
 # Further targets (bench, fuzz) live in their own files.
 include $(wildcard mk/*.mk)
