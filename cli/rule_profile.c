@@ -85,15 +85,33 @@ static json_t *rules_json(const triage_ruleset *rs, const triage_scratch *s,
     return arr;
 }
 
+/* Every text through s once; 0 if a classification failed. */
+static int classify_all(const triage_ruleset *rs, triage_scratch *s,
+                        const char *const *texts, const size_t *lens, size_t n)
+{
+    const triage_result *res;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (triage_classify(rs, s, texts[i], lens[i], &res) != TRIAGE_OK)
+            return 0;
+    return 1;
+}
+
+static json_t *fail_profile(triage_scratch *s, const char *why)
+{
+    fprintf(stderr, "triage: %s while profiling\n", why);
+    triage_scratch_destroy(s);
+    return NULL;
+}
+
 json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
                       const size_t *lens, size_t n, const struct profile_opts *o)
 {
     triage_scratch *s = NULL;
     triage_stage_profile sp;
-    const triage_result *res;
     double t0, total = 0;
     unsigned passes = 0, k;
-    size_t i;
     json_t *stages, *out;
 
     if (n == 0 || triage_scratch_create(rs, &s) != TRIAGE_OK) {
@@ -104,23 +122,14 @@ json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
     }
     /* One pass unprofiled first: a regex is JIT-compiled on its first run
      * (engine/match.c), a one-off cost that is not the rule's. */
-    for (i = 0; i < n; i++)
-        if (triage_classify(rs, s, texts[i], lens[i], &res) != TRIAGE_OK)
-            break;
-    if (i < n || triage_scratch_set_profile(s, 1) != TRIAGE_OK) {
-        fprintf(stderr, "triage: %s while profiling\n",
-                i < n ? "classification failed" : "out of memory");
-        triage_scratch_destroy(s);
-        return NULL;
-    }
+    if (!classify_all(rs, s, texts, lens, n))
+        return fail_profile(s, "classification failed");
+    if (triage_scratch_set_profile(s, 1) != TRIAGE_OK)
+        return fail_profile(s, "out of memory");
     t0 = cli_now();
     do {
-        for (i = 0; i < n; i++)
-            if (triage_classify(rs, s, texts[i], lens[i], &res) != TRIAGE_OK) {
-                fprintf(stderr, "triage: classification failed while profiling\n");
-                triage_scratch_destroy(s);
-                return NULL;
-            }
+        if (!classify_all(rs, s, texts, lens, n))
+            return fail_profile(s, "classification failed");
         passes++;
     } while (cli_now() - t0 < o->min_seconds && passes < MAX_PASSES);
     triage_profile_stages(s, &sp);

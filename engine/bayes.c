@@ -268,7 +268,9 @@ static void add_evidence(struct triage_scratch *s, double *lp)
     size_t j;
 
     for (j = 0; j < s->n_btok; j++) {
+        const uint32_t *rows;
         uint32_t id;
+        int all, sev;
 
         /* The token table is megabytes: ask for a later token's slot now,
          * so its cache miss overlaps this one's work. */
@@ -276,8 +278,6 @@ static void add_evidence(struct triage_scratch *s, double *lp)
             __builtin_prefetch(&rs->btok_slots[2 * (s->btok[j + BAYES_PREFETCH].hash &
                                                     rs->btok_mask)]);
         id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len, s->btok[j].hash);
-        const uint32_t *rows;
-        int all, sev;
 
         if (id == TRI_NONE)
             continue;
