@@ -918,7 +918,7 @@ static void print_sizes(const struct size_result *r, size_t n, const struct gen_
     ROW("engine us/record", "%16.2f", 1e6 * r[i].eng_s / (double)r[i].eng_n);
     printf("\n%s", "where the engine's time goes (us/record; stage shares from a profiled pass)");
     ROW("  normalize", "%16.3f", 1e6 * r[i].nojson_s * r[i].stage_share[TRIAGE_STAGE_NORMALIZE] / (double)r[i].eng_n);
-    ROW("  scan (one Vectorscan pass)", "%16.3f", 1e6 * r[i].nojson_s * r[i].stage_share[TRIAGE_STAGE_SCAN] / (double)r[i].eng_n);
+    ROW("  scan (Vectorscan: words, regexes)", "%16.3f", 1e6 * r[i].nojson_s * r[i].stage_share[TRIAGE_STAGE_SCAN] / (double)r[i].eng_n);
     ROW("  regex confirmation (PCRE2)", "%16.3f", 1e6 * r[i].nojson_s * r[i].stage_share[TRIAGE_STAGE_REGEX] / (double)r[i].eng_n);
     ROW("  context (negation etc.)", "%16.3f", 1e6 * r[i].nojson_s * r[i].stage_share[TRIAGE_STAGE_CONTEXT] / (double)r[i].eng_n);
     ROW("  rules", "%16.3f", 1e6 * r[i].nojson_s * r[i].stage_share[TRIAGE_STAGE_RULES] / (double)r[i].eng_n);

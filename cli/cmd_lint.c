@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include "cli.h"
+#include "rules_cache.h"
 
 static void help(FILE *fp)
 {
@@ -43,6 +44,7 @@ int cmd_lint(int argc, char **argv)
     if (triage_compiler_create(&c) != TRIAGE_OK)
         return EXIT_INTERNAL;
     triage_compiler_set_diag(c, cli_print_diag, &o);
+    rules_cache_use(c);
     for (i = 0; i < o.n_paths; i++)
         if (triage_compiler_add_path(c, o.paths[i]) == TRIAGE_EIO)
             rc = EXIT_IO;

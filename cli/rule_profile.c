@@ -170,7 +170,7 @@ void profile_print(const json_t *prof, FILE *fp)
                 per > 0 ? 100 * v / per : 0);
     }
     fprintf(fp, "\n== slowest rules (time on the rule alone: its condition and "
-            "its regexes' PCRE2 runs;\n   the shared Vectorscan pass is the "
+            "its regexes' PCRE2 runs;\n   the shared Vectorscan scans are the "
             "'scan' stage)\n");
     fprintf(fp, "  %-28s %9s %9s %9s %8s %7s %7s  %s\n", "rule", "us/text",
             "cond", "regex", "evals", "fired", "rx runs", "where");

@@ -12,6 +12,10 @@
  * $XDG_CACHE_HOME/triage, else ~/.cache/triage; TRIAGE_CACHE=off turns it
  * off. `triage compile` and `triage lint` write but never read it. The
  * loader checks a cached table like any other (CRC, bounds).
+ *
+ * Every compile also keeps its Vectorscan databases in the same folder
+ * (engine/db_cache.c), keyed by their patterns alone: after an edit that
+ * misses the table cache, unchanged regexes are not rebuilt.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -143,6 +147,13 @@ static int feed_self(struct hash *h)
     return 0;
 }
 
+static int cache_off(void)
+{
+    const char *off = getenv("TRIAGE_CACHE");
+
+    return off != NULL && (!strcmp(off, "off") || !strcmp(off, "0") || !strcmp(off, "no"));
+}
+
 static int cache_dir(char *buf, size_t len)
 {
     const char *dir = getenv("TRIAGE_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
@@ -177,13 +188,12 @@ static int cache_dir(char *buf, size_t len)
 
 int rules_cache_path(const char *const *paths, int n, char *buf, size_t len)
 {
-    const char *off = getenv("TRIAGE_CACHE");
     struct hash h = { 0xcbf29ce484222325ull, 0x243f6a8885a308d3ull };
     char dir[4096];
     struct stat sb;
     int i, k;
 
-    if (off != NULL && (!strcmp(off, "off") || !strcmp(off, "0") || !strcmp(off, "no")))
+    if (cache_off())
         return -1;
     if (feed_self(&h) != 0)
         return -1;
@@ -265,4 +275,12 @@ void rules_cache_prune(const char *table)
         free(v[i].path);
     }
     free(v);
+}
+
+void rules_cache_use(triage_compiler *c)
+{
+    char dir[4096];
+
+    if (!cache_off() && cache_dir(dir, sizeof dir) == 0)
+        (void)triage_compiler_set_cache(c, dir);   /* a cache is optional */
 }

@@ -13,5 +13,8 @@
 int rules_cache_path(const char *const *paths, int n, char *buf, size_t len);
 /* Keep the newest cached tables beside 'table', delete the rest. */
 void rules_cache_prune(const char *table);
+/* Let compiler c keep and reuse its Vectorscan databases in the cache
+ * folder (unless TRIAGE_CACHE=off). */
+void rules_cache_use(triage_compiler *c);
 
 #endif

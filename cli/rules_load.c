@@ -116,6 +116,7 @@ static int compile_paths(const char *const *paths, int n, int quiet, int no_cach
         fprintf(stderr, "triage: compiling %s%s%s\n", paths[0], n > 1 ? " and more" : "",
                 cached ? " (cached for the next runs)" : "");
     triage_compiler_set_diag(c, cli_print_diag, &o);
+    rules_cache_use(c);
     for (i = 0; i < n; i++) {
         st = triage_compiler_add_path(c, paths[i]);
         if (st == TRIAGE_EIO && io == TRIAGE_OK)

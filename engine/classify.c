@@ -113,7 +113,10 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
         s->scores[0] == NULL || s->scores[1] == NULL || s->scores[2] == NULL ||
         s->scores[3] == NULL || s->scores[4] == NULL || s->scores[5] == NULL ||
         scratch_pcre(s) != TRIAGE_OK ||
-        (rs->db != NULL && hs_alloc_scratch(rs->db, &s->hs) != HS_SUCCESS)) {
+        (rs->hs[TRI_DB_WORDS].db != NULL &&
+         hs_alloc_scratch(rs->hs[TRI_DB_WORDS].db, &s->hs) != HS_SUCCESS) ||
+        (rs->hs[TRI_DB_REGEXES].db != NULL &&   /* one scratch serves both */
+         hs_alloc_scratch(rs->hs[TRI_DB_REGEXES].db, &s->hs) != HS_SUCCESS)) {
         triage_scratch_destroy(s);
         return TRIAGE_ENOMEM;
     }

@@ -231,7 +231,7 @@ triage_status triage_compiler_finish(triage_compiler *c, triage_ruleset **out)
     if (st == TRIAGE_OK && c->diag.errors == 0)
         st = move_into_table(&b);
     if (st == TRIAGE_OK && c->diag.errors == 0)
-        st = tri_runtime_build(rs, &c->diag);
+        st = tri_runtime_build(rs, c->cache_dir, &c->diag);
     build_free(&b);
     if (st == TRIAGE_OK && c->diag.errors > 0)
         st = c->diag.first_error;

@@ -58,6 +58,7 @@ struct triage_compiler {
     struct tri_ydoc *docs, **docs_tail;
     uint64_t hash[2];            /* content hash of every text added      */
     unsigned n_docs;
+    char *cache_dir;             /* Vectorscan databases kept, or NULL    */
 };
 
 /* What the passes share while building one table. */

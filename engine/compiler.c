@@ -33,7 +33,21 @@ void triage_compiler_destroy(triage_compiler *c)
         return;
     tri_ydoc_free(c->docs);
     tri_diag_free(&c->diag);
+    tri_free(c->cache_dir);
     tri_free(c);
+}
+
+triage_status triage_compiler_set_cache(triage_compiler *c, const char *dir)
+{
+    char *copy = NULL;
+
+    if (c == NULL)
+        return TRIAGE_EINVAL;
+    if (dir != NULL && (copy = tri_strndup(dir, strlen(dir))) == NULL)
+        return TRIAGE_ENOMEM;
+    tri_free(c->cache_dir);
+    c->cache_dir = copy;
+    return TRIAGE_OK;
 }
 
 void triage_compiler_set_diag(triage_compiler *c, triage_diag_fn fn, void *user)

@@ -312,12 +312,37 @@ struct tri_table {
 extern char tri_no_jit_mark;
 #define TRI_NO_JIT ((pcre2_code *)(void *)&tri_no_jit_mark)
 
+/* A Vectorscan database and, for a large loaded one, the memory it lives
+ * in (table_io.c); map NULL: hs_free_database frees db. */
+struct tri_hsdb {
+    hs_database_t *db;            /* NULL when no pattern goes to it      */
+    void *map;
+    size_t map_len;
+    int cached;                   /* compiling took it from the cache     */
+};
+
+/*
+ * The words (keyword and cue literals) and the regex prefilters are two
+ * databases scanned in turn: the regexes' is most of a large rule set's
+ * compile time and size, and it does not change when a keyword does, so
+ * it can be reused (compile_cache.c). Its ids are regex ordinals:
+ * rx_pat[k] is the pattern of the k-th regex that goes to Vectorscan.
+ */
+enum { TRI_DB_WORDS, TRI_DB_REGEXES, TRI_DB_COUNT };
+
+/* A serialized database into h, a large one on huge pages (table_io.c). */
+hs_error_t tri_hsdb_deserialize(struct tri_hsdb *h, const char *p, size_t n);
+/* The database cache (db_cache.c): 'key' names what went into a database
+ * (expressions, flags, ids, Vectorscan version). get returns 0 and fills
+ * h on a hit; put stores db, best effort: a cache never fails a compile. */
+int tri_db_cache_get(const char *dir, const uint64_t key[2], struct tri_hsdb *h);
+void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_t *db);
+
 struct triage_ruleset {
     struct tri_table t;
-    hs_database_t *db;            /* NULL when no pattern goes to it      */
-    void *db_map;                 /* a loaded db's own mapping, or NULL
-                                     (then hs_free_database frees db)     */
-    size_t db_map_len;
+    struct tri_hsdb hs[TRI_DB_COUNT];
+    uint32_t *rx_pat;             /* regex ordinal -> pattern             */
+    uint32_t n_rx_pat;
     pcre2_code **re;              /* per pattern; NULL for literals       */
     _Atomic(pcre2_code *) *jit;   /* per pattern: its regex's JIT-compiled
                                      copy, made on first use (match.c);
@@ -372,14 +397,13 @@ static inline const char *tri_str(const struct tri_table *t, uint32_t off)
 triage_status tri_pool_add(struct tri_table *t, const char *s, size_t n,
                            uint32_t *off);
 
-/* Build the runtime parts (Vectorscan database, PCRE2 codes, indexes) of a
- * ruleset whose table is filled (runtime.c). 'hs_blob' non-NULL: deserialize
- * it instead of compiling. Errors go to 'diag' when it is not NULL. */
+/* Build the runtime parts (Vectorscan databases, PCRE2 codes, indexes) of
+ * a ruleset whose table is filled (runtime.c); a database a loaded table
+ * brought is kept, a missing one taken from the cache folder 'cache_dir'
+ * (NULL: none) or compiled. Errors go to 'diag' when it is not NULL. */
 struct tri_diag_sink;
-triage_status tri_runtime_build(struct triage_ruleset *rs,
+triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir,
                                 struct tri_diag_sink *diag);
-triage_status tri_runtime_load_hs(struct triage_ruleset *rs, const char *blob,
-                                  size_t len);
 void tri_table_free(struct tri_table *t);
 /* CRC-32 (IEEE) of a saved table's body (table_io.c); tests and the load
  * fuzzer use it to forge valid-looking damaged files. */

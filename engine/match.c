@@ -1,7 +1,8 @@
 /*
- * match.c - one Vectorscan pass over the folded text finds every keyword
- * and cue and flags candidate regexes; PCRE2 then confirms those regexes
- * (and runs the few Vectorscan cannot take) to get exact spans and fields.
+ * match.c - a Vectorscan pass over the folded text finds every keyword
+ * and cue, a second flags candidate regexes; PCRE2 then confirms those
+ * regexes (and runs the few Vectorscan cannot take) to get exact spans and
+ * fields.
  */
 #include <string.h>
 #include "internal.h"
@@ -50,15 +51,8 @@ static int on_match(unsigned int id, unsigned long long from,
     if (id >= s->rs->t.n_patterns)
         return 0;
     p = &s->rs->t.patterns[id];
-    if (p->kind == TRI_PAT_LITERAL && p->src_len > to)
+    if (p->kind != TRI_PAT_LITERAL || p->src_len > to)
         return 0;
-    if (p->kind == TRI_PAT_REGEX) {
-        /* SINGLEMATCH: at most once per id, unless a loaded table calls a
-         * literal of its blob a regex; rx holds n_patterns + 1 ids. */
-        if (s->n_rx < s->rs->t.n_patterns)
-            s->rx[s->n_rx++] = id;
-        return 0;
-    }
     start = (uint32_t)(to - p->src_len);
     if ((p->flags & TRI_PATF_WORD_START) && start > 0 && word_byte(&s->norm, start - 1))
         return 0;
@@ -73,6 +67,22 @@ static int on_match(unsigned int id, unsigned long long from,
         s->oom = 1;    /* stop, and fail the call (not a silent partial scan) */
         return 1;
     }
+}
+
+/* Vectorscan callback of the regex database: a candidate for PCRE2. */
+static int on_regex(unsigned int id, unsigned long long from,
+                    unsigned long long to, unsigned int flags, void *ctx)
+{
+    struct triage_scratch *s = ctx;
+
+    (void)from;
+    (void)to;
+    (void)flags;
+    /* SINGLEMATCH: once per id, unless a loaded table's blob disagrees
+     * with its patterns; rx holds n_patterns + 1 ids. */
+    if (id < s->rs->n_rx_pat && s->n_rx < s->rs->t.n_patterns)
+        s->rx[s->n_rx++] = s->rs->rx_pat[id];
+    return 0;
 }
 
 static triage_status add_field(struct triage_scratch *s, uint32_t pat,
@@ -220,12 +230,16 @@ triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *
 
     s->n_hits = s->n_cues = s->n_rx = s->n_fields = 0;
     s->oom = 0;
-    if (rs->db != NULL && s->norm.len > 0) {
-        err = hs_scan(rs->db, s->norm.text, (unsigned)s->norm.len, 0, s->hs,
-                      on_match, s);
+    if (rs->hs[TRI_DB_WORDS].db != NULL && s->norm.len > 0) {
+        err = hs_scan(rs->hs[TRI_DB_WORDS].db, s->norm.text, (unsigned)s->norm.len,
+                      0, s->hs, on_match, s);
         if ((err != HS_SUCCESS && err != HS_SCAN_TERMINATED) || s->oom)
             return TRIAGE_ENOMEM;
     }
+    if (rs->hs[TRI_DB_REGEXES].db != NULL && s->norm.len > 0 &&
+        hs_scan(rs->hs[TRI_DB_REGEXES].db, s->norm.text, (unsigned)s->norm.len, 0,
+                s->hs, on_regex, s) != HS_SUCCESS)
+        return TRIAGE_ENOMEM;
     for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++)
         st = s->prof ? timed_regex(s, s->rx[i]) : run_regex(s, s->rx[i]);
     for (i = 0; st == TRIAGE_OK && i < rs->n_slow; i++)

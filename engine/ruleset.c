@@ -41,10 +41,13 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_free(rs->slow);
     tri_free(rs->jit);
     tri_free(rs->zero_hit_rules);
-    if (rs->db_map != NULL)
-        munmap(rs->db_map, rs->db_map_len);
-    else
-        hs_free_database(rs->db);
+    for (i = 0; i < TRI_DB_COUNT; i++) {
+        if (rs->hs[i].map != NULL)
+            munmap(rs->hs[i].map, rs->hs[i].map_len);
+        else
+            hs_free_database(rs->hs[i].db);
+    }
+    tri_free(rs->rx_pat);
     tri_buf_free(&rs->json);
     tri_free(rs->script_json);
     tri_free(rs->tag_json);

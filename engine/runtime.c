@@ -1,7 +1,8 @@
 /*
  * runtime.c - the parts of a rule set derived from its table, built after
- * compiling and again after loading: the Vectorscan database, PCRE2 codes
- * (JIT), the pattern-to-rule index and the list of regexes run by PCRE2 only.
+ * compiling and again after loading: the Vectorscan databases (words and
+ * regex prefilters), PCRE2 codes (JIT), the pattern-to-rule index and the
+ * list of regexes run by PCRE2 only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,47 +105,152 @@ static char *prefilter_expr(const char *re, size_t len)
     return tri_strndup(re, len);
 }
 
-static triage_status compile_hs(struct triage_ruleset *rs, struct tri_diag_sink *d)
+/* The regexes Vectorscan prefilters, in table order: their ordinals are
+ * the regex database's ids (match.c on_regex). */
+static triage_status index_regexes(struct triage_ruleset *rs)
 {
     const struct tri_table *t = &rs->t;
-    char **expr = tri_calloc(t->n_patterns + 1, sizeof *expr);
-    unsigned *flags = tri_calloc(t->n_patterns + 1, sizeof *flags);
-    unsigned *ids = tri_calloc(t->n_patterns + 1, sizeof *ids);
-    hs_compile_error_t *err = NULL;
-    triage_status st = TRIAGE_OK;
-    uint32_t i, n = 0;
+    uint32_t i;
 
-    if (expr == NULL || flags == NULL || ids == NULL)
-        st = TRIAGE_ENOMEM;
-    for (i = 0; st == TRIAGE_OK && i < t->n_patterns; i++) {
+    rs->rx_pat = tri_malloc((t->n_patterns + 1) * sizeof *rs->rx_pat);
+    if (rs->rx_pat == NULL)
+        return TRIAGE_ENOMEM;
+    rs->n_rx_pat = 0;
+    for (i = 0; i < t->n_patterns; i++)
+        if (t->patterns[i].kind == TRI_PAT_REGEX &&
+            !(t->patterns[i].flags & TRI_PATF_SLOW))   /* cased ones are slow too */
+            rs->rx_pat[rs->n_rx_pat++] = i;
+    return TRIAGE_OK;
+}
+
+/* The expressions, flags and ids of one database. */
+struct hs_input {
+    char **expr;
+    unsigned *flags, *ids, n;
+};
+
+static void hs_input_free(struct hs_input *in)
+{
+    unsigned i;
+
+    for (i = 0; in->expr != NULL && i < in->n; i++)
+        tri_free(in->expr[i]);
+    tri_free(in->expr);
+    tri_free(in->flags);
+    tri_free(in->ids);
+}
+
+static triage_status hs_input_of(const struct triage_ruleset *rs, int which,
+                                 struct hs_input *in)
+{
+    const struct tri_table *t = &rs->t;
+    uint32_t i, cap = which == TRI_DB_REGEXES ? rs->n_rx_pat : t->n_patterns;
+
+    memset(in, 0, sizeof *in);
+    in->expr = tri_calloc(cap + 1, sizeof *in->expr);
+    in->flags = tri_calloc(cap + 1, sizeof *in->flags);
+    in->ids = tri_calloc(cap + 1, sizeof *in->ids);
+    if (in->expr == NULL || in->flags == NULL || in->ids == NULL)
+        return TRIAGE_ENOMEM;
+    if (which == TRI_DB_REGEXES) {
+        for (i = 0; i < rs->n_rx_pat; i++) {
+            const struct tri_pattern *p = &t->patterns[rs->rx_pat[i]];
+
+            in->expr[i] = prefilter_expr(tri_str(t, p->src), p->src_len);
+            in->flags[i] = HS_REGEX_FLAGS;
+            in->ids[i] = i;
+            in->n = i + 1;
+            if (in->expr[i] == NULL)
+                return TRIAGE_ENOMEM;
+        }
+        return TRIAGE_OK;
+    }
+    for (i = 0; i < t->n_patterns; i++) {
         const struct tri_pattern *p = &t->patterns[i];
 
-        if (p->flags & TRI_PATF_SLOW)   /* cased regexes are slow too */
+        if (p->kind != TRI_PAT_LITERAL || (p->flags & TRI_PATF_SLOW))
             continue;
-        if (p->kind == TRI_PAT_LITERAL) {
-            expr[n] = escape_literal(tri_str(t, p->src), p->src_len);
-            flags[n] = 0;
-        } else {
-            expr[n] = prefilter_expr(tri_str(t, p->src), p->src_len);
-            flags[n] = HS_REGEX_FLAGS;
-        }
-        if (expr[n] == NULL)
-            st = TRIAGE_ENOMEM;
-        ids[n++] = i;
+        in->expr[in->n] = escape_literal(tri_str(t, p->src), p->src_len);
+        in->ids[in->n++] = i;
+        if (in->expr[in->n - 1] == NULL)
+            return TRIAGE_ENOMEM;
     }
-    if (st == TRIAGE_OK && n > 0 &&
-        hs_compile_multi((const char *const *)expr, flags, ids, n, HS_MODE_BLOCK,
-                         NULL, &rs->db, &err) != HS_SUCCESS) {
+    return TRIAGE_OK;
+}
+
+static void key_add(uint64_t key[2], const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        key[0] = (key[0] ^ s[i]) * 0x100000001b3ull;
+        key[1] = ((key[1] << 5 | key[1] >> 59) ^ s[i]) * 0x9e3779b97f4a7c15ull;
+    }
+}
+
+/* What a database is built from: the cache's key (db_cache.c). */
+static void key_of(const struct hs_input *in, uint64_t key[2])
+{
+    unsigned i;
+
+    key[0] = 0xcbf29ce484222325ull;
+    key[1] = 0x243f6a8885a308d3ull;
+    key_add(key, hs_version(), strlen(hs_version()) + 1);
+    key_add(key, &in->n, sizeof in->n);
+    for (i = 0; i < in->n; i++) {
+        key_add(key, in->expr[i], strlen(in->expr[i]) + 1);
+        key_add(key, &in->flags[i], sizeof in->flags[i]);
+        key_add(key, &in->ids[i], sizeof in->ids[i]);
+    }
+}
+
+/* Database 'which' from input 'in': from the cache in 'cache_dir' when it
+ * holds one built from the same input, else compiled (and then cached). */
+static triage_status compile_db(struct triage_ruleset *rs, int which,
+                                const struct hs_input *in, const char *cache_dir,
+                                struct tri_diag_sink *d)
+{
+    hs_compile_error_t *err = NULL;
+    uint64_t key[2];
+
+    if (in->n == 0)
+        return TRIAGE_OK;
+    key_of(in, key);
+    if (tri_db_cache_get(cache_dir, key, &rs->hs[which]) == 0)
+        return TRIAGE_OK;
+    if (hs_compile_multi((const char *const *)in->expr, in->flags, in->ids, in->n,
+                         HS_MODE_BLOCK, NULL, &rs->hs[which].db, &err) != HS_SUCCESS) {
         rdiag(d, TRIAGE_EPATTERN, "Vectorscan could not build the database: ",
               err ? err->message : "unknown error");
-        st = TRIAGE_EPATTERN;
+        hs_free_compile_error(err);
+        return TRIAGE_EPATTERN;
     }
-    hs_free_compile_error(err);
-    for (i = 0; i < n; i++)
-        tri_free(expr[i]);
-    tri_free(expr);
-    tri_free(flags);
-    tri_free(ids);
+    tri_db_cache_put(cache_dir, key, rs->hs[which].db);
+    return TRIAGE_OK;
+}
+
+/* The databases a loaded table did not bring. Both inputs are made before
+ * either is compiled: a failed allocation then costs no compile. Regexes
+ * go first, so a cache hit marks theirs recently used before the words'
+ * database is stored and the folder pruned. */
+static triage_status compile_dbs(struct triage_ruleset *rs, const char *cache_dir,
+                                 struct tri_diag_sink *d)
+{
+    static const int order[TRI_DB_COUNT] = { TRI_DB_REGEXES, TRI_DB_WORDS };
+    struct hs_input in[TRI_DB_COUNT];
+    triage_status st = TRIAGE_OK;
+    int i;
+
+    memset(in, 0, sizeof in);
+    for (i = 0; st == TRIAGE_OK && i < TRI_DB_COUNT; i++)
+        if (rs->hs[i].db == NULL)
+            st = hs_input_of(rs, i, &in[i]);
+    for (i = 0; st == TRIAGE_OK && i < TRI_DB_COUNT; i++)
+        if (rs->hs[order[i]].db == NULL)
+            st = compile_db(rs, order[i], &in[order[i]], cache_dir, d);
+    for (i = 0; i < TRI_DB_COUNT; i++)
+        hs_input_free(&in[i]);
     return st;
 }
 
@@ -434,7 +540,8 @@ static triage_status render_json(struct triage_ruleset *rs)
     return b->failed ? TRIAGE_ENOMEM : TRIAGE_OK;
 }
 
-triage_status tri_runtime_build(struct triage_ruleset *rs, struct tri_diag_sink *d)
+triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir,
+                                struct tri_diag_sink *d)
 {
     triage_status st = compile_regexes(rs, d);
 
@@ -445,18 +552,11 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, struct tri_diag_sink 
         st = index_rules(rs);
     if (st == TRIAGE_OK)
         st = index_parts(rs);
-    if (st == TRIAGE_OK && rs->db == NULL)
-        st = compile_hs(rs, d);
+    if (st == TRIAGE_OK)
+        st = index_regexes(rs);
+    if (st == TRIAGE_OK)
+        st = compile_dbs(rs, cache_dir, d);
     if (st == TRIAGE_OK)
         st = tri_bayes_build(rs);
     return st;
-}
-
-triage_status tri_runtime_load_hs(struct triage_ruleset *rs, const char *blob,
-                                  size_t len)
-{
-    if (len == 0)
-        return TRIAGE_OK;
-    return hs_deserialize_database(blob, len, &rs->db) == HS_SUCCESS
-               ? TRIAGE_OK : TRIAGE_ECORRUPT;
 }

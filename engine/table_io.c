@@ -16,10 +16,11 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 11u  /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 12u  /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
                            7: topic markers; 8: per-condition modes; 9: list ids;
-                           10: history cues; 11: type precedence */
+                           10: history cues; 11: type precedence;
+                           12: words and regexes in two Vectorscan blobs */
 
 struct tdb_header {
     char magic[8];
@@ -78,6 +79,7 @@ static triage_status body_of(const triage_ruleset *rs, struct tri_buf *b)
     char *hs = NULL;
     size_t hs_len = 0;
     triage_status st;
+    int i;
 
     memset(&m, 0, sizeof m);
     m.defaults = t->defaults;
@@ -92,12 +94,16 @@ static triage_status body_of(const triage_ruleset *rs, struct tri_buf *b)
 #undef PUT
     if (st == TRIAGE_OK)
         st = put_blob(b, t->pool.data, t->pool.len);
-    if (st == TRIAGE_OK && rs->db != NULL &&
-        hs_serialize_database(rs->db, &hs, &hs_len) != HS_SUCCESS)
-        st = TRIAGE_ENOMEM;
-    if (st == TRIAGE_OK)
-        st = put_blob(b, hs, hs_len);
-    free(hs);   /* Vectorscan allocates with the C library */
+    for (i = 0; st == TRIAGE_OK && i < TRI_DB_COUNT; i++) {
+        hs = NULL;
+        hs_len = 0;
+        if (rs->hs[i].db != NULL &&
+            hs_serialize_database(rs->hs[i].db, &hs, &hs_len) != HS_SUCCESS)
+            st = TRIAGE_ENOMEM;
+        if (st == TRIAGE_OK)
+            st = put_blob(b, hs, hs_len);
+        free(hs);   /* Vectorscan allocates with the C library */
+    }
     return st;
 }
 
@@ -498,35 +504,49 @@ static triage_status check_header(const struct tdb_header *h, size_t len)
  * one 4 KiB fault at a time was a sixth of a `triage` run's start-up.
  * Where huge pages are off, the advice is ignored and nothing is lost.
  */
-static hs_error_t deserialize_hs(triage_ruleset *rs, const char *p, size_t n)
+hs_error_t tri_hsdb_deserialize(struct tri_hsdb *h, const char *p, size_t n)
 {
     size_t size, len;
     char *map, *at;
 
     if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS || size < HUGE_PAGE)
-        return hs_deserialize_database(p, n, &rs->db);
+        return hs_deserialize_database(p, n, &h->db);
     len = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE + HUGE_PAGE;
     map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (map == MAP_FAILED)
-        return hs_deserialize_database(p, n, &rs->db);
+        return hs_deserialize_database(p, n, &h->db);
     at = map + (HUGE_PAGE - (uintptr_t)map % HUGE_PAGE) % HUGE_PAGE;
     (void)madvise(at, len - (size_t)(at - map), MADV_HUGEPAGE);
     if (hs_deserialize_database_at(p, n, (hs_database_t *)(void *)at) != HS_SUCCESS) {
         munmap(map, len);
-        return hs_deserialize_database(p, n, &rs->db);   /* says why */
+        return hs_deserialize_database(p, n, &h->db);   /* says why */
     }
-    rs->db = (hs_database_t *)(void *)at;
-    rs->db_map = map;
-    rs->db_map_len = len;
+    h->db = (hs_database_t *)(void *)at;
+    h->map = map;
+    h->map_len = len;
     return HS_SUCCESS;
+}
+
+/* A saved Vectorscan blob into database 'which'; an empty one is none. */
+static triage_status read_hs(triage_ruleset *rs, int which, const unsigned char *p,
+                             size_t n)
+{
+    hs_error_t e;
+
+    if (n == 0)
+        return TRIAGE_OK;
+    e = tri_hsdb_deserialize(&rs->hs[which], (const char *)p, n);
+    return e == HS_SUCCESS ? TRIAGE_OK
+           : e == HS_DB_PLATFORM_ERROR ? TRIAGE_EPLATFORM
+           : e == HS_DB_VERSION_ERROR ? TRIAGE_EVERSION : TRIAGE_ECORRUPT;
 }
 
 static triage_status read_body(triage_ruleset *rs, struct reader *r)
 {
     struct tri_table *t = &rs->t;
     struct tdb_misc m;
-    const unsigned char *p;
-    size_t n;
+    const unsigned char *p, *rx;
+    size_t n, n_rx;
     triage_status st = TRIAGE_OK;
 
     memcpy(&m, r->p, sizeof m);
@@ -548,15 +568,14 @@ static triage_status read_body(triage_ruleset *rs, struct reader *r)
         st = table_ok(t);
     if (st == TRIAGE_OK)
         st = get_blob(r, &p, &n);
+    if (st == TRIAGE_OK)
+        st = get_blob(r, &rx, &n_rx);
     if (st == TRIAGE_OK && r->p != r->end)
         st = TRIAGE_ECORRUPT;
-    if (st == TRIAGE_OK && n > 0) {
-        hs_error_t e = deserialize_hs(rs, (const char *)p, n);
-
-        st = e == HS_SUCCESS ? TRIAGE_OK
-             : e == HS_DB_PLATFORM_ERROR ? TRIAGE_EPLATFORM
-             : e == HS_DB_VERSION_ERROR ? TRIAGE_EVERSION : TRIAGE_ECORRUPT;
-    }
+    if (st == TRIAGE_OK)
+        st = read_hs(rs, TRI_DB_WORDS, p, n);
+    if (st == TRIAGE_OK)
+        st = read_hs(rs, TRI_DB_REGEXES, rx, n_rx);
     return st;
 }
 
@@ -586,7 +605,7 @@ triage_status triage_ruleset_load_mem(const void *data, size_t len,
         return TRIAGE_ENOMEM;
     st = read_body(rs, &r);
     if (st == TRIAGE_OK)
-        st = tri_runtime_build(rs, NULL);
+        st = tri_runtime_build(rs, NULL, NULL);
     if (st != TRIAGE_OK) {
         triage_ruleset_destroy(rs);
         return st;

@@ -80,6 +80,16 @@ TRIAGE_API void triage_compiler_destroy(triage_compiler *c);
 TRIAGE_API void triage_compiler_set_diag(triage_compiler *c, triage_diag_fn fn,
                                          void *user);
 /**
+ * Keep the compiled Vectorscan databases in the folder 'dir' (which must
+ * exist), named by a hash of the patterns that went into them, and take
+ * them from there when a later compile has the same patterns: an edit
+ * that leaves the regexes alone (a keyword, a script, a weight) then skips
+ * their build, most of a large rule set's compile time. The newest six
+ * are kept. A cache never fails a compile. NULL turns it off (default).
+ */
+TRIAGE_API triage_status triage_compiler_set_cache(triage_compiler *c,
+                                                   const char *dir);
+/**
  * Add one YAML document. 'name' labels diagnostics (copied). 'yaml' is
  * borrowed for the call. Errors are reported through the diag callback and
  * the call still returns the first error's status; later calls go on so a

@@ -524,7 +524,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     /* The layout this test relies on. */
     assert_memory_equal(m, "TRIAGEDB", 8);
     memcpy(&u, m + OFF_FORMAT, 4);
-    assert_int_equal(u, 11);
+    assert_int_equal(u, 12);
     memcpy(&u, m + OFF_HEADER_SIZE, 4);
     assert_int_equal(u, HDR_SIZE);
     assert_string_equal((const char *)m + OFF_ENGINE, TRIAGE_VERSION_STRING);
@@ -538,7 +538,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_FORMAT, 0);
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
-    put32(m + OFF_FORMAT, 11);
+    put32(m + OFF_FORMAT, 12);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE + 8);             /* header size */
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE);
@@ -635,8 +635,8 @@ static void test_table_io_large_vectorscan_database_maps_and_matches(void **stat
     assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
     assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_OK);
     unlink(p);
-    assert_non_null(back->db_map);     /* the large-database path was taken */
-    assert_null(rs->db_map);           /* a compiled one is Vectorscan's   */
+    assert_non_null(back->hs[TRI_DB_WORDS].map);     /* the large-database path was taken */
+    assert_null(rs->hs[TRI_DB_WORDS].map);           /* a compiled one is Vectorscan's   */
     assert_int_equal(triage_scratch_create(rs, &sa), TRIAGE_OK);
     assert_int_equal(triage_scratch_create(back, &sb), TRIAGE_OK);
     assert_int_equal(triage_classify(rs, sa, text, strlen(text), &ra), TRIAGE_OK);
