@@ -78,18 +78,21 @@ $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_DIR)/libfuzztriage.a
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ_DIR)/libfuzztriage.a $(LDLIBS)
 
+# Made in a folder of its own and renamed into place, so two makes run
+# side by side (make fuzz-load & make fuzz-batch) never see half of it.
 $(FUZZ_LOAD_SEEDS)/.stamp: $(FUZZ_SEED_RULES) $(BUILD)/triage
-	@rm -rf $(@D) && mkdir -p $(@D)
-	@for f in $(FUZZ_SEED_RULES); do \
-	    b=$(@D)/$$(basename $$f .yaml); \
+	@mkdir -p $(dir $(@D))
+	@tmp=$$(mktemp -d $(@D).XXXXXX) || exit 1; \
+	for f in $(FUZZ_SEED_RULES); do \
+	    b=$$tmp/$$(basename $$f .yaml); \
 	    $(BUILD)/triage compile -q $$f -o $$b.tdb >/dev/null 2>&1 || \
-	        { echo "fuzz: cannot compile $$f" >&2; exit 1; }; \
+	        { echo "fuzz: cannot compile $$f" >&2; rm -rf $$tmp; exit 1; }; \
 	    n=$$(wc -c < $$b.tdb); \
 	    for k in 8 111 112 200 $$((n / 2)) $$((n - 9)) $$((n - 1)); do \
 	        head -c $$k $$b.tdb > $$b.cut$$k; \
 	    done; \
-	done
-	@touch $@
+	done; \
+	touch $$tmp/.stamp && rm -rf $(@D) && { mv -T $$tmp $(@D) 2>/dev/null || rm -rf $$tmp; }
 
 # One run: new inputs go to build-fuzz/corpus/NAME, seeds are read from
 # fuzz/corpus/NAME (and the generated tables for load).
