@@ -1,9 +1,11 @@
 /* test_alloc.c - out of memory at every engine allocation (sqlite faultsim
- * style): compiling, loading and classifying fail with TRIAGE_ENOMEM or
+ * style): compiling (with and without a database cache), loading and
+ * classifying fail with TRIAGE_ENOMEM or
  * give exactly the normal result, never crash, and free everything. The
  * counting allocator is installed before any object exists and removed at
  * the end; third-party libraries allocate on their own and are not failed,
  * but LeakSanitizer (make asan) still sees anything they leak. */
+#include <dirent.h>
 #include <unistd.h>
 #include "test_util.h"
 
@@ -162,18 +164,47 @@ static int teardown(void **state)
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static triage_status compile(triage_ruleset **out)
+/* The rules compiled with Vectorscan's cache folder 'cache' (NULL: none). */
+static triage_status compile_cached(const char *cache, triage_ruleset **out)
 {
     triage_compiler *c = NULL;
     triage_status st = triage_compiler_create(&c);
 
     *out = NULL;
     if (st == TRIAGE_OK)
+        st = triage_compiler_set_cache(c, cache);
+    if (st == TRIAGE_OK)
         st = triage_compiler_add_string(c, "oom.yaml", yaml, sizeof yaml - 1);
     if (st == TRIAGE_OK)
         st = triage_compiler_finish(c, out);
     triage_compiler_destroy(c);
     return st;
+}
+
+static triage_status compile(triage_ruleset **out)
+{
+    return compile_cached(NULL, out);
+}
+
+/* The number of files in folder 'dir'; with 'remove', delete them too. */
+static int files_in(const char *dir, int remove)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[512];
+    int n = 0;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        n++;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (remove)
+            unlink(path);
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
 }
 
 /* All JSON of texts[] plus the reply issues, as one string (malloc'd). */
@@ -292,6 +323,59 @@ static void test_alloc_compile_fails_cleanly_at_every_allocation(void **state)
     }
     assert_false(F.refused);   /* k = total + 1 is past the last one */
     assert_true(oom > total / 2);
+    free(ref);
+}
+
+/* With a cache folder the compiler reads its databases from files: a
+ * refused allocation there is a miss (the database is compiled again) or
+ * TRIAGE_ENOMEM, never a wrong or leaked table. */
+static void test_alloc_cached_compile_fails_cleanly_at_every_allocation(void **state)
+{
+    char dir[] = "/tmp/triage-oom-cache-XXXXXX";
+    triage_ruleset *rs = NULL;
+    char *ref;
+    long total, k, oom = 0, base = F.live;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    arm(0);
+    assert_int_equal(compile_cached(dir, &rs), TRIAGE_OK);   /* fills the cache */
+    ref = reference(rs);
+    triage_ruleset_destroy(rs);
+    assert_int_equal(files_in(dir, 0), 2);                    /* words, regexes */
+    arm(0);
+    assert_int_equal(compile_cached(dir, &rs), TRIAGE_OK);
+    total = F.count;
+    check_same(rs, ref, 0, "a compile from the cache");
+    triage_ruleset_destroy(rs);
+
+    for (k = 1; k <= total + 1; k++) {
+        triage_status st;
+
+        arm(k);
+        st = compile_cached(dir, &rs);
+        if (st == TRIAGE_OK) {
+            if (F.refused)
+                check_same(rs, ref, k, "cached compile");
+            triage_ruleset_destroy(rs);
+        } else {
+            if (st != TRIAGE_ENOMEM)
+                fail_msg("allocation %ld of %ld refused: cached compile gave '%s'", k,
+                         total, triage_strerror(st));
+            assert_null(rs);
+            oom++;
+        }
+        if (F.live != base)
+            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
+                     F.live - base);
+        if (files_in(dir, 0) != 2)
+            fail_msg("allocation %ld of %ld refused: the cache holds %d files, not 2", k,
+                     total, files_in(dir, 0));
+    }
+    assert_false(F.refused);
+    assert_true(oom > total / 2);
+    files_in(dir, 1);
+    rmdir(dir);
     free(ref);
 }
 
@@ -419,6 +503,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_alloc_compile_fails_cleanly_at_every_allocation),
+        cmocka_unit_test(test_alloc_cached_compile_fails_cleanly_at_every_allocation),
         cmocka_unit_test(test_alloc_load_fails_cleanly_at_every_allocation),
         cmocka_unit_test(test_alloc_classify_fails_cleanly_at_every_allocation),
     };
