@@ -1,55 +1,114 @@
 /*
  * batch_summary.c - counting for `triage batch --summary`.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include "batch_input.h"
 #include "batch_summary.h"
 
-/* Ids of top-level cases listed in a text summary; a .json one has all. */
+/* Top-level case ids and repeat customers listed in a text summary; a
+ * .json one has all. */
 #define TEXT_TOP_MAX 50
 
 static const char *const names[SUM_AXES] = { "type", "nature", "severity",
     "temperament", "escalation", "month", "rules", "repeat_customers" };
 
-void tally_add(struct tally *t, const char *key)
+static size_t hash_of(const char *key)
 {
-    size_t i;
+    uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a */
 
-    for (i = 0; i < t->n; i++)
-        if (strcmp(t->keys[i], key) == 0) {
-            t->counts[i]++;
-            return;
-        }
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 16;
-        t->keys = realloc(t->keys, t->cap * sizeof *t->keys);
-        t->counts = realloc(t->counts, t->cap * sizeof *t->counts);
-    }
-    t->keys[t->n] = strdup(key);
-    t->counts[t->n++] = 1;
+    for (; *key != '\0'; key++)
+        h = (h ^ (unsigned char)*key) * 0x100000001b3ull;
+    return (size_t)(h ^ h >> 32);
 }
 
-void summary_add(struct batch_summary *s, const struct batch_facts *f,
-                 const char *id, const char *date, const char *customer)
+/* The slot holding 'key', or the empty slot where it would go. */
+static size_t slot_of(const struct tally *t, const char *key)
+{
+    size_t mask = t->n_slots - 1, h = hash_of(key) & mask;
+
+    while (t->slots[h] != 0 && strcmp(t->keys[t->slots[h] - 1], key) != 0)
+        h = (h + 1) & mask;
+    return h;
+}
+
+/* Room for one more key: the arrays and an index at most half full. */
+static int make_room(struct tally *t)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **keys = realloc(t->keys, cap * sizeof *keys);
+        unsigned long *counts;
+
+        if (keys == NULL)
+            return -1;
+        t->keys = keys;
+        counts = realloc(t->counts, cap * sizeof *counts);
+        if (counts == NULL)
+            return -1;
+        t->counts = counts;
+        t->cap = cap;
+    }
+    if (2 * (t->n + 1) > t->n_slots) {
+        size_t n_slots = t->n_slots ? t->n_slots * 2 : 32, i, *old = t->slots;
+
+        t->slots = calloc(n_slots, sizeof *t->slots);
+        if (t->slots == NULL) {
+            t->slots = old;
+            return -1;
+        }
+        free(old);
+        t->n_slots = n_slots;
+        for (i = 0; i < t->n; i++)
+            t->slots[slot_of(t, t->keys[i])] = i + 1;
+    }
+    return 0;
+}
+
+int tally_add(struct tally *t, const char *key)
+{
+    size_t h;
+    char *copy;
+
+    if (t->n_slots > 0) {
+        h = slot_of(t, key);
+        if (t->slots[h] != 0) {
+            t->counts[t->slots[h] - 1]++;
+            return 0;
+        }
+    }
+    if (make_room(t) != 0 || (copy = strdup(key)) == NULL)
+        return -1;
+    h = slot_of(t, key);
+    t->keys[t->n] = copy;
+    t->counts[t->n++] = 1;
+    t->slots[h] = t->n;
+    return 0;
+}
+
+int summary_add(struct batch_summary *s, const struct batch_facts *f,
+                const char *id, const char *date, const char *customer)
 {
     char month[8];
     size_t i;
+    int rc = 0;
 
-    tally_add(&s->t[SUM_TYPE], f->type);
-    tally_add(&s->t[SUM_NATURE], f->nature);
-    tally_add(&s->t[SUM_SEVERITY], f->severity);
-    tally_add(&s->t[SUM_TEMPERAMENT], f->temperament);
-    tally_add(&s->t[SUM_LEVEL], f->level);
+    rc |= tally_add(&s->t[SUM_TYPE], f->type);
+    rc |= tally_add(&s->t[SUM_NATURE], f->nature);
+    rc |= tally_add(&s->t[SUM_SEVERITY], f->severity);
+    rc |= tally_add(&s->t[SUM_TEMPERAMENT], f->temperament);
+    rc |= tally_add(&s->t[SUM_LEVEL], f->level);
     if (date != NULL)
-        tally_add(&s->t[SUM_MONTH], batch_parse_month(date, month) ? month : "unknown");
+        rc |= tally_add(&s->t[SUM_MONTH], batch_parse_month(date, month) ? month : "unknown");
     for (i = 0; i < f->n_fired; i++)
-        tally_add(&s->t[SUM_RULE], f->fired[i]);
+        rc |= tally_add(&s->t[SUM_RULE], f->fired[i]);
     if (customer != NULL && *customer != '\0')
-        tally_add(&s->t[SUM_CUSTOMER], customer);
+        rc |= tally_add(&s->t[SUM_CUSTOMER], customer);
     if (s->top_level != NULL && strcmp(f->level, s->top_level) == 0)
-        tally_add(&s->urgent, id);
+        rc |= tally_add(&s->urgent, id);
+    return rc;
 }
 
 static int by_count(const void *a, const void *b, void *t)
@@ -124,7 +183,7 @@ int summary_write(const struct batch_summary *s, const char *path)
             if (!json_is_array(v) || strcmp(key, "top_level_cases") == 0)
                 continue;
             fprintf(fp, "\n%s:\n", key);
-            for (k = 0; k < json_array_size(v); k++) {
+            for (k = 0; k < json_array_size(v) && k < TEXT_TOP_MAX; k++) {
                 json_t *e = json_array_get(v, k);
 
                 fprintf(fp, "  %-28s %8lld %6.1f%%\n",
@@ -132,6 +191,9 @@ int summary_write(const struct batch_summary *s, const char *path)
                         (long long)json_integer_value(json_object_get(e, "count")),
                         100 * json_real_value(json_object_get(e, "share")));
             }
+            if (json_array_size(v) > TEXT_TOP_MAX)   /* repeat customers */
+                fprintf(fp, "  ... and %zu more (all of them in a .json summary)\n",
+                        json_array_size(v) - TEXT_TOP_MAX);
         }
     }
     json_decref(j);
@@ -150,6 +212,7 @@ void summary_free(struct batch_summary *s)
             free(t->keys[i]);
         free(t->keys);
         free(t->counts);
+        free(t->slots);
     }
     memset(s, 0, sizeof *s);
 }

@@ -9,10 +9,14 @@
 #include "triage.h"
 #include "batch_run.h"
 
+/* Distinct keys and their counts, in first-seen order, with a hash index:
+ * a year's log has hundreds of thousands of customers and case ids. */
 struct tally {
     char **keys;
     unsigned long *counts;
     size_t n, cap;
+    size_t *slots;              /* key index + 1, 0 empty; a power of two */
+    size_t n_slots;
 };
 
 enum { SUM_TYPE, SUM_NATURE, SUM_SEVERITY, SUM_TEMPERAMENT, SUM_LEVEL,
@@ -25,9 +29,12 @@ struct batch_summary {
     unsigned long read, triaged, errors;
 };
 
-void tally_add(struct tally *t, const char *key);
-void summary_add(struct batch_summary *s, const struct batch_facts *f,
-                 const char *id, const char *date, const char *customer);
+/* Count 'key' once more. 0, or -1 when memory ran out (nothing lost:
+ * the tally is as it was). */
+int tally_add(struct tally *t, const char *key);
+/* Count one triaged record. 0, or -1 when memory ran out. */
+int summary_add(struct batch_summary *s, const struct batch_facts *f,
+                const char *id, const char *date, const char *customer);
 /* Write as JSON when 'path' ends in .json, else as text. 0 on success. */
 int summary_write(const struct batch_summary *s, const char *path);
 void summary_free(struct batch_summary *s);

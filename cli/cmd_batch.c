@@ -296,10 +296,15 @@ static void drain(struct batch_state *b, struct batch_window *w)
         fwrite(sl->out.data, 1, sl->out.len, b->out);
         if (sl->has_date && !sl->is_error)
             note_date(b, w, sl);
-        if (!sl->is_error && b->a->summary != NULL)
+        if (!sl->is_error && b->a->summary != NULL &&
             summary_add(&b->sum, &sl->facts, window_str(w, sl->id),
                         sl->has_date ? window_str(w, sl->date) : NULL,
-                        sl->has_customer ? window_str(w, sl->customer) : NULL);
+                        sl->has_customer ? window_str(w, sl->customer) : NULL) != 0) {
+            fprintf(stderr, "triage batch: %s: record %llu: out of memory counting "
+                    "the summary\n", sl->file, sl->number);
+            b->failed = EXIT_INTERNAL;
+            break;
+        }
     }
     /* A streaming filter hands results on as it goes; a write that failed
      * (a full disk) stops the run rather than classify into nowhere. */

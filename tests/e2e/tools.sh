@@ -105,6 +105,17 @@ printf 'vocabulary:\n  levels:\n    - { id: L1, team: cs, hours: 24 }\n    - { i
 i=0; while [ $i -lt 60 ]; do echo "孩子误吞了药，正在洗胃"; i=$((i + 1)); done > "$TMP/crit.txt"
 expect_exit "batch with 60 top-level cases" 0 "$TRIAGE" batch -r "$TMP/crit.yaml" --quiet -o "$TMP/crit.jsonl" --summary "$TMP/crit.sum" "$TMP/crit.txt"
 expect_grep "text summary lists 50 ids and counts the rest" '^L4 cases \(60\): 1 2 3 .* 50 \.\.\. and 10 more' "$TMP/crit.sum"
+# So does its list of repeat customers; the .json summary has them all.
+{ echo "id,customer,text"; i=0; while [ $i -lt 130 ]; do echo "$i,c$((i % 65)),吃了过敏"; i=$((i + 1)); done; } > "$TMP/repeat.csv"
+"$TRIAGE" batch -r $D/corpus/min.yaml --quiet -o /dev/null --summary "$TMP/repeat.sum" "$TMP/repeat.csv" 2>/dev/null
+"$TRIAGE" batch -r $D/corpus/min.yaml --quiet -o /dev/null --summary "$TMP/repeat.json" "$TMP/repeat.csv" 2>/dev/null
+expect_grep "text summary lists 50 repeat customers" '^  \.\.\. and 15 more \(all of them in a \.json summary\)' "$TMP/repeat.sum"
+if [ "$(grep -c '^  c[0-9]* *2 ' "$TMP/repeat.sum")" -eq 50 ] &&
+   [ "$(grep -c '"value": "c[0-9]*"' "$TMP/repeat.json")" -eq 65 ]; then
+    pass "json summary lists all 65 repeat customers"
+else
+    fail "json summary lists all 65 repeat customers" "text $(grep -c '^  c[0-9]' "$TMP/repeat.sum"), json $(grep -c '"value": "c' "$TMP/repeat.json")"
+fi
 expect_exit "unparseable dates are no error" 0 "$TRIAGE" batch -r $D/corpus/min.yaml --quiet --summary "$TMP/d.json" "$TMP/dates.csv"
 expect_grep "unparseable dates warned once" 'warning: 2 date\(s\) not understood.*record 2 \(line 3\)' "$TMP/err"
 expect_grep "unknown month counted" '"value": "unknown"' "$TMP/d.json"
