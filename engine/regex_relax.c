@@ -7,13 +7,13 @@
 #include "internal.h"
 
 /* Constructs under which widening a repeat or dropping \b could lose a
- * match: negative lookarounds invert it, possessive and atomic forms stop
- * backtracking, lookbehinds must stay bounded, (?x) changes what a brace or
- * bracket means. A regex holding one is kept as written. */
+ * match: possessive and atomic forms stop backtracking, verbs and comments
+ * are not parsed here, (?x) changes what a brace or bracket means. A regex
+ * holding one is kept as written. Lookarounds are dropped instead
+ * (lookaround_at), unless that is unsafe too (lookarounds_droppable). */
 static int unsafe_to_relax(const char *re, size_t len)
 {
-    static const char *const bad[] = { "(?=", "(?!", "(?<=", "(?<!", "(?>",
-                                       "(*", "*+", "++", "?+", "}+", "(?#" };
+    static const char *const bad[] = { "(?>", "(*", "*+", "++", "?+", "}+", "(?#" };
     size_t i, k;
 
     for (k = 0; k < sizeof bad / sizeof *bad; k++) {
@@ -24,13 +24,160 @@ static int unsafe_to_relax(const char *re, size_t len)
                 return 1;
     }
     for (i = 0; i + 2 < len; i++) {     /* an inline option list with x */
+        int x = 0;
+
         if (re[i] != '(' || re[i + 1] != '?')
             continue;
-        for (k = i + 2; k < len && re[k] != ')' && re[k] != ':'; k++)
-            if (re[k] == 'x')
-                return 1;
+        for (k = i + 2; k < len && (strchr("-^", re[k]) != NULL ||
+                                    (re[k] >= 'a' && re[k] <= 'z') ||
+                                    (re[k] >= 'A' && re[k] <= 'Z')); k++)
+            x |= re[k] == 'x';
+        if (x && k < len && (re[k] == ')' || re[k] == ':'))
+            return 1;
     }
     return 0;
+}
+
+/* Length of the lookaround opener ("(?=", "(?!", "(?<=", "(?<!") at re[i],
+ * or 0. "(?<name>" is a named group, not a lookbehind. */
+static size_t lookaround_at(const char *re, size_t len, size_t i)
+{
+    if (i + 2 < len && re[i] == '(' && re[i + 1] == '?' &&
+        (re[i + 2] == '=' || re[i + 2] == '!'))
+        return 3;
+    if (i + 3 < len && re[i] == '(' && re[i + 1] == '?' && re[i + 2] == '<' &&
+        (re[i + 3] == '=' || re[i + 3] == '!'))
+        return 4;
+    return 0;
+}
+
+/* Index of the last byte of the escape at re[i] (a backslash). */
+static size_t escape_end(const char *re, size_t len, size_t i)
+{
+    size_t end = i + 1;
+
+    if (end >= len)
+        return i;
+    if (re[end] == 'Q') {               /* \Q...\E quotes everything */
+        while (end + 1 < len && !(re[end] == '\\' && re[end + 1] == 'E'))
+            end++;
+        return end + 1 < len ? end + 1 : len - 1;
+    }
+    if (re[end] == 'c')                 /* \cX: X is any character */
+        return end + 1 < len ? end + 1 : end;
+    if (strchr("xopPNgk", re[end]) != NULL && end + 1 < len && re[end + 1] == '{')
+        while (end + 1 < len && re[end] != '}')
+            end++;
+    return end;
+}
+
+/* Index of the first byte from re[j] on that PCRE2 does not ignore: a
+ * \E outside a quote and an empty \Q\E mean nothing. */
+static size_t skip_ignored(const char *re, size_t len, size_t j)
+{
+    for (;;) {
+        if (j + 1 < len && re[j] == '\\' && re[j + 1] == 'E')
+            j += 2;
+        else if (j + 3 < len && memcmp(re + j, "\\Q\\E", 4) == 0)
+            j += 4;
+        else
+            return j;
+    }
+}
+
+/* Index of the ']' that ends the POSIX class "[:name:]" (or "[.x.]",
+ * "[=x=]") at re[j] inside a class, or 0 when PCRE2 reads that '[' as a
+ * plain member: as its check_posix_syntax, the ":]" must come before any
+ * ']' or another "[:". */
+static size_t posix_end(const char *re, size_t len, size_t j)
+{
+    char term = re[j + 1];
+    size_t k;
+
+    for (k = j + 2; k + 1 < len; k++) {
+        if (re[k] == '\\' && (re[k + 1] == ']' || re[k + 1] == '\\'))
+            k++;
+        else if ((re[k] == '[' && re[k + 1] == term) || re[k] == ']')
+            return 0;
+        else if (re[k] == term && re[k + 1] == ']')
+            return k + 1;
+    }
+    return 0;
+}
+
+/* Index of the ']' that closes the class opened at re[i], or len. */
+static size_t class_end(const char *re, size_t len, size_t i)
+{
+    size_t j = skip_ignored(re, len, i + 1), end;
+
+    if (j < len && re[j] == '^')        /* PCRE2 skips \E and \Q\E here too */
+        j = skip_ignored(re, len, j + 1);
+    if (j < len && re[j] == ']')        /* a leading ']' is a member */
+        j++;
+    for (; j < len && re[j] != ']'; j++) {
+        if (re[j] == '\\')
+            j = escape_end(re, len, j);
+        else if (re[j] == '[' && j + 1 < len && strchr(":.=", re[j + 1]) != NULL &&
+                 (end = posix_end(re, len, j)) > 0)
+            j = end;
+    }
+    return j;
+}
+
+/* Index of the ')' that closes the group opened at re[i], or len. */
+static size_t group_end(const char *re, size_t len, size_t i)
+{
+    size_t j, depth = 0;
+
+    for (j = i; j < len; j++) {
+        if (re[j] == '\\')
+            j = escape_end(re, len, j);
+        else if (re[j] == '[')
+            j = class_end(re, len, j);
+        else if (re[j] == '(')
+            depth++;
+        else if (re[j] == ')' && --depth == 0)
+            return j;
+    }
+    return len;
+}
+
+/* Dropping every lookaround only ever adds matches, unless a quantifier
+ * follows one (it would move to the atom before), a group is unbalanced,
+ * or the regex refers to groups by number or name (a dropped lookaround
+ * may hold a group, and conditionals test assertions). */
+static int lookarounds_droppable(const char *re, size_t len)
+{
+    static const char *const refs[] = { "\\g", "\\k", "(?P", "(?&", "(?R", "(?(",
+                                        "(?+", "(?-", "(?0", "(?1", "(?2", "(?3",
+                                        "(?4", "(?5", "(?6", "(?7", "(?8", "(?9" };
+    size_t i, k, n, end;
+
+    for (i = 0; i + 1 < len; i++)
+        if (re[i] == '\\' && re[i + 1] >= '1' && re[i + 1] <= '9')
+            return 0;
+    for (k = 0; k < sizeof refs / sizeof *refs; k++) {
+        n = strlen(refs[k]);
+        for (i = 0; i + n <= len; i++)
+            if (memcmp(re + i, refs[k], n) == 0)
+                return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (re[i] == '\\') {
+            i = escape_end(re, len, i);
+        } else if (re[i] == '[') {
+            i = class_end(re, len, i);
+        } else if (lookaround_at(re, len, i) > 0) {
+            end = group_end(re, len, i);
+            if (end >= len)
+                return 0;
+            n = skip_ignored(re, len, end + 1);
+            if (n < len && strchr("*+?{", re[n]) != NULL)
+                return 0;
+            i = end;
+        }
+    }
+    return 1;
 }
 
 /* Digits at re[*i]; the value, or -1 when there are none. */
@@ -63,28 +210,35 @@ static size_t widen_repeat(const char *re, size_t len, size_t i, char **o)
     return j;
 }
 
-/* An escape at re[i] (a backslash): copy it whole, or drop \b and \B
- * outside a class (an assertion only ever removes matches). Returns the
- * index of its last byte. */
-static size_t copy_escape(const char *re, size_t len, size_t i, int in_class,
-                          char **o)
+/* A construct ending at re[end] was dropped: if what follows could join
+ * what came before into another token ("x{1,\\b2}" would become the
+ * quantifier "x{1,2}"), write an empty group between them. */
+static size_t mark_gap(const char *re, size_t len, size_t end, char **o)
 {
-    size_t end = i + 1;
+    size_t next = skip_ignored(re, len, end + 1);
 
-    if (end >= len) {
-        *(*o)++ = re[i];
-        return i;
+    if (next < len && strchr("0123456789,}*+?{", re[next]) != NULL) {
+        memcpy(*o, "(?:)", 4);
+        *o += 4;
     }
-    if (!in_class && (re[end] == 'b' || re[end] == 'B'))
+    return end;
+}
+
+/* An escape at re[i] (a backslash, outside a class): copy it whole, or
+ * drop \b and \B (an assertion only ever removes matches) and write \w
+ * and \W as any character (under UCP and caseless a word class is hundreds of byte
+ * ranges: one "(\w+ )?" made a regex's automaton 0.7 MB and 0.8 s to build;
+ * the regexes are compiled with DOTALL). Returns the index of its last byte. */
+static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
+{
+    size_t end = escape_end(re, len, i);
+
+    if (end == i + 1 && (re[end] == 'b' || re[end] == 'B'))
+        return mark_gap(re, len, end, o);
+    if (end == i + 1 && (re[end] == 'w' || re[end] == 'W')) {
+        memcpy(*o, "(?:.)", 5);   /* grouped: a bare ".]" after a "[." could */
+        *o += 5;                  /* end what PCRE2 takes for "[.x.]"      */
         return end;
-    if (re[end] == 'Q') {               /* \Q...\E quotes everything */
-        while (end + 1 < len && !(re[end] == '\\' && re[end + 1] == 'E'))
-            end++;
-        end = end + 1 < len ? end + 1 : len - 1;
-    } else if (strchr("xopPNgk", re[end]) != NULL && end + 1 < len &&
-               re[end + 1] == '{') {
-        while (end + 1 < len && re[end] != '}')
-            end++;
     }
     memcpy(*o, re + i, end + 1 - i);
     *o += end + 1 - i;
@@ -93,13 +247,12 @@ static size_t copy_escape(const char *re, size_t len, size_t i, int in_class,
 
 char *tri_regex_relax(const char *re, size_t len)
 {
-    char *out = tri_malloc(len + 1), *o = out;
+    char *out = tri_malloc(3 * len + 1), *o = out;   /* "\w" -> "(?:.)" */
     size_t i;
-    int in_class = 0, class_start = 0;
 
     if (out == NULL)
         return NULL;
-    if (unsafe_to_relax(re, len)) {
+    if (unsafe_to_relax(re, len) || !lookarounds_droppable(re, len)) {
         memcpy(out, re, len);
         out[len] = '\0';
         return out;
@@ -108,30 +261,23 @@ char *tri_regex_relax(const char *re, size_t len)
         char c = re[i];
 
         if (c == '\\') {
-            i = copy_escape(re, len, i, in_class, &o);
-            class_start = 0;
-            continue;
-        }
-        if (in_class) {
-            if (c == ']' && !class_start)
-                in_class = 0;
-            else if (c == '[' && i + 1 < len && re[i + 1] == ':') {
-                const char *end = memchr(re + i, ']', len - i);
-                size_t n = end ? (size_t)(end - (re + i)) : 0;
+            i = copy_escape(re, len, i, &o);
+        } else if (c == '[') {          /* a class is copied as written */
+            size_t n = class_end(re, len, i) + 1 - i;
 
-                memcpy(o, re + i, n);   /* a [:name:] up to its ']' */
-                o += n;
-                i += n;
+            n = i + n > len ? len - i : n;
+            memcpy(o, re + i, n);
+            o += n;
+            i += n - 1;
+        } else if (lookaround_at(re, len, i) > 0) {
+            i = mark_gap(re, len, group_end(re, len, i), &o);   /* it only removes matches */
+        } else {
+            if (c == '{') {
+                i = widen_repeat(re, len, i, &o);
                 c = re[i];
             }
-            class_start = class_start && c == '^' && re[i - 1] == '[';
-        } else if (c == '[') {
-            in_class = class_start = 1;
-        } else if (c == '{') {
-            i = widen_repeat(re, len, i, &o);
-            c = re[i];
+            *o++ = c;
         }
-        *o++ = c;
     }
     *o = '\0';
     return out;

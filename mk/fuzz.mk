@@ -4,7 +4,8 @@
 #                             FUZZ_SECONDS (default 60); `make -j2 fuzz` runs
 #                             two at a time. Crashes go to fuzz/crashes/NAME/
 #                             and stop make; FUZZ_FLAGS adds libFuzzer flags.
-#   make fuzz-NAME            build and run one (compile, load, classify, batch)
+#   make fuzz-NAME            build and run one (compile, load, classify, batch,
+#                             relax)
 #   make fuzz-build           only build the harnesses (build-fuzz/fuzz_NAME)
 #   make fuzz-replay          build the replay drivers with the normal $(CC)
 #                             (no libFuzzer) and feed them every seed and
@@ -19,7 +20,7 @@ FUZZ_CC      ?= $(shell command -v clang-14 2>/dev/null || echo clang)
 FUZZ_DIR     ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?=
-FUZZ_NAMES   := compile load classify batch
+FUZZ_NAMES   := compile load classify batch relax
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -Iengine -Icli \
                 $(PKG_CFLAGS) -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
@@ -30,6 +31,7 @@ FUZZ_MAXLEN_compile  := 4096
 FUZZ_MAXLEN_load     := 65536
 FUZZ_MAXLEN_classify := 4096
 FUZZ_MAXLEN_batch    := 4096
+FUZZ_MAXLEN_relax    := 512
 
 FUZZ_ENGINE_OBJ := $(ENGINE_SRC:%.c=$(FUZZ_DIR)/%.o) \
                    $(patsubst $(BUILD)/gen/%.c,$(FUZZ_DIR)/gen/%.o,$(GEN_SRC))

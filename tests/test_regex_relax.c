@@ -42,6 +42,18 @@ static void test_drops_word_boundaries_outside_classes(void **state)
     expect_relax("\\Bing", "ing");
     expect_relax("[\\b]{1,2}", "[\\b]{1,}");  /* backspace inside a class */
     expect_relax("\\\\b", "\\\\b");            /* an escaped backslash, then b */
+    /* What follows must not join what came before into a quantifier. */
+    expect_relax("a${2,\\b2}", "a${2,(?:)2}");
+    expect_relax("x\\b{1}", "x(?:){1}");
+}
+
+static void test_word_classes_become_any_character(void **state)
+{
+    (void)state;
+    expect_relax("i.ll (\\w+ )?hurt", "i.ll ((?:.)+ )?hurt");
+    expect_relax("a\\W{1,2}b", "a(?:.){1,}b");
+    expect_relax("[\\w-]{2}", "[\\w-]{2}");          /* in a class it stays */
+    expect_relax("\\\\w", "\\\\w");                /* an escaped backslash, then w */
 }
 
 static void test_classes_and_quotes_are_opaque(void **state)
@@ -52,13 +64,33 @@ static void test_classes_and_quotes_are_opaque(void **state)
     expect_relax("[[:digit:]{]{2,4}", "[[:digit:]{]{2,}");
     expect_relax("\\Q{1,2}\\b\\E{1,2}", "\\Q{1,2}\\b\\E{1,}");
     expect_relax("\\x{4e00}{1,3}", "\\x{4e00}{1,}");
+    /* Where PCRE2 ends a class: "[:" without ":]" is two members, and a
+     * \E before a leading ']' does not stop that ']' being a member. */
+    expect_relax("[[:x]{1,2}", "[[:x]{1,}");
+    expect_relax("[\\E]a]{1,2}", "[\\E]a]{1,}");
+    expect_relax("[^\\Q\\E]a]{1,2}", "[^\\Q\\E]a]{1,}");
+}
+
+static void test_drops_lookarounds(void **state)
+{
+    (void)state;
+    expect_relax("x(?!a{1,3}b)\\b", "x");
+    expect_relax("(?<=a{1,2})b{1,2}", "b{1,}");
+    expect_relax("(?<![不没])(能|可以)[^。]{0,8}(?!假)治好", "(能|可以)[^。]{0,}治好");
+    expect_relax("a(?=(b|[)])c)d", "ad");                 /* nested, a ')' in a class */
+    expect_relax("a(?=\\))b", "ab");                    /* an escaped ')' */
+    expect_relax("(?<name>a{1,2})(?=x)", "(?<name>a{1,})"); /* a named group stays */
+    expect_relax("[(?=]{1,2}", "[(?=]{1,}");             /* not a lookahead in a class */
+    expect_relax("x{1,(?=y)2}", "x{1,(?:)2}");
 }
 
 static void test_unsafe_forms_are_kept_whole(void **state)
 {
     (void)state;
-    expect_relax("x(?!a{1,3}b)\\b", "x(?!a{1,3}b)\\b");
-    expect_relax("(?<=a{1,2})b{1,2}", "(?<=a{1,2})b{1,2}");
+    expect_relax("x(?=a){2}b{1,2}", "x(?=a){2}b{1,2}");  /* the {2} would move to x */
+    expect_relax("(a)(?=b{1,2})\\1", "(a)(?=b{1,2})\\1"); /* numbered groups */
+    expect_relax("(?(?=a)ab{1,2}|c)", "(?(?=a)ab{1,2}|c)"); /* a conditional */
+    expect_relax("a(?=b{1,2}", "a(?=b{1,2}");            /* unbalanced */
     expect_relax("a{1,3}+a", "a{1,3}+a");
     expect_relax("(?>a{1,3})a", "(?>a{1,3})a");
     expect_relax("(?ix) a{1,3} # {2,4}", "(?ix) a{1,3} # {2,4}");
@@ -89,6 +121,8 @@ static void test_relaxed_form_never_loses_a_match(void **state)
     static const char *const regexes[] = {
         "\\ba{1,3}b\\b", "x[^.]{0,4}y", "\\b(ab|a){2,3}\\Bc", "[ab]{2,4}\\bx",
         "(a|b\\b){1,2}b{0,2}", "a{1,2}(?:b{1,3}|x)\\b",
+        "(?<!x)a{1,2}(?!b)y", "x(?=a{1,2}b)[ab]{1,3}", "(?<=[xy]{2}|\\.)ab{0,1}",
+        "(a|(?!x)b){1,2}(?<!a)y", "a\\w{1,2}b", "x\\W+y",
     };
     static const char alphabet[] = "abxy. ";
     unsigned seed = 12345, r, k, i, hits = 0;
@@ -123,7 +157,9 @@ int main(void)
         cmocka_unit_test(test_widens_bounded_repeats),
         cmocka_unit_test(test_keeps_what_is_not_a_range),
         cmocka_unit_test(test_drops_word_boundaries_outside_classes),
+        cmocka_unit_test(test_word_classes_become_any_character),
         cmocka_unit_test(test_classes_and_quotes_are_opaque),
+        cmocka_unit_test(test_drops_lookarounds),
         cmocka_unit_test(test_unsafe_forms_are_kept_whole),
         cmocka_unit_test(test_relaxed_form_never_loses_a_match),
     };

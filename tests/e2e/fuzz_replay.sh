@@ -3,7 +3,7 @@
 # against this build ($BUILD: build, or build-asan under `make asan`), so
 # a fixed crash stays fixed. `make test` builds the drivers (mk/fuzz.mk).
 . tests/e2e/lib.sh
-NAMES="compile load classify batch"
+NAMES="compile load classify batch relax"
 
 missing=
 for n in $NAMES; do
