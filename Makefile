@@ -116,7 +116,7 @@ asan:
 tsan:
 	$(MAKE) BUILD=build-tsan CFLAGS="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
 	    build-tsan/tests/test_threads
-	TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+	tests/tsan_run.sh build-tsan/tests/test_threads
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
