@@ -285,18 +285,21 @@ static void check_same(const triage_ruleset *rs, const char *ref, long k, const 
 
 /* ---- tests ------------------------------------------------------------- */
 
-static void test_alloc_compile_fails_cleanly_at_every_allocation(void **state)
+/* Compile with allocation k refused, for every k of a normal compile
+ * (with the cache folder 'cache', NULL for none): TRIAGE_ENOMEM or the
+ * table 'ref' describes, and nothing leaked. With a cache, a refusal while
+ * reading it is a miss (the database is compiled again), and the folder
+ * keeps its two databases. */
+static void compile_fails_cleanly(const char *cache, const char *ref)
 {
     triage_ruleset *rs = NULL;
-    char *ref;
     long total, k, oom = 0, base = F.live;
 
-    (void)state;
     arm(0);
-    assert_int_equal(compile(&rs), TRIAGE_OK);
+    assert_int_equal(compile_cached(cache, &rs), TRIAGE_OK);
     total = F.count;
     assert_true(total > 100);
-    ref = reference(rs);
+    check_same(rs, ref, 0, "compile");
     triage_ruleset_destroy(rs);
     assert_int_equal(F.live, base);
 
@@ -304,7 +307,7 @@ static void test_alloc_compile_fails_cleanly_at_every_allocation(void **state)
         triage_status st;
 
         arm(k);
-        st = compile(&rs);
+        st = compile_cached(cache, &rs);
         if (st == TRIAGE_OK) {
             assert_non_null(rs);
             if (F.refused)
@@ -320,21 +323,33 @@ static void test_alloc_compile_fails_cleanly_at_every_allocation(void **state)
         if (F.live != base)
             fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
                      F.live - base);
+        if (cache != NULL && files_in(cache, 0) != 2)
+            fail_msg("allocation %ld of %ld refused: the cache holds %d files, not 2", k,
+                     total, files_in(cache, 0));
     }
     assert_false(F.refused);   /* k = total + 1 is past the last one */
     assert_true(oom > total / 2);
+}
+
+static void test_alloc_compile_fails_cleanly_at_every_allocation(void **state)
+{
+    triage_ruleset *rs = NULL;
+    char *ref;
+
+    (void)state;
+    arm(0);
+    assert_int_equal(compile(&rs), TRIAGE_OK);
+    ref = reference(rs);
+    triage_ruleset_destroy(rs);
+    compile_fails_cleanly(NULL, ref);
     free(ref);
 }
 
-/* With a cache folder the compiler reads its databases from files: a
- * refused allocation there is a miss (the database is compiled again) or
- * TRIAGE_ENOMEM, never a wrong or leaked table. */
 static void test_alloc_cached_compile_fails_cleanly_at_every_allocation(void **state)
 {
     char dir[] = "/tmp/triage-oom-cache-XXXXXX";
     triage_ruleset *rs = NULL;
     char *ref;
-    long total, k, oom = 0, base = F.live;
 
     (void)state;
     assert_non_null(mkdtemp(dir));
@@ -343,37 +358,7 @@ static void test_alloc_cached_compile_fails_cleanly_at_every_allocation(void **s
     ref = reference(rs);
     triage_ruleset_destroy(rs);
     assert_int_equal(files_in(dir, 0), 2);                    /* words, regexes */
-    arm(0);
-    assert_int_equal(compile_cached(dir, &rs), TRIAGE_OK);
-    total = F.count;
-    check_same(rs, ref, 0, "a compile from the cache");
-    triage_ruleset_destroy(rs);
-
-    for (k = 1; k <= total + 1; k++) {
-        triage_status st;
-
-        arm(k);
-        st = compile_cached(dir, &rs);
-        if (st == TRIAGE_OK) {
-            if (F.refused)
-                check_same(rs, ref, k, "cached compile");
-            triage_ruleset_destroy(rs);
-        } else {
-            if (st != TRIAGE_ENOMEM)
-                fail_msg("allocation %ld of %ld refused: cached compile gave '%s'", k,
-                         total, triage_strerror(st));
-            assert_null(rs);
-            oom++;
-        }
-        if (F.live != base)
-            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
-                     F.live - base);
-        if (files_in(dir, 0) != 2)
-            fail_msg("allocation %ld of %ld refused: the cache holds %d files, not 2", k,
-                     total, files_in(dir, 0));
-    }
-    assert_false(F.refused);
-    assert_true(oom > total / 2);
+    compile_fails_cleanly(dir, ref);
     files_in(dir, 1);
     rmdir(dir);
     free(ref);
