@@ -15,28 +15,38 @@
 static const char *const names[SUM_AXES] = { "type", "nature", "severity",
     "temperament", "escalation", "month", "rules", "repeat_customers" };
 
-static size_t hash_of(const char *key)
+static uint64_t hash_of(const char *key)
 {
     uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a */
 
     for (; *key != '\0'; key++)
         h = (h ^ (unsigned char)*key) * 0x100000001b3ull;
-    return (size_t)(h ^ h >> 32);
+    return h ^ h >> 29;
 }
 
-/* The slot holding 'key', or the empty slot where it would go. */
-static size_t slot_of(const struct tally *t, const char *key)
+/* The slot holding 'key' (hash 'h'), or the empty slot where it would go. */
+static size_t slot_of(const struct tally *t, const char *key, uint64_t h)
 {
-    size_t mask = t->n_slots - 1, h = hash_of(key) & mask;
+    size_t mask = t->n_slots - 1, i = (size_t)h & mask;
+    uint32_t tag = (uint32_t)(h >> 32);
 
-    while (t->slots[h] != 0 && strcmp(t->keys[t->slots[h] - 1], key) != 0)
-        h = (h + 1) & mask;
-    return h;
+    while (t->slots[i].item != 0 &&
+           (t->slots[i].tag != tag || strcmp(t->keys[t->slots[i].item - 1], key) != 0))
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void put_slot(struct tally *t, size_t i, size_t item, uint64_t h)
+{
+    t->slots[i].item = (uint32_t)item;
+    t->slots[i].tag = (uint32_t)(h >> 32);
 }
 
 /* Room for one more key: the arrays and an index at most half full. */
 static int make_room(struct tally *t)
 {
+    if (t->n >= UINT32_MAX - 1)
+        return -1;
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16;
         char **keys = realloc(t->keys, cap * sizeof *keys);
@@ -52,7 +62,8 @@ static int make_room(struct tally *t)
         t->cap = cap;
     }
     if (2 * (t->n + 1) > t->n_slots) {
-        size_t n_slots = t->n_slots ? t->n_slots * 2 : 32, i, *old = t->slots;
+        size_t n_slots = t->n_slots ? t->n_slots * 2 : 32, i;
+        struct tally_slot *old = t->slots;
 
         t->slots = calloc(n_slots, sizeof *t->slots);
         if (t->slots == NULL) {
@@ -61,30 +72,33 @@ static int make_room(struct tally *t)
         }
         free(old);
         t->n_slots = n_slots;
-        for (i = 0; i < t->n; i++)
-            t->slots[slot_of(t, t->keys[i])] = i + 1;
+        for (i = 0; i < t->n; i++) {
+            uint64_t h = hash_of(t->keys[i]);
+
+            put_slot(t, slot_of(t, t->keys[i], h), i + 1, h);
+        }
     }
     return 0;
 }
 
 int tally_add(struct tally *t, const char *key)
 {
-    size_t h;
+    uint64_t h = hash_of(key);
+    size_t i;
     char *copy;
 
     if (t->n_slots > 0) {
-        h = slot_of(t, key);
-        if (t->slots[h] != 0) {
-            t->counts[t->slots[h] - 1]++;
+        i = slot_of(t, key, h);
+        if (t->slots[i].item != 0) {
+            t->counts[t->slots[i].item - 1]++;
             return 0;
         }
     }
     if (make_room(t) != 0 || (copy = strdup(key)) == NULL)
         return -1;
-    h = slot_of(t, key);
     t->keys[t->n] = copy;
     t->counts[t->n++] = 1;
-    t->slots[h] = t->n;
+    put_slot(t, slot_of(t, key, h), t->n, h);
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #ifndef TRIAGE_BATCH_SUMMARY_H
 #define TRIAGE_BATCH_SUMMARY_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "triage.h"
 #include "batch_run.h"
@@ -15,8 +16,11 @@ struct tally {
     char **keys;
     unsigned long *counts;
     size_t n, cap;
-    size_t *slots;              /* key index + 1, 0 empty; a power of two */
-    size_t n_slots;
+    struct tally_slot {
+        uint32_t item;          /* key index + 1; 0: empty                */
+        uint32_t tag;           /* high half of the key's hash: most      */
+    } *slots;                   /* probes end without reading the key     */
+    size_t n_slots;             /* a power of two, at most half full      */
 };
 
 enum { SUM_TYPE, SUM_NATURE, SUM_SEVERITY, SUM_TEMPERAMENT, SUM_LEVEL,
