@@ -85,6 +85,8 @@ struct batch_result {
     size_t n;
     double gen_s, loop_wall, loop_cpu;
     struct batch_run t[2];       /* --threads 1, --threads 2 */
+    struct batch_run summary;    /* --threads 2 --summary, with customers */
+    size_t customers;
     struct batch_run tenth;      /* --threads 1 on the first n/10 records */
     long long log_bytes;
     int cpus;                    /* CPUs the batch runs could use          */
@@ -728,13 +730,15 @@ static long child_hwm_kb(pid_t pid)
     return kb;
 }
 
+/* 'summary': a --summary file, or NULL for none. */
 static void spawn_batch(const char *triage, const char *tdb, const char *log, int threads,
-                        struct batch_run *out)
+                        const char *summary, struct batch_run *out)
 {
     char th[16];
     /* --hits all: the same JSON as the in-process loop it is compared to. */
     char *argv[] = { (char *)triage, "batch", "--format", "jsonl", "--threads", th,
-                     "--hits", "all", "--quiet", "-t", (char *)tdb, (char *)log, NULL };
+                     "--hits", "all", "--quiet", "-t", (char *)tdb, (char *)log,
+                     summary ? "--summary" : NULL, (char *)summary, NULL };
     posix_spawn_file_actions_t fa;
     struct rusage ru;
     pid_t pid;
@@ -826,14 +830,26 @@ static void run_batch(const char *dir, const char *triage, size_t n, struct batc
 
         b->cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
     }
-    spawn_batch(triage, tdb, log, 1, &b->t[0]);
-    spawn_batch(triage, tdb, log, 2, &b->t[1]);
+    spawn_batch(triage, tdb, log, 1, NULL, &b->t[0]);
+    spawn_batch(triage, tdb, log, 2, NULL, &b->t[1]);
+    /* The README's run: --summary over a log with dates and customers (a
+     * third of the records' number, so most are repeat complainers). */
+    b->summary.rc = -1;
+    b->customers = n / 3 > 0 ? n / 3 : 1;
+    snprintf(log, sizeof log, "%s/log-%zu-customers.jsonl", dir, n);
+    {
+        char sum[4096];
+
+        snprintf(sum, sizeof sum, "%s/summary-%zu.json", dir, n);
+        if (gen_records_write_jsonl_customers(&recs, log, b->customers) == 0)
+            spawn_batch(triage, tdb, log, 2, sum, &b->summary);
+    }
     /* Memory must not grow with the records: the same run on a tenth. */
     b->tenth.rc = -1;
     recs.n = n / 10;
     snprintf(log, sizeof log, "%s/log-%zu.jsonl", dir, recs.n);
     if (gen_records_write_jsonl(&recs, log) == 0)
-        spawn_batch(triage, tdb, log, 1, &b->tenth);
+        spawn_batch(triage, tdb, log, 1, NULL, &b->tenth);
     recs.n = n;
     gen_records_free(&recs);
 }
@@ -1064,6 +1080,15 @@ static void print_batch(const struct batch_result *b)
         printf("  %-42s %12.0f %12.0f %8.2fx %8.2fx %9.0f\n", label, n / b->t[k].wall,
                n / b->t[k].cpu, b->loop_wall / b->t[k].wall, b->loop_cpu / b->t[k].cpu,
                (double)b->t[k].rss_kb / 1024.0);
+    }
+    if (b->summary.rc != 0) {
+        printf("  %-42s failed (exit %d)\n", "triage batch --threads 2 --summary", b->summary.rc);
+    } else {
+        printf("  %-42s %12.0f %12.0f %8.2fx %8.2fx %9.0f\n", "triage batch --threads 2 --summary",
+               n / b->summary.wall, n / b->summary.cpu, b->loop_wall / b->summary.wall,
+               b->loop_cpu / b->summary.cpu, (double)b->summary.rss_kb / 1024.0);
+        printf("    (its log adds dates and %zu customers, most of them repeat complainers)\n",
+               b->customers);
     }
     if (b->t[0].rc == 0 && b->t[1].rc == 0)
         printf("  %-42s %11.2fx %11.2fx\n", "--threads 2 vs --threads 1", b->t[0].wall / b->t[1].wall,

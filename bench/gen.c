@@ -472,7 +472,7 @@ static void json_str(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
-int gen_records_write_jsonl(const struct gen_records *r, const char *path)
+static int write_jsonl(const struct gen_records *r, const char *path, size_t customers)
 {
     FILE *f = fopen(path, "w");
     size_t i;
@@ -482,11 +482,27 @@ int gen_records_write_jsonl(const struct gen_records *r, const char *path)
         return -1;
     setvbuf(f, buf, _IOFBF, sizeof buf);
     for (i = 0; i < r->n; i++) {
-        fprintf(f, "{\"id\":\"r%07zu\",\"text\":", i);
+        fprintf(f, "{\"id\":\"r%07zu\",", i);
+        if (customers > 0)   /* a multiplicative hash spreads each one's visits */
+            fprintf(f, "\"date\":\"2026-%02zu-%02zu\",\"customer\":\"138%08zu\",",
+                    1 + i * 12 / r->n, 1 + i % 28,
+                    (size_t)((i * 2654435761u) % customers));
+        fputs("\"text\":", f);
         json_str(f, r->data + r->off[i], r->len[i]);
         fputs("}\n", f);
     }
     return fclose(f) == 0 ? 0 : -1;
+}
+
+int gen_records_write_jsonl(const struct gen_records *r, const char *path)
+{
+    return write_jsonl(r, path, 0);
+}
+
+int gen_records_write_jsonl_customers(const struct gen_records *r, const char *path,
+                                      size_t customers)
+{
+    return write_jsonl(r, path, customers);
 }
 
 /* ---- patterns and rule sets ------------------------------------------ */

@@ -52,4 +52,10 @@ void gen_patterns_free(struct gen_patterns *p);
 /* Write records as JSON Lines {"id":"…","text":"…"}. 0 on success. */
 int gen_records_write_jsonl(const struct gen_records *r, const char *path);
 
+/* The same with a "date" (a day of 2026) and a "customer" (a phone number,
+ * one of 'customers', drawn so that most of them complain more than once),
+ * as a service desk's export has them for `triage batch --summary`. */
+int gen_records_write_jsonl_customers(const struct gen_records *r, const char *path,
+                                      size_t customers);
+
 #endif
