@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 #include "batch_input.h"
+#include "batch_internal.h"   /* batch_utf8_seq */
 #include "batch_summary.h"
 
 /* Top-level case ids and repeat customers listed in a text summary; a
@@ -128,90 +128,199 @@ int summary_add(struct batch_summary *s, const struct batch_facts *f,
 static int by_count(const void *a, const void *b, void *t)
 {
     const struct tally *ty = t;
-    unsigned long x = ty->counts[*(const size_t *)a], y = ty->counts[*(const size_t *)b];
+    size_t i = *(const size_t *)a, k = *(const size_t *)b;
+    unsigned long x = ty->counts[i], y = ty->counts[k];
 
-    return x < y ? 1 : x > y ? -1 : (int)(*(const size_t *)a - *(const size_t *)b);
+    return x < y ? 1 : x > y ? -1 : i < k ? -1 : i > k;
 }
 
-static json_t *tally_json(const struct tally *t, unsigned long total, int axis)
+/* The keys one axis lists, as indexes into its tally: most frequent first
+ * (months in the order met), repeat customers only, the top 20 rules. */
+struct rows {
+    size_t *k, n;
+};
+
+static int axis_rows(const struct tally *t, int axis, struct rows *r)
 {
-    size_t *order = malloc((t->n + 1) * sizeof *order), i;
-    json_t *o = json_array();
+    size_t i;
 
+    r->n = 0;
+    r->k = malloc((t->n + 1) * sizeof *r->k);
+    if (r->k == NULL)
+        return -1;
     for (i = 0; i < t->n; i++)
-        order[i] = i;
+        r->k[i] = i;
     if (axis != SUM_MONTH)
-        qsort_r(order, t->n, sizeof *order, by_count, (void *)t);
+        qsort_r(r->k, t->n, sizeof *r->k, by_count, (void *)t);
     for (i = 0; i < t->n; i++) {
-        size_t k = order[i];
-
-        if (axis == SUM_CUSTOMER && t->counts[k] < 2)
-            continue;   /* repeat complainers only */
+        if (axis == SUM_CUSTOMER && t->counts[r->k[i]] < 2)
+            continue;
         if (axis == SUM_RULE && i >= 20)
             break;
-        json_array_append_new(o, json_pack("{s:s,s:I,s:f}", "value", t->keys[k],
-            "count", (json_int_t)t->counts[k],
-            "share", total ? (double)t->counts[k] / (double)total : 0.0));
+        r->k[r->n++] = r->k[i];
     }
-    free(order);
-    return o;
+    return 0;
+}
+
+/* A string as jansson writes one: ", \, and control bytes escaped, UTF-8
+ * as it is (a byte that is not UTF-8 becomes U+FFFD). */
+static void put_str(FILE *fp, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s), n;
+
+    fputc('"', fp);
+    while (left > 0) {
+        if (*p >= 0x80) {
+            n = batch_utf8_seq(p, left);
+            if (n == 0 || n == (size_t)-1) {
+                fputs("\xef\xbf\xbd", fp);
+                n = 1;
+            } else {
+                fwrite(p, 1, n, fp);
+            }
+            p += n;
+            left -= n;
+            continue;
+        }
+        switch (*p) {
+        case '"': fputs("\\\"", fp); break;
+        case '\\': fputs("\\\\", fp); break;
+        case '\b': fputs("\\b", fp); break;
+        case '\f': fputs("\\f", fp); break;
+        case '\n': fputs("\\n", fp); break;
+        case '\r': fputs("\\r", fp); break;
+        case '\t': fputs("\\t", fp); break;
+        default:
+            if (*p < 0x20)
+                fprintf(fp, "\\u%04X", *p);
+            else
+                fputc(*p, fp);
+        }
+        p++;
+        left--;
+    }
+    fputc('"', fp);
+}
+
+/* A real as jansson writes one: %.17g, ".0" when that looks like an
+ * integer, no '+' or leading zeros in the exponent. */
+static void put_real(FILE *fp, double v)
+{
+    char b[40], *e;
+
+    snprintf(b, sizeof b - 2, "%.17g", v);
+    if (strchr(b, '.') == NULL && strchr(b, 'e') == NULL)
+        strcat(b, ".0");
+    if ((e = strchr(b, 'e')) != NULL) {
+        char *start = e + 1, *end = start + 1;
+
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        memmove(start, end, strlen(end) + 1);
+    }
+    fputs(b, fp);
+}
+
+static double share(unsigned long count, unsigned long total)
+{
+    return total ? (double)count / (double)total : 0.0;
+}
+
+/* The summary as JSON, laid out as json_dumpf with JSON_INDENT(1) did when
+ * it was built as a jansson tree; written as it goes, since a year's log
+ * can list hundreds of thousands of repeat customers. */
+static void write_json(FILE *fp, const struct batch_summary *s, const struct rows *rows)
+{
+    size_t i;
+    int a;
+
+    fputs("{\n \"top_level\": ", fp);
+    put_str(fp, s->top_level ? s->top_level : "");
+    fputs(",\n \"top_level_cases\": [", fp);
+    for (i = 0; i < s->urgent.n; i++) {
+        fputs(i ? ",\n  " : "\n  ", fp);
+        put_str(fp, s->urgent.keys[i]);
+    }
+    fputs(s->urgent.n ? "\n ],\n" : "],\n", fp);
+    fprintf(fp, " \"counts\": {\n  \"read\": %lu,\n  \"triaged\": %lu,\n  \"errors\": %lu\n },",
+            s->read, s->triaged, s->errors);
+    for (a = 0; a < SUM_AXES; a++) {
+        const struct tally *t = &s->t[a];
+
+        fprintf(fp, "\n \"%s\": [", names[a]);
+        for (i = 0; i < rows[a].n; i++) {
+            size_t k = rows[a].k[i];
+
+            fputs(i ? ",\n  {\n   \"value\": " : "\n  {\n   \"value\": ", fp);
+            put_str(fp, t->keys[k]);
+            fprintf(fp, ",\n   \"count\": %lu,\n   \"share\": ", t->counts[k]);
+            put_real(fp, share(t->counts[k], s->triaged));
+            fputs("\n  }", fp);
+        }
+        fputs(rows[a].n ? "\n ]" : "]", fp);
+        if (a + 1 < SUM_AXES)
+            fputc(',', fp);
+    }
+    fputs("\n}\n", fp);
+}
+
+/* The summary for a person: the first ids and rows, and where the rest are. */
+static void write_text(FILE *fp, const struct batch_summary *s, const struct rows *rows)
+{
+    size_t i;
+    int a;
+
+    fprintf(fp, "read %lu, triaged %lu, error records %lu\n", s->read, s->triaged,
+            s->errors);
+    fprintf(fp, "\n%s cases (%zu):", s->top_level ? s->top_level : "top-level", s->urgent.n);
+    for (i = 0; i < s->urgent.n && i < TEXT_TOP_MAX; i++)
+        fprintf(fp, " %s", s->urgent.keys[i]);
+    if (s->urgent.n > TEXT_TOP_MAX)
+        fprintf(fp, " ... and %zu more (all of them in a .json summary)",
+                s->urgent.n - TEXT_TOP_MAX);
+    fputc('\n', fp);
+    for (a = 0; a < SUM_AXES; a++) {
+        const struct tally *t = &s->t[a];
+
+        fprintf(fp, "\n%s:\n", names[a]);
+        for (i = 0; i < rows[a].n && i < TEXT_TOP_MAX; i++) {
+            size_t k = rows[a].k[i];
+
+            fprintf(fp, "  %-28s %8lu %6.1f%%\n", t->keys[k], t->counts[k],
+                    100 * share(t->counts[k], s->triaged));
+        }
+        if (rows[a].n > TEXT_TOP_MAX)   /* repeat customers */
+            fprintf(fp, "  ... and %zu more (all of them in a .json summary)\n",
+                    rows[a].n - TEXT_TOP_MAX);
+    }
 }
 
 int summary_write(const struct batch_summary *s, const char *path)
 {
-    json_t *j = json_object(), *urgent = json_array(), *v;
-    size_t n = strlen(path), i, k;
-    FILE *fp;
-    const char *key;
-    int a;
+    struct rows rows[SUM_AXES];
+    size_t n = strlen(path);
+    int a, made = 0, rc = -1;
+    FILE *fp = NULL;
 
-    for (i = 0; i < s->urgent.n; i++)
-        json_array_append_new(urgent, json_string(s->urgent.keys[i]));
-    json_object_set_new(j, "top_level", json_string(s->top_level ? s->top_level : ""));
-    json_object_set_new(j, "top_level_cases", urgent);
-    json_object_set_new(j, "counts", json_pack("{s:I,s:I,s:I}", "read",
-        (json_int_t)s->read, "triaged", (json_int_t)s->triaged,
-        "errors", (json_int_t)s->errors));
-    for (a = 0; a < SUM_AXES; a++)
-        json_object_set_new(j, names[a], tally_json(&s->t[a], s->triaged, a));
+    for (; made < SUM_AXES; made++)
+        if (axis_rows(&s->t[made], made, &rows[made]) != 0)
+            goto done;
     fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    if (fp == NULL) {
-        json_decref(j);
-        return -1;
-    }
-    if (n > 5 && strcmp(path + n - 5, ".json") == 0) {
-        json_dumpf(j, fp, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-        fputc('\n', fp);
-    } else {
-        fprintf(fp, "read %lu, triaged %lu, error records %lu\n", s->read,
-                s->triaged, s->errors);
-        /* A person reads this: the first ids, and where the rest are. */
-        fprintf(fp, "\n%s cases (%zu):", s->top_level ? s->top_level : "top-level", s->urgent.n);
-        for (i = 0; i < s->urgent.n && i < TEXT_TOP_MAX; i++)
-            fprintf(fp, " %s", s->urgent.keys[i]);
-        if (s->urgent.n > TEXT_TOP_MAX)
-            fprintf(fp, " ... and %zu more (all of them in a .json summary)",
-                    s->urgent.n - TEXT_TOP_MAX);
-        fputc('\n', fp);
-        json_object_foreach(j, key, v) {
-            if (!json_is_array(v) || strcmp(key, "top_level_cases") == 0)
-                continue;
-            fprintf(fp, "\n%s:\n", key);
-            for (k = 0; k < json_array_size(v) && k < TEXT_TOP_MAX; k++) {
-                json_t *e = json_array_get(v, k);
-
-                fprintf(fp, "  %-28s %8lld %6.1f%%\n",
-                        json_string_value(json_object_get(e, "value")),
-                        (long long)json_integer_value(json_object_get(e, "count")),
-                        100 * json_real_value(json_object_get(e, "share")));
-            }
-            if (json_array_size(v) > TEXT_TOP_MAX)   /* repeat customers */
-                fprintf(fp, "  ... and %zu more (all of them in a .json summary)\n",
-                        json_array_size(v) - TEXT_TOP_MAX);
-        }
-    }
-    json_decref(j);
-    return fp == stdout ? (fflush(fp) != 0) : (fclose(fp) != 0);
+    if (fp == NULL)
+        goto done;
+    if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+        write_json(fp, s, rows);
+    else
+        write_text(fp, s, rows);
+    rc = ferror(fp) != 0;
+    rc |= fp == stdout ? fflush(fp) != 0 : fclose(fp) != 0;
+done:
+    for (a = 0; a < made; a++)
+        free(rows[a].k);
+    return rc;
 }
 
 void summary_free(struct batch_summary *s)

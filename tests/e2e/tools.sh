@@ -116,6 +116,11 @@ if [ "$(grep -c '^  c[0-9]* *2 ' "$TMP/repeat.sum")" -eq 50 ] &&
 else
     fail "json summary lists all 65 repeat customers" "text $(grep -c '^  c[0-9]' "$TMP/repeat.sum"), json $(grep -c '"value": "c' "$TMP/repeat.json")"
 fi
+# The .json summary is written as it goes: its strings are escaped as JSON.
+printf 'id,customer,text\n1,"a""b\\c\td",吃了过敏\n2,"a""b\\c\td",吃了过敏\n' > "$TMP/esc.csv"
+"$TRIAGE" batch -r $D/corpus/min.yaml --quiet -o /dev/null --summary "$TMP/esc.json" "$TMP/esc.csv" 2>/dev/null
+expect_grep "json summary escapes quote, backslash, tab" '"value": "a\\"b\\\\c\\td",' "$TMP/esc.json"
+expect_grep "json summary share of a whole" '"share": 1\.0$' "$TMP/esc.json"
 expect_exit "unparseable dates are no error" 0 "$TRIAGE" batch -r $D/corpus/min.yaml --quiet --summary "$TMP/d.json" "$TMP/dates.csv"
 expect_grep "unparseable dates warned once" 'warning: 2 date\(s\) not understood.*record 2 \(line 3\)' "$TMP/err"
 expect_grep "unknown month counted" '"value": "unknown"' "$TMP/d.json"
