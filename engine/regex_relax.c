@@ -6,6 +6,27 @@
 #include <string.h>
 #include "internal.h"
 
+/* Whether byte c is one of 'set' (strchr alone also finds a NUL byte,
+ * which a regex may hold). */
+static int one_of(char c, const char *set)
+{
+    return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* Whether any of the n strings of 'list' occurs in re[0..len). */
+static int holds_any(const char *re, size_t len, const char *const *list, size_t n)
+{
+    size_t i, k, m;
+
+    for (k = 0; k < n; k++) {
+        m = strlen(list[k]);
+        for (i = 0; i + m <= len; i++)
+            if (memcmp(re + i, list[k], m) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 /* Constructs under which widening a repeat or dropping \b could lose a
  * match: possessive and atomic forms stop backtracking, verbs and comments
  * are not parsed here, (?x) changes what a brace or bracket means. A regex
@@ -16,19 +37,14 @@ static int unsafe_to_relax(const char *re, size_t len)
     static const char *const bad[] = { "(?>", "(*", "*+", "++", "?+", "}+", "(?#" };
     size_t i, k;
 
-    for (k = 0; k < sizeof bad / sizeof *bad; k++) {
-        size_t n = strlen(bad[k]);
-
-        for (i = 0; i + n <= len; i++)
-            if (memcmp(re + i, bad[k], n) == 0)
-                return 1;
-    }
+    if (holds_any(re, len, bad, sizeof bad / sizeof *bad))
+        return 1;
     for (i = 0; i + 2 < len; i++) {     /* an inline option list with x */
         int x = 0;
 
         if (re[i] != '(' || re[i + 1] != '?')
             continue;
-        for (k = i + 2; k < len && (strchr("-^", re[k]) != NULL ||
+        for (k = i + 2; k < len && (one_of(re[k], "-^") ||
                                     (re[k] >= 'a' && re[k] <= 'z') ||
                                     (re[k] >= 'A' && re[k] <= 'Z')); k++)
             x |= re[k] == 'x';
@@ -38,17 +54,15 @@ static int unsafe_to_relax(const char *re, size_t len)
     return 0;
 }
 
-/* Length of the lookaround opener ("(?=", "(?!", "(?<=", "(?<!") at re[i],
- * or 0. "(?<name>" is a named group, not a lookbehind. */
-static size_t lookaround_at(const char *re, size_t len, size_t i)
+/* Whether a lookaround ("(?=", "(?!", "(?<=", "(?<!") opens at re[i].
+ * "(?<name>" is a named group, not a lookbehind. */
+static int lookaround_at(const char *re, size_t len, size_t i)
 {
-    if (i + 2 < len && re[i] == '(' && re[i + 1] == '?' &&
-        (re[i + 2] == '=' || re[i + 2] == '!'))
-        return 3;
-    if (i + 3 < len && re[i] == '(' && re[i + 1] == '?' && re[i + 2] == '<' &&
-        (re[i + 3] == '=' || re[i + 3] == '!'))
-        return 4;
-    return 0;
+    if (i + 2 >= len || re[i] != '(' || re[i + 1] != '?')
+        return 0;
+    if (re[i + 2] == '<')
+        i++;
+    return i + 2 < len && (re[i + 2] == '=' || re[i + 2] == '!');
 }
 
 /* Index of the last byte of the escape at re[i] (a backslash). */
@@ -65,7 +79,7 @@ static size_t escape_end(const char *re, size_t len, size_t i)
     }
     if (re[end] == 'c')                 /* \cX: X is any character */
         return end + 1 < len ? end + 1 : end;
-    if (strchr("xopPNgk", re[end]) != NULL && end + 1 < len && re[end + 1] == '{')
+    if (one_of(re[end], "xopPNgk") && end + 1 < len && re[end + 1] == '{')
         while (end + 1 < len && re[end] != '}')
             end++;
     return end;
@@ -117,7 +131,7 @@ static size_t class_end(const char *re, size_t len, size_t i)
     for (; j < len && re[j] != ']'; j++) {
         if (re[j] == '\\')
             j = escape_end(re, len, j);
-        else if (re[j] == '[' && j + 1 < len && strchr(":.=", re[j + 1]) != NULL &&
+        else if (re[j] == '[' && j + 1 < len && one_of(re[j + 1], ":.=") &&
                  (end = posix_end(re, len, j)) > 0)
             j = end;
     }
@@ -151,28 +165,24 @@ static int lookarounds_droppable(const char *re, size_t len)
     static const char *const refs[] = { "\\g", "\\k", "(?P", "(?&", "(?R", "(?(",
                                         "(?+", "(?-", "(?0", "(?1", "(?2", "(?3",
                                         "(?4", "(?5", "(?6", "(?7", "(?8", "(?9" };
-    size_t i, k, n, end;
+    size_t i, n, end;
 
     for (i = 0; i + 1 < len; i++)
         if (re[i] == '\\' && re[i + 1] >= '1' && re[i + 1] <= '9')
             return 0;
-    for (k = 0; k < sizeof refs / sizeof *refs; k++) {
-        n = strlen(refs[k]);
-        for (i = 0; i + n <= len; i++)
-            if (memcmp(re + i, refs[k], n) == 0)
-                return 0;
-    }
+    if (holds_any(re, len, refs, sizeof refs / sizeof *refs))
+        return 0;
     for (i = 0; i < len; i++) {
         if (re[i] == '\\') {
             i = escape_end(re, len, i);
         } else if (re[i] == '[') {
             i = class_end(re, len, i);
-        } else if (lookaround_at(re, len, i) > 0) {
+        } else if (lookaround_at(re, len, i)) {
             end = group_end(re, len, i);
             if (end >= len)
                 return 0;
             n = skip_ignored(re, len, end + 1);
-            if (n < len && strchr("*+?{", re[n]) != NULL)
+            if (n < len && one_of(re[n], "*+?{"))
                 return 0;
             i = end;
         }
@@ -217,7 +227,7 @@ static size_t mark_gap(const char *re, size_t len, size_t end, char **o)
 {
     size_t next = skip_ignored(re, len, end + 1);
 
-    if (next < len && strchr("0123456789,}*+?{", re[next]) != NULL) {
+    if (next < len && one_of(re[next], "0123456789,}*+?{")) {
         memcpy(*o, "(?:)", 4);
         *o += 4;
     }
@@ -269,7 +279,7 @@ char *tri_regex_relax(const char *re, size_t len)
             memcpy(o, re + i, n);
             o += n;
             i += n - 1;
-        } else if (lookaround_at(re, len, i) > 0) {
+        } else if (lookaround_at(re, len, i)) {
             i = mark_gap(re, len, group_end(re, len, i), &o);   /* it only removes matches */
         } else {
             if (c == '{') {
