@@ -1,6 +1,6 @@
 /*
- * bayes.c - the naive Bayes models of a rule set at run time: the token
- * lookup and log-likelihoods built from a model's counts, and a text's
+ * bayes.c - the naive Bayes models of a rule set at run time: a text's
+ * tokens, their lookup in the shared token table (bayes_table.c) and the
  * posterior per class. Rules stay the main evidence: decide.c adds each
  * posterior to the rules' votes in proportion to their total.
  */
@@ -80,140 +80,10 @@ void tri_bayes_tokens(const char *text, size_t len,
     }
 }
 
-static const uint32_t *counts_of(const struct tri_table *t, const struct tri_bayes *m)
-{
-    return t->u32s + m->counts_first;
-}
-
-/* The token 'tok' (hash 'hash') in the shared table, or TRI_NONE. */
-static uint32_t lookup(const struct triage_ruleset *rs, const char *tok, size_t n,
-                       uint32_t hash)
-{
-    uint32_t h = hash & rs->btok_mask, id;
-
-    while ((id = rs->btok_slots[2 * h]) != 0) {
-        const char *cand;
-
-        if (rs->btok_slots[2 * h + 1] == hash &&
-            (cand = tri_str(&rs->t, rs->btok_str[id - 1]),
-             strncmp(cand, tok, n) == 0 && cand[n] == '\0'))   /* stops at NUL */
-            return id - 1;
-        h = (h + 1) & rs->btok_mask;
-    }
-    return TRI_NONE;
-}
-
-/* Model i's row 'row' joins the shared table: under its token's id, a new
- * one if no model listed the token before. A token listed twice by one
- * model (the compiler refuses that; a loaded table may not) keeps its
- * first row. */
-static void add_token(struct triage_ruleset *rs, uint32_t i, uint32_t row)
-{
-    const struct tri_table *t = &rs->t;
-    uint32_t off = t->u32s[t->bayes[i].tokens_first + row];
-    const char *tok = tri_str(t, off);
-    size_t n = strlen(tok);
-    uint32_t hash = tri_bayes_hash(tok, n), id = lookup(rs, tok, n, hash), h, k;
-
-    if (id == TRI_NONE) {
-        id = rs->bayes_tokens++;
-        rs->btok_str[id] = off;
-        for (k = 0; k < t->n_bayes; k++)
-            rs->btok_rows[(size_t)id * t->n_bayes + k] = TRI_NONE;
-        for (h = hash & rs->btok_mask; rs->btok_slots[2 * h] != 0;)
-            h = (h + 1) & rs->btok_mask;
-        rs->btok_slots[2 * h] = id + 1;
-        rs->btok_slots[2 * h + 1] = hash;   /* most probes end on a hash mismatch */
-    }
-    if (rs->btok_rows[(size_t)id * t->n_bayes + i] == TRI_NONE)
-        rs->btok_rows[(size_t)id * t->n_bayes + i] = row;
-}
-
-static triage_status build_one(struct triage_ruleset *rs, uint32_t i)
-{
-    const struct tri_table *t = &rs->t;
-    const struct tri_bayes *m = &t->bayes[i];
-    struct tri_bayes_rt *rt = &rs->bayes_rt[i];
-    const uint32_t *cnt = counts_of(t, m), *docs = t->u32s + m->docs_first;
-    uint32_t k, row, n = m->n_classes;
-    double total[TRI_BAYES_MAX_CLASSES] = { 0 }, all_docs = 0;
-
-    rt->ll = tri_malloc(((size_t)m->n_tokens * n + 1) * sizeof *rt->ll);
-    rt->prior = tri_malloc((size_t)n * sizeof *rt->prior);
-    if (rt->ll == NULL || rt->prior == NULL)
-        return TRIAGE_ENOMEM;
-    for (row = 0; row < m->n_tokens; row++)
-        for (k = 0; k < n; k++)
-            total[k] += cnt[(size_t)row * n + k];
-    for (k = 0; k < n; k++)
-        all_docs += docs[k];
-    for (k = 0; k < n; k++)   /* add-one: a class never seen is not -inf */
-        rt->prior[k] = log((docs[k] + 1.0) / (all_docs + n));
-    for (row = 0; row < m->n_tokens; row++) {
-        for (k = 0; k < n; k++)
-            rt->ll[(size_t)row * n + k] = (float)log(
-                (cnt[(size_t)row * n + k] + m->smoothing) /
-                (total[k] + m->smoothing * m->n_tokens));
-        add_token(rs, i, row);
-    }
-    return TRIAGE_OK;
-}
-
-triage_status tri_bayes_build(struct triage_ruleset *rs)
-{
-    const struct tri_table *t = &rs->t;
-    uint32_t i, cap = 16;
-    size_t all = 0;
-    triage_status st = TRIAGE_OK;
-
-    rs->bayes_classes = rs->bayes_tokens = 0;
-    if (t->n_bayes == 0)
-        return TRIAGE_OK;
-    for (i = 0; i < t->n_bayes; i++)
-        all += t->bayes[i].n_tokens;
-    if (all > UINT32_MAX / 4 / t->n_bayes)
-        return TRIAGE_ELIMIT;
-    while (cap < 2 * all)
-        cap *= 2;
-    rs->bayes_rt = tri_calloc(t->n_bayes, sizeof *rs->bayes_rt);
-    rs->btok_slots = tri_calloc(2 * (size_t)cap, sizeof *rs->btok_slots);
-    rs->btok_str = tri_malloc((all + 1) * sizeof *rs->btok_str);
-    rs->btok_rows = tri_malloc((all * t->n_bayes + 1) * sizeof *rs->btok_rows);
-    if (rs->bayes_rt == NULL || rs->btok_slots == NULL || rs->btok_str == NULL ||
-        rs->btok_rows == NULL)
-        return TRIAGE_ENOMEM;
-    rs->btok_mask = cap - 1;
-    for (i = 0; i < t->n_bayes && st == TRIAGE_OK; i++) {
-        rs->bayes_rt[i].p_first = rs->bayes_classes;
-        rs->bayes_classes += t->bayes[i].n_classes;
-        st = build_one(rs, i);
-    }
-    return st;
-}
-
-void tri_bayes_free(struct triage_ruleset *rs)
-{
-    uint32_t i;
-
-    for (i = 0; rs->bayes_rt != NULL && i < rs->t.n_bayes; i++) {
-        tri_free(rs->bayes_rt[i].ll);
-        tri_free(rs->bayes_rt[i].prior);
-    }
-    tri_free(rs->bayes_rt);
-    rs->bayes_rt = NULL;
-    tri_free(rs->btok_slots);
-    tri_free(rs->btok_str);
-    tri_free(rs->btok_rows);
-    rs->btok_slots = rs->btok_str = rs->btok_rows = NULL;
-}
-
 triage_status tri_bayes_scratch(struct triage_scratch *s)
 {
     s->bayes_p = tri_calloc((size_t)s->rs->bayes_classes + 1, sizeof *s->bayes_p);
-    s->bayes_gen = tri_calloc((size_t)s->rs->bayes_tokens + 1, sizeof *s->bayes_gen);
-    s->bayes_sev_gen = tri_calloc((size_t)s->rs->bayes_tokens + 1, sizeof *s->bayes_sev_gen);
-    return s->bayes_p == NULL || s->bayes_gen == NULL || s->bayes_sev_gen == NULL
-               ? TRIAGE_ENOMEM : TRIAGE_OK;
+    return s->bayes_p == NULL ? TRIAGE_ENOMEM : TRIAGE_OK;
 }
 
 /* The text's tokens, found once for every model. */
@@ -253,58 +123,122 @@ static void mark_denied(struct triage_scratch *s)
     }
 }
 
+/* The token's record, or NULL when no model lists it. */
+static const union tri_bword *lookup(const struct triage_ruleset *rs, const char *tok,
+                                     uint32_t n, uint32_t hash)
+{
+    uint32_t h = hash & rs->btok_mask, at;
+
+    while ((at = rs->btok_slots[2 * h]) != 0) {
+        const union tri_bword *r = rs->btok_rec + at - 1;
+
+        if (rs->btok_slots[2 * h + 1] == hash && r->u == n && memcmp(r + 1, tok, n) == 0)
+            return r;
+        h = (h + 1) & rs->btok_mask;
+    }
+    return NULL;
+}
+
+/*
+ * The slots and records are megabytes: ask for a later token's slot, and
+ * for the record of a nearer one whose slot should be in cache by now, so
+ * their misses overlap this token's work.
+ */
+#define SLOT_AHEAD 16
+#define RECORD_AHEAD 8
+static void prefetch(const struct triage_scratch *s, size_t j)
+{
+    const struct triage_ruleset *rs = s->rs;
+    uint32_t h, at, words;
+
+    if (j + SLOT_AHEAD < s->n_btok)
+        __builtin_prefetch(&rs->btok_slots[2 * (s->btok[j + SLOT_AHEAD].hash & rs->btok_mask)]);
+    if (j + RECORD_AHEAD >= s->n_btok)
+        return;
+    h = s->btok[j + RECORD_AHEAD].hash & rs->btok_mask;
+    at = rs->btok_slots[2 * h];
+    if (at == 0 || rs->btok_slots[2 * h + 1] != s->btok[j + RECORD_AHEAD].hash)
+        return;
+    words = tri_btok_head(s->btok[j + RECORD_AHEAD].len) + rs->bayes_classes;
+    for (h = 0; h < words; h += 16)
+        __builtin_prefetch(rs->btok_rec + at - 1 + h);
+    __builtin_prefetch(rs->btok_rec + at - 1 + words - 1);
+}
+
+/* What a token of this text was already counted for. */
+#define SEEN_ALL 1u
+#define SEEN_SEV 2u
+
+/* An empty set for the text's tokens: at most half full. */
+static triage_status seen_reset(struct triage_scratch *s)
+{
+    size_t cap = 64;
+
+    while (cap < 2 * s->n_btok)
+        cap *= 2;
+    if (tri_grow((void **)&s->bseen, &s->bseen_cap, 2 * cap, sizeof *s->bseen) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
+    memset(s->bseen, 0, 2 * cap * sizeof *s->bseen);
+    s->bseen_mask = cap - 1;
+    return TRIAGE_OK;
+}
+
+/* The flags of the token whose record is at 'at', added if new. */
+static uint32_t *seen(struct triage_scratch *s, uint32_t at)
+{
+    size_t h = (at * 2654435761u) & s->bseen_mask;
+
+    while (s->bseen[2 * h] != 0 && s->bseen[2 * h] != at + 1)
+        h = (h + 1) & s->bseen_mask;
+    s->bseen[2 * h] = at + 1;
+    return &s->bseen[2 * h + 1];
+}
+
 /*
  * Each known token of the text, once, adds its log-likelihood per class
  * to every model that has it (the models count documents). The severity
- * models leave out denied tokens, with a once-stamp of their own: a
- * denied "昏迷" must not raise a complaint to critical, while "没效果"
- * still tells the type model what the complaint is about.
+ * models leave out denied tokens, with a flag of their own: a denied
+ * "昏迷" must not raise a complaint to critical, while "没效果" still
+ * tells the type model what the complaint is about.
  */
-#define BAYES_PREFETCH 8
 static void add_evidence(struct triage_scratch *s, double *lp)
 {
     const struct triage_ruleset *rs = s->rs;
-    uint32_t nb = rs->t.n_bayes, i, k;
+    uint32_t nb = rs->t.n_bayes, i, k, at, *flags;
     size_t j;
 
     for (j = 0; j < s->n_btok; j++) {
-        const uint32_t *rows;
-        uint32_t id;
+        const union tri_bword *r, *lls;
         int all, sev;
 
-        /* The token table is megabytes: ask for a later token's slot now,
-         * so its cache miss overlaps this one's work. */
-        if (j + BAYES_PREFETCH < s->n_btok)
-            __builtin_prefetch(&rs->btok_slots[2 * (s->btok[j + BAYES_PREFETCH].hash &
-                                                    rs->btok_mask)]);
-        id = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len, s->btok[j].hash);
-
-        if (id == TRI_NONE)
+        prefetch(s, j);
+        r = lookup(rs, s->norm.text + s->btok[j].off, s->btok[j].len, s->btok[j].hash);
+        if (r == NULL)
             continue;
-        all = s->bayes_gen[id] != s->gen;
-        sev = !s->btok[j].denied && s->bayes_sev_gen[id] != s->gen;
+        at = (uint32_t)(r - rs->btok_rec);
+        flags = seen(s, at);
+        all = !(*flags & SEEN_ALL);
+        sev = !s->btok[j].denied && !(*flags & SEEN_SEV);
         if (!all && !sev)
             continue;
-        if (all)
-            s->bayes_gen[id] = s->gen;
-        if (sev)
-            s->bayes_sev_gen[id] = s->gen;
-        rows = rs->btok_rows + (size_t)id * nb;
+        *flags |= (all ? SEEN_ALL : 0) | (sev ? SEEN_SEV : 0);
+        lls = r + tri_btok_head(r->u);
         for (i = 0; i < nb; i++) {
             const struct tri_bayes *m = &rs->t.bayes[i];
-            const float *ll;
+            const union tri_bword *ll = lls + rs->bayes_rt[i].p_first;
             double *l = lp + rs->bayes_rt[i].p_first;
 
-            if (rows[i] == TRI_NONE || !(m->axis == TRIAGE_AXIS_SEVERITY ? sev : all))
+            if (!(m->axis == TRIAGE_AXIS_SEVERITY ? sev : all) || isnan(ll[0].f))
                 continue;
-            ll = rs->bayes_rt[i].ll + (size_t)rows[i] * m->n_classes;
             for (k = 0; k < m->n_classes; k++)
-                l[k] += ll[k];
+                l[k] += ll[k].f;
             /* explain lists the tokens that weighed most */
             if (s->trace_on &&
-                tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, s->n_bayes_rows + 1,
-                         sizeof *s->bayes_rows) == TRIAGE_OK)
-                s->bayes_rows[s->n_bayes_rows++] = (i << 24) | rows[i];
+                tri_grow((void **)&s->bayes_rows, &s->bayes_rows_cap, 2 * s->n_bayes_rows + 2,
+                         sizeof *s->bayes_rows) == TRIAGE_OK) {
+                s->bayes_rows[2 * s->n_bayes_rows] = i;
+                s->bayes_rows[2 * s->n_bayes_rows++ + 1] = at;
+            }
         }
     }
 }
@@ -345,6 +279,8 @@ triage_status tri_bayes_score(struct triage_scratch *s)
         memcpy(s->bayes_p + rs->bayes_rt[i].p_first, rs->bayes_rt[i].prior,
                rs->t.bayes[i].n_classes * sizeof(double));
     mark_denied(s);
+    if (seen_reset(s) != TRIAGE_OK)
+        return TRIAGE_ENOMEM;
     add_evidence(s, s->bayes_p);
     for (i = 0; i < rs->t.n_bayes; i++)
         posterior(s, i, s->bayes_p + rs->bayes_rt[i].p_first);
@@ -377,14 +313,14 @@ void tri_bayes_trace(struct triage_scratch *s, uint32_t model)
     size_t i, used = 0;
 
     for (i = 0; i < s->n_bayes_rows; i++) {
-        uint32_t row = s->bayes_rows[i] & 0xffffffu, j;
-        const float *ll;
+        const union tri_bword *r = s->rs->btok_rec + s->bayes_rows[2 * i + 1], *ll;
+        uint32_t j;
         double g;
 
-        if (s->bayes_rows[i] >> 24 != model)   /* another model's row */
+        if (s->bayes_rows[2 * i] != model)   /* another model's token */
             continue;
-        ll = rt->ll + (size_t)row * m->n_classes;
-        g = (double)ll[a] - ll[b];
+        ll = r + tri_btok_head(r->u) + rt->p_first;
+        g = (double)ll[a].f - ll[b].f;
         if (g <= 0 || (nb == 6 && g <= gain[5]))
             continue;
         j = nb < 6 ? nb++ : 5;   /* insert, keeping gain descending */
@@ -393,12 +329,13 @@ void tri_bayes_trace(struct triage_scratch *s, uint32_t model)
             best[j] = best[j - 1];
         }
         gain[j] = g;
-        best[j] = row;
+        best[j] = s->bayes_rows[2 * i + 1];
     }
     toks[0] = '\0';
     for (k = 0; k < nb && used + 1 < sizeof toks; k++) {
-        int w = snprintf(toks + used, sizeof toks - used, "%s%s %+.1f", k ? ", " : "",
-                         tri_str(t, t->u32s[m->tokens_first + best[k]]), gain[k]);
+        const union tri_bword *r = s->rs->btok_rec + best[k];
+        int w = snprintf(toks + used, sizeof toks - used, "%s%.*s %+.1f", k ? ", " : "",
+                         (int)r->u, (const char *)(r + 1), gain[k]);
 
         if (w < 0 || (size_t)w >= sizeof toks - used)
             break;

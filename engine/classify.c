@@ -45,8 +45,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->scripts);
     tri_free(s->rule_scores);
     tri_free(s->bayes_p);
-    tri_free(s->bayes_gen);
-    tri_free(s->bayes_sev_gen);
+    tri_free(s->bseen);
     tri_free(s->bayes_rows);
     tri_free(s->btok);
     tri_free(s->fields);
@@ -218,8 +217,6 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
         memset(s->rule, 0, (rs->t.n_rules + 1) * sizeof *s->rule);
         memset(s->slot, 0, ((size_t)rs->n_slots + 1) * sizeof *s->slot);
         memset(s->tag_gen, 0, (rs->t.vocab_count[TRIAGE_AXIS_TAG] + 1) * sizeof *s->tag_gen);
-        memset(s->bayes_gen, 0, ((size_t)rs->bayes_tokens + 1) * sizeof *s->bayes_gen);
-        memset(s->bayes_sev_gen, 0, ((size_t)rs->bayes_tokens + 1) * sizeof *s->bayes_sev_gen);
         s->gen = 1;
     }
     t = s->prof ? tri_now() : 0;

@@ -275,6 +275,17 @@ struct tri_defaults {
  * the documents of the class that contain it (bayes.c).
  */
 #define TRI_BAYES_MAX_CLASSES 64u
+
+/* A token record, in words: the token's length in bytes, its bytes
+ * (zero-padded to a word), then log P(token | class) for every class of
+ * every model, a model's at its p_first; NaN where it lacks the token. */
+union tri_bword { uint32_t u; float f; };
+
+/* Words of a record before its log-likelihoods. */
+static inline uint32_t tri_btok_head(size_t len)
+{
+    return 1 + (uint32_t)((len + 3) / 4);
+}
 struct tri_bayes {
     uint32_t id, file, line, column;   /* pool offsets, position of id    */
     uint32_t axis;                     /* TYPE, NATURE or TEMPERAMENT     */
@@ -376,17 +387,15 @@ struct triage_ruleset {
     uint32_t *vocab_json;         /* per vocab entry: its name, quoted    */
     uint32_t ruleset_json[2];
     struct tri_bayes_rt {         /* per model: built from its counts     */
-        float *ll;                /* log P(token | class), row-major      */
         double *prior;            /* log P(class)                         */
-        uint32_t p_first;         /* its classes in the scratch's bayes_p */
+        uint32_t p_first;         /* its classes in bayes_p and a record  */
     } *bayes_rt;
     /* One token table for all models, which mostly share a vocabulary: a
-     * text's token is looked up once, then each model reads its row. */
-    uint32_t *btok_slots;         /* open addressing: token + 1, then hash */
+     * text's token is looked up once, in one record (bayes_table.c). */
+    uint32_t *btok_slots;         /* open addressing: record + 1, then hash */
     uint32_t btok_mask;
-    uint32_t *btok_str;           /* per token: its string in the pool    */
-    uint32_t *btok_rows;          /* per token and model: row or TRI_NONE */
-    uint32_t bayes_classes, bayes_tokens; /* classes of all models; tokens */
+    union tri_bword *btok_rec;    /* the token records, back to back      */
+    uint32_t bayes_classes;       /* classes of all models                */
 };
 
 static inline const char *tri_str(const struct tri_table *t, uint32_t off)
@@ -505,8 +514,9 @@ struct triage_scratch {
     double *scores[TRIAGE_AXIS_COUNT]; /* type, nature, -, temperament     */
     double *rule_scores;         /* type votes of the rules alone (also)   */
     double *bayes_p;             /* per model and class: posterior         */
-    uint32_t *bayes_gen;         /* per token: gen when counted            */
-    uint32_t *bayes_sev_gen;     /* the same for the severity models       */
+    /* the text's tokens counted so far: record + 1, then BSEEN_* flags */
+    uint32_t *bseen;             size_t bseen_cap, bseen_mask;
+    /* explain: the (model, record) pairs that added evidence */
     uint32_t *bayes_rows;        size_t n_bayes_rows, bayes_rows_cap;
     /* the text's tokens; denied: it lies on a negated hit */
     struct tri_span { uint32_t off, len, hash, denied; } *btok;

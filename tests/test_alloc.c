@@ -11,7 +11,7 @@
 
 /* Touches most of the compiler: header, vocabularies with data, defaults,
  * the built-in context, every condition kind, a field, a regex only PCRE2
- * takes, cues, escalation, scripts with a written zh-Hant twin (no OpenCC,
+ * takes, cues, escalation, Bayes models sharing a token, scripts with a written zh-Hant twin (no OpenCC,
  * which would make each of the thousands of runs slow) and reply checks. */
 static const char yaml[] =
     "ruleset: { name: oom, version: '1' }\n"
@@ -74,7 +74,24 @@ static const char yaml[] =
     "reply_checks:\n"
     "  - id: c.no\n"
     "    phrases: [与我无关, not my job]\n"
-    "    message: 不要推卸\n";
+    "    message: 不要推卸\n"
+    "bayes:\n"
+    "  - id: b.type\n"
+    "    axis: type\n"
+    "    classes: [adverse_reaction, product_quality]\n"
+    "    docs: [3, 2]\n"
+    "    tokens:\n"
+    "      - 过敏 3 0\n"
+    "      - 发霉 0 2\n"
+    "      - rash 2 0\n"
+    "  - id: b.severity\n"
+    "    axis: severity\n"
+    "    raise: 0.6\n"
+    "    classes: [high, low]\n"
+    "    docs: [2, 2]\n"
+    "    tokens:\n"
+    "      - 过敏 2 1\n"
+    "      - 头晕 1 0\n";
 
 static const char *const texts[] = {
     "气死了！吃了以后过敏，起了皮疹，还要投诉",

@@ -370,6 +370,54 @@ static void test_bayes_models_share_tokens_without_mixing(void **state)
     assert_float_equal(p[0][1], p[2][1], 1e-12);
 }
 
+/* A token is evidence once per text however often it is written, and
+ * explain names, for each model, only tokens that model lists, with the
+ * sign of their pull (a token of the other model, or one that favours the
+ * runner-up, is left out). */
+static const char *bayes_detail(const triage_result *r, const char *model)
+{
+    triage_trace_step st;
+    unsigned i;
+
+    for (i = 0; i < triage_trace_count(r); i++)
+        if (triage_trace_get(r, i, &st) == TRIAGE_OK && st.kind == TRIAGE_TRACE_BAYES &&
+            strcmp(st.rule_id, model) == 0)
+            return st.detail;
+    fail_msg("no trace step for %s", model);
+    return NULL;
+}
+
+static void test_bayes_counts_a_token_once_and_traces_its_own_model(void **state)
+{
+    static const char text[] = "快递没到，包裹呢，气死，退款";
+    triage_ruleset *rs = compile_with("bayes:\n" NATURE_MODEL "      - 投诉 2 1\n"
+                                      TYPE_MODEL "      - 退款 0 1\n", NULL);
+    triage_scratch *s = NULL;
+    const char *d;
+    double once, many;
+
+    (void)state;
+    assert_non_null(rs);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_non_null(triage_result_bayes(classify(rs, s, "包裹"), TRIAGE_AXIS_TYPE, &once));
+    assert_non_null(triage_result_bayes(classify(rs, s, "包裹，包裹，包裹"), TRIAGE_AXIS_TYPE,
+                                        &many));
+    assert_true(once > 0.5 && once < 0.9);
+    assert_float_equal(once, many, 1e-12);
+    triage_scratch_set_trace(s, 1);
+    d = bayes_detail(classify(rs, s, text), "m.type");
+    assert_non_null(strstr(d, "logistics"));
+    assert_non_null(strstr(d, "tokens 快递 +1.8, 包裹 +0.4"));
+    assert_null(strstr(d, "退款"));   /* pulls toward price_refund */
+    assert_null(strstr(d, "气死"));   /* the nature model's token */
+    d = bayes_detail(classify(rs, s, text), "m.nature");
+    assert_non_null(strstr(d, "venting"));
+    assert_non_null(strstr(d, "气死 +"));
+    assert_null(strstr(d, "包裹"));
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 /* A temperature divides the tokens' evidence: the same likeliest class,
  * held with less certainty, so a threshold such as 'raise' means something
  * on texts with many tokens. */
@@ -460,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_bayes_severity_model_only_raises),
         cmocka_unit_test(test_bayes_severity_model_skips_denied_words),
         cmocka_unit_test(test_bayes_models_share_tokens_without_mixing),
+        cmocka_unit_test(test_bayes_counts_a_token_once_and_traces_its_own_model),
         cmocka_unit_test(test_bayes_temperature_softens_the_posterior),
         cmocka_unit_test(test_bayes_compiler_names_the_bad_line),
     };
