@@ -239,7 +239,7 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
     if (st == TRIAGE_OK)
         st = tri_rules_eval(s);
     /* The per-rule timers ran inside this span: take their reads off. */
-    lap(s, TRIAGE_STAGE_RULES, s->prof ? 2 * (double)s->n_cand * s->prof->clock_cost : 0, &t);
+    lap(s, TRIAGE_STAGE_RULES, s->prof ? 2 * (double)s->n_evals * s->prof->clock_cost : 0, &t);
     if (st == TRIAGE_OK && rs->t.n_bayes > 0)
         st = tri_bayes_score(s);   /* the posteriors decide adds in */
     if (st == TRIAGE_OK)

@@ -97,7 +97,8 @@ static void order_by_bits(struct triage_scratch *s)
 }
 
 /* Candidate rules: those with a hit on one of their patterns, plus the few
- * that can fire with none, in rule order. */
+ * that can fire with none, in rule order; and which of them had a trigger
+ * hit (rule_triggers.c). */
 void tri_candidates(struct triage_scratch *s)
 {
     const struct triage_ruleset *rs = s->rs;
@@ -125,6 +126,11 @@ void tri_candidates(struct triage_scratch *s)
             s->cand[s->n_cand++] = r;
         }
     }
+    for (i = 0; i < s->n_touched; i++)
+        for (j = rs->trig_first[s->touched[i]]; j < rs->trig_first[s->touched[i] + 1]; j++)
+            s->rule[rs->trig_rules[j]].tgen = s->gen;
+    for (j = 0; j < rs->n_untriggered; j++)
+        s->rule[rs->untriggered[j]].tgen = s->gen;
     if (s->n_cand > 32)
         order_by_bits(s);
     else    /* the usual handful: insertion sort */

@@ -363,6 +363,12 @@ struct triage_ruleset {
     uint32_t n_slow;
     uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
     uint32_t n_zero_hit;
+    /* Per pattern, the rules it triggers: a rule is evaluated only when
+     * one of its triggers hit (rule_triggers.c); the untriggered rules
+     * need no hit and are evaluated whenever they are candidates. */
+    uint32_t *trig_first;         /* n_patterns + 1 starts into trig_rules */
+    uint32_t *trig_rules;
+    uint32_t *untriggered;        uint32_t n_untriggered;
     /* Per node and part: its leaves' patterns, sorted, and its other kids,
      * so a long keyword list is checked against the text's few hit
      * patterns instead of item by item (runtime.c, score.c). */
@@ -493,12 +499,14 @@ struct triage_scratch {
      * count; one struct, so a hit's pattern costs one cache line */
     struct tri_pat_hits { uint32_t gen, first, count; } *pat;
     /* per rule: gen when it is a candidate; its hits, then a fill */
-    struct tri_rule_hits { uint32_t gen, nhits; } *rule;
+    /* gen: a candidate; tgen: a trigger hit too (rule_triggers.c) */
+    struct tri_rule_hits { uint32_t gen, nhits, tgen; } *rule;
     /* per slot: gen when a leaf of it hit; the first of its slot_links */
     struct tri_slot_hits { uint32_t gen, head; } *slot;
     struct tri_slot_link { uint32_t pattern, next; } *slot_links;
     size_t n_slot_links, slot_links_cap;
     uint32_t *cand;              size_t n_cand;
+    size_t n_evals;              /* candidates evaluated (rule_triggers.c) */
     uint64_t *cand_bits;         /* a bit per rule, to order many candidates */
     uint32_t *touched;           size_t n_touched; /* patterns with hits */
     uint32_t *byp;               size_t byp_cap; /* hits grouped by pattern */
@@ -569,6 +577,9 @@ int tri_hit_counted(const struct tri_table *t, const struct tri_rule *r,
 void tri_decide(struct triage_scratch *s);
 int tri_when_holds(const struct triage_scratch *s, const struct tri_when *w);
 /* bayes.c: the models' runtime parts, and their posteriors for a text. */
+/* rule_triggers.c: the patterns that let a rule be evaluated. */
+triage_status tri_index_triggers(struct triage_ruleset *rs);
+
 triage_status tri_bayes_build(struct triage_ruleset *rs);
 void tri_bayes_free(struct triage_ruleset *rs);
 triage_status tri_bayes_scratch(struct triage_scratch *s);

@@ -551,6 +551,8 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir
     if (st == TRIAGE_OK)
         st = index_rules(rs);
     if (st == TRIAGE_OK)
+        st = tri_index_triggers(rs);
+    if (st == TRIAGE_OK)
         st = index_parts(rs);
     if (st == TRIAGE_OK)
         st = index_regexes(rs);

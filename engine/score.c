@@ -410,15 +410,25 @@ triage_status tri_rules_eval(struct triage_scratch *s)
     triage_status st = tri_index_hits(s);
     size_t i;
 
-    s->n_fired = s->n_rhits = 0;
+    s->n_fired = s->n_rhits = s->n_evals = 0;
     if (st != TRIAGE_OK)
         return st;
     tri_candidates(s);
     for (i = 0; i < s->n_cand && st == TRIAGE_OK; i++) {
         uint32_t rule = s->cand[i];
         const struct tri_rule *r = &t->rules[rule];
-        double t0 = s->prof ? tri_now() : 0;
-        int fired = eval(s, r, r->root, 1, tri_rule_modes(r));
+        double t0;
+        int fired;
+
+        /* No trigger hit: it cannot fire. explain still tries it, to
+         * say which part failed. */
+        if (s->rule[rule].tgen != s->gen && !s->trace_on) {
+            s->fired[rule] = 0;
+            continue;
+        }
+        t0 = s->prof ? tri_now() : 0;
+        fired = eval(s, r, r->root, 1, tri_rule_modes(r));
+        s->n_evals++;
 
         if (s->prof) {
             struct tri_rule_prof *p = &s->prof->rules[rule];

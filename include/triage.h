@@ -350,7 +350,9 @@ typedef struct triage_rule_profile {
     double seconds;               /* eval_seconds + regex_seconds          */
     double eval_seconds;
     double regex_seconds;
-    unsigned long long evaluations; /* texts where it was a candidate      */
+    unsigned long long evaluations; /* texts where it was evaluated: a
+                                       pattern it needs hit (explain: any
+                                       of its patterns)                   */
     unsigned long long fired;
     unsigned long long regex_runs;  /* PCRE2 runs of its regexes           */
 } triage_rule_profile;
