@@ -256,9 +256,13 @@ static void when_ok(struct check *c, const struct tri_when *w)
         c->bad = 1;
 }
 
-/* Children come before parents (no cycles) and no chain is deeper than the
- * compiler allows, so the recursive walks in runtime.c and score.c stay
- * shallow whatever a damaged file says. */
+/* Children come before parents (no cycles), no chain is deeper than the
+ * compiler allows, and, as the compiler writes them, conditions form
+ * trees: a node is a kid or a rule's root once at most. So the recursive
+ * walks in runtime.c, rule_triggers.c and score.c stay shallow and linear
+ * whatever a damaged file says; a node shared by the 20 kids of each of 8
+ * nested conditions would make each walk 20^8 steps. */
+#define HAS_PARENT 0x80u
 static void nodes_ok(struct check *c)
 {
     const struct tri_table *t = c->t;
@@ -293,8 +297,13 @@ static void nodes_ok(struct check *c)
                 uint32_t kid = t->node_kids[n->first[k] + j];
 
                 idx_ok(c, kid, i, 0);
-                if (!c->bad && depth[kid] + 1 > depth[i])
-                    depth[i] = (uint8_t)(depth[kid] + 1);
+                if (!c->bad && (depth[kid] & HAS_PARENT))
+                    c->bad = 1;   /* a second parent */
+                if (c->bad)
+                    break;
+                if ((depth[kid] & ~HAS_PARENT) + 1 > depth[i])
+                    depth[i] = (uint8_t)((depth[kid] & ~HAS_PARENT) + 1);
+                depth[kid] |= HAS_PARENT;
             }
         }
         if (depth[i] > TRI_MAX_NEST + 1)
@@ -303,6 +312,14 @@ static void nodes_ok(struct check *c)
             if (n->within[k] != TRI_NONE &&
                 (n->count[TRI_PART_ALL] > 8 || n->count[TRI_PART_ALL] < 2))
                 c->bad = 1;
+    }
+    for (i = 0; i < t->n_rules && !c->bad; i++) {   /* rules_ok checks the range */
+        uint32_t root = t->rules[i].root;
+
+        if (root < t->n_nodes && (depth[root] & HAS_PARENT))
+            c->bad = 1;
+        else if (root < t->n_nodes)
+            depth[root] |= HAS_PARENT;
     }
     tri_free(depth);
 }

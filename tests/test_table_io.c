@@ -742,6 +742,56 @@ static void test_table_io_missing_file_is_eio(void **state)
     assert_null(rs);
 }
 
+/* Conditions are trees: a table where one node is the kid of two parents
+ * (or the root of two rules) is refused, however valid its checksum. 20
+ * kids of each of 8 nested conditions all naming the condition below made
+ * a 500 KB file whose loading ran for hours. */
+static void test_table_io_refuses_a_shared_condition(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: r.a\n    type: other\n"
+        "    match: { any: [甲, { all: [乙, { any: [丙, 丁] }] }, 戊] }\n"
+        "  - id: r.b\n    type: other\n    match: { any: [己] }\n";
+    struct fx *f = *state;
+    triage_ruleset *rs, *back;
+    char p[128];
+    uint32_t i, j, inner = TRI_NONE, outer = TRI_NONE, save_kid, save_root;
+    struct tri_node *n;
+
+    rs = compile_path(NULL, yaml);
+    assert_non_null(rs);
+    path_in(f, "shared.tdb", p, sizeof p);
+    for (i = 0; i < rs->t.n_nodes; i++) {   /* a nested condition, then r.a's root */
+        if (rs->t.nodes[i].kind == TRI_NODE_COND && inner == TRI_NONE)
+            inner = i;
+        if (rs->t.nodes[i].kind == TRI_NODE_COND && rs->t.nodes[i].count[TRI_PART_ANY] == 3)
+            outer = i;
+    }
+    assert_true(inner != TRI_NONE && outer != TRI_NONE && inner < outer);
+    n = &rs->t.nodes[outer];
+    /* As compiled: loads. */
+    assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_OK);
+    triage_ruleset_destroy(back);
+    /* The outer condition's last kid is also the inner condition. */
+    j = n->first[TRI_PART_ANY] + 2;
+    save_kid = rs->t.node_kids[j];
+    rs->t.node_kids[j] = inner;
+    assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
+    back = (triage_ruleset *)&back;
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_ECORRUPT);
+    assert_null(back);
+    rs->t.node_kids[j] = save_kid;
+    /* Two rules with one root. */
+    save_root = rs->t.rules[1].root;
+    rs->t.rules[1].root = rs->t.rules[0].root;
+    assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_load(p, &back), TRIAGE_ECORRUPT);
+    rs->t.rules[1].root = save_root;
+    triage_ruleset_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -754,6 +804,7 @@ int main(void)
         cmocka_unit_test(test_table_io_header_names_version_and_damage),
         cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
         cmocka_unit_test(test_table_io_missing_file_is_eio),
+        cmocka_unit_test(test_table_io_refuses_a_shared_condition),
         cmocka_unit_test(test_table_io_crc32_matches_bytewise_at_every_length),
         cmocka_unit_test(test_table_io_large_vectorscan_database_maps_and_matches),
         cmocka_unit_test(test_table_io_regexes_are_jit_compiled_on_first_use),
