@@ -275,7 +275,7 @@ TRIAGE_API triage_status triage_result_json(const triage_result *r,
                                             const char *id, const char **json,
                                             size_t *len);
 
-/* Which hits the JSON lists: every hit of every rule evaluated (the
+/* Which hits the JSON lists: every hit of every rule with a hit (the
  * default, what explain shows), hits of rules that fired, only the hits
  * that counted for them, or none. A long complaint against a large rule
  * set can hold hundreds of hits; batch consumers may want fewer. */
