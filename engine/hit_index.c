@@ -121,6 +121,7 @@ void tri_candidates(struct triage_scratch *s)
     for (j = 0; j < rs->n_zero_hit; j++) {
         uint32_t r = rs->zero_hit_rules[j];
 
+        s->rule[r].tgen = s->gen;   /* needs no trigger */
         if (s->rule[r].gen != s->gen) {
             s->rule[r].gen = s->gen;
             s->cand[s->n_cand++] = r;

@@ -2,7 +2,8 @@
  * fuzz_classify.c - arbitrary bytes classified with the shipped rules
  * (folder or .tdb in $TRIAGE_FUZZ_RULES, default "rules"), compiled once,
  * then every result accessor, the JSON rendering, the trace and the reply
- * check on the same bytes.
+ * check on the same bytes; and the result with the trace on must be the
+ * result with it off.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -139,8 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const triage_result *r;
     const triage_reply_issue *issues;
+    const char *json;
+    size_t jlen, fast_len;
     unsigned n, i;
-    char *text;
+    char *text, *fast;
 
     if (rs == NULL)
         init();
@@ -154,11 +157,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (triage_classify(rs, s, text, size, &r) != TRIAGE_OK)
         abort();
     check_result(r, size);
-    /* Again with the trace on: the explain path. */
+    if (triage_result_json(r, "fuzz", &json, &jlen) != TRIAGE_OK ||
+        (fast = malloc(jlen + 1)) == NULL)
+        abort();
+    memcpy(fast, json, jlen);
+    fast_len = jlen;
+    /* Again with the trace on: the explain path. It evaluates every
+     * candidate rule, where the fast path skips those without a trigger
+     * hit (engine/rule_triggers.c): the results must be the same. */
     triage_scratch_set_trace(s, 1);
     if (triage_classify(rs, s, text, size, &r) != TRIAGE_OK)
         abort();
     check_result(r, size);
+    if (triage_result_json(r, "fuzz", &json, &jlen) != TRIAGE_OK)
+        abort();
+    if (jlen != fast_len || memcmp(json, fast, jlen) != 0) {
+        fprintf(stderr, "fuzz_classify: the result differs with the trace on:\n"
+                "  off: %.*s\n  on:  %.*s\n", (int)fast_len, fast, (int)jlen, json);
+        abort();
+    }
+    free(fast);
     triage_scratch_set_trace(s, 0);
     if (triage_check_reply(rs, s, text, size, size & 1, &issues, &n) == TRIAGE_OK)
         for (i = 0; i < n; i++) {
