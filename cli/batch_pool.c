@@ -129,7 +129,11 @@ int pool_create(struct batch_pool **out, const triage_ruleset *rs, int threads,
     for (i = 0; p->workers != NULL && i < p->n; i++) {
         p->workers[i].pool = p;
         p->workers[i].index = i;
-        if (triage_scratch_create(rs, &p->workers[i].s) != TRIAGE_OK)
+        /* Only the listed hits are kept, so rules that cannot fire are
+         * skipped unless every hit is wanted (CSV lists none). */
+        if (triage_scratch_create(rs, &p->workers[i].s) != TRIAGE_OK ||
+            triage_scratch_set_hits(p->workers[i].s, o->csv ? TRIAGE_JSON_HITS_NONE
+                                                             : o->hits) != TRIAGE_OK)
             break;
     }
     if (p->workers == NULL || i < p->n) {

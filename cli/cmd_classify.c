@@ -59,6 +59,8 @@ int cmd_classify(int argc, char **argv)
     if (rc == EXIT_OK_) {
         st = triage_scratch_create(rs, &s);
         if (st == TRIAGE_OK)
+            st = triage_scratch_set_hits(s, hits);
+        if (st == TRIAGE_OK)
             st = triage_classify(rs, s, text, len, &res);
         if (st == TRIAGE_OK)
             st = triage_result_json_hits(res, id, hits, &json, &jlen);

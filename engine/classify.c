@@ -129,6 +129,14 @@ void triage_scratch_set_trace(triage_scratch *s, int on)
         s->trace_on = on != 0;
 }
 
+triage_status triage_scratch_set_hits(triage_scratch *s, triage_json_hits which)
+{
+    if (s == NULL || (unsigned)which > TRIAGE_JSON_HITS_NONE)
+        return TRIAGE_EINVAL;
+    s->fired_hits_only = which != TRIAGE_JSON_HITS_ALL;
+    return TRIAGE_OK;
+}
+
 void tri_trace_add(struct triage_scratch *s, triage_trace_kind kind,
                    const char *id, int ok, int depth, const char *fmt, ...)
 {

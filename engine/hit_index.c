@@ -96,16 +96,14 @@ static void order_by_bits(struct triage_scratch *s)
         }
 }
 
-/* Candidate rules: those with a hit on one of their patterns, plus the few
- * that can fire with none, in rule order; and which of them had a trigger
- * hit (rule_triggers.c). */
-void tri_candidates(struct triage_scratch *s)
+/* Rules with a hit on one of their patterns, and which of them had a
+ * trigger hit (rule_triggers.c). */
+static void with_a_hit(struct triage_scratch *s)
 {
     const struct triage_ruleset *rs = s->rs;
     size_t i;
     uint32_t j;
 
-    s->n_cand = 0;
     for (i = 0; i < s->n_touched; i++) {
         const struct tri_pattern *p = &rs->t.patterns[s->touched[i]];
 
@@ -118,6 +116,52 @@ void tri_candidates(struct triage_scratch *s)
             }
         }
     }
+    for (i = 0; i < s->n_touched; i++)
+        for (j = rs->trig_first[s->touched[i]]; j < rs->trig_first[s->touched[i] + 1]; j++)
+            s->rule[rs->trig_rules[j]].tgen = s->gen;
+}
+
+/* Only the rules with a trigger hit, when the result keeps only fired
+ * rules' hits (triage_scratch_set_hits): the others cannot fire, and
+ * their hits are not wanted. */
+static void triggered_only(struct triage_scratch *s)
+{
+    const struct triage_ruleset *rs = s->rs;
+    size_t i;
+    uint32_t j;
+
+    for (i = 0; i < s->n_touched; i++)
+        for (j = rs->trig_first[s->touched[i]]; j < rs->trig_first[s->touched[i] + 1]; j++) {
+            uint32_t r = rs->trig_rules[j];
+
+            if (s->rule[r].gen != s->gen) {
+                s->rule[r].gen = s->rule[r].tgen = s->gen;
+                s->cand[s->n_cand++] = r;
+            }
+        }
+}
+
+/* Whether the result lists the hits of every rule with a hit, not only
+ * of the rules that fired. explain's trace wants them all. */
+static int all_hits(const struct triage_scratch *s)
+{
+    return !s->fired_hits_only || s->trace_on;
+}
+
+/* Candidate rules, in rule order: those with a hit on one of their
+ * patterns (or, keeping only fired rules' hits, a trigger hit), plus the
+ * few that can fire with none. */
+void tri_candidates(struct triage_scratch *s)
+{
+    const struct triage_ruleset *rs = s->rs;
+    size_t i;
+    uint32_t j;
+
+    s->n_cand = 0;
+    if (all_hits(s))
+        with_a_hit(s);
+    else
+        triggered_only(s);
     for (j = 0; j < rs->n_zero_hit; j++) {
         uint32_t r = rs->zero_hit_rules[j];
 
@@ -127,11 +171,15 @@ void tri_candidates(struct triage_scratch *s)
             s->cand[s->n_cand++] = r;
         }
     }
-    for (i = 0; i < s->n_touched; i++)
-        for (j = rs->trig_first[s->touched[i]]; j < rs->trig_first[s->touched[i] + 1]; j++)
-            s->rule[rs->trig_rules[j]].tgen = s->gen;
-    for (j = 0; j < rs->n_untriggered; j++)
-        s->rule[rs->untriggered[j]].tgen = s->gen;
+    for (j = 0; j < rs->n_untriggered; j++) {
+        uint32_t r = rs->untriggered[j];
+
+        s->rule[r].tgen = s->gen;
+        if (!all_hits(s) && s->rule[r].gen != s->gen) {   /* may fire with no hit */
+            s->rule[r].gen = s->gen;
+            s->cand[s->n_cand++] = r;
+        }
+    }
     if (s->n_cand > 32)
         order_by_bits(s);
     else    /* the usual handful: insertion sort */
@@ -143,16 +191,24 @@ void tri_candidates(struct triage_scratch *s)
             s->cand[j] = v;
         }
 }
+/* Whether (rule, hit) pairs of 'rule' go in the result. */
+static int recorded(const struct triage_scratch *s, uint32_t rule, int all)
+{
+    return all || (s->rule[rule].gen == s->gen && s->fired[rule]);
+}
+
 /*
- * Every candidate rule's hits (for the result and explain), grouped by
- * rule in candidate order and by hit within a rule: a counting sort over
- * the hits' pattern-to-rule references, so the cost follows the hits.
+ * Every candidate rule's hits (for the result and explain), or only the
+ * fired rules' (triage_scratch_set_hits), grouped by rule in candidate
+ * order and by hit within a rule: a counting sort over the hits'
+ * pattern-to-rule references, so the cost follows the hits.
  */
 triage_status tri_record_hits(struct triage_scratch *s)
 {
     const struct tri_table *t = &s->rs->t;
     size_t i, total = 0;
     uint32_t j;
+    int all = all_hits(s);
 
     for (i = 0; i < s->n_cand; i++)
         s->rule[s->cand[i]].nhits = 0;
@@ -160,7 +216,8 @@ triage_status tri_record_hits(struct triage_scratch *s)
         const struct tri_pattern *p = &t->patterns[s->hits[i].pattern];
 
         for (j = 0; j < p->rules_count; j++)
-            s->rule[t->rule_refs[p->rules_first + j]].nhits++;
+            if (recorded(s, t->rule_refs[p->rules_first + j], all))
+                s->rule[t->rule_refs[p->rules_first + j]].nhits++;
     }
     for (i = 0; i < s->n_cand; i++) {       /* counts -> group starts */
         uint32_t c = s->rule[s->cand[i]].nhits;
@@ -175,8 +232,11 @@ triage_status tri_record_hits(struct triage_scratch *s)
 
         for (j = 0; j < p->rules_count; j++) {
             uint32_t rule = t->rule_refs[p->rules_first + j];
-            struct tri_rhit *rh = &s->rhits[s->rule[rule].nhits++];
+            struct tri_rhit *rh;
 
+            if (!recorded(s, rule, all))
+                continue;
+            rh = &s->rhits[s->rule[rule].nhits++];
             rh->rule = rule;
             rh->hit = (uint32_t)i;
             rh->counted = (uint32_t)(s->fired[rule] &&

@@ -482,6 +482,7 @@ struct triage_scratch {
     struct tri_profile *prof;    /* NULL unless profiling                 */
     int busy;
     int trace_on;
+    int fired_hits_only;         /* triage_scratch_set_hits: not ALL       */
     int oom;                     /* the Vectorscan callback ran out       */
     hs_scratch_t *hs;
     pcre2_match_data *md;

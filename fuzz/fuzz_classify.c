@@ -2,8 +2,9 @@
  * fuzz_classify.c - arbitrary bytes classified with the shipped rules
  * (folder or .tdb in $TRIAGE_FUZZ_RULES, default "rules"), compiled once,
  * then every result accessor, the JSON rendering, the trace and the reply
- * check on the same bytes; and the result with the trace on must be the
- * result with it off.
+ * check on the same bytes; the result with the trace on must be the
+ * result with it off, and a scratch keeping only fired rules' hits must
+ * give the same line with fired hits.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@
 #include "triage.h"
 
 static triage_ruleset *rs;
-static triage_scratch *s;
+static triage_scratch *s, *lean;   /* lean keeps only fired rules' hits */
 
 static void quiet(const triage_diag *d, void *user)
 {
@@ -48,8 +49,28 @@ static void init(void)
         }
         triage_compiler_destroy(c);
     }
-    if (triage_scratch_create(rs, &s) != TRIAGE_OK)
+    if (triage_scratch_create(rs, &s) != TRIAGE_OK ||
+        triage_scratch_create(rs, &lean) != TRIAGE_OK ||
+        triage_scratch_set_hits(lean, TRIAGE_JSON_HITS_FIRED) != TRIAGE_OK)
         abort();
+}
+
+/* The default scratch's line with fired hits only (in 'want') must be
+ * the lean scratch's, which skips rules that cannot fire. */
+static void same_when_lean(const char *text, size_t size, const char *want, size_t want_len)
+{
+    const triage_result *r;
+    const char *json;
+    size_t jlen;
+
+    if (triage_classify(rs, lean, text, size, &r) != TRIAGE_OK ||
+        triage_result_json_hits(r, "fuzz", TRIAGE_JSON_HITS_FIRED, &json, &jlen) != TRIAGE_OK)
+        abort();
+    if (jlen != want_len || memcmp(json, want, jlen) != 0) {
+        fprintf(stderr, "fuzz_classify: the lean scratch's line differs:\n"
+                "  all:  %.*s\n  lean: %.*s\n", (int)want_len, want, (int)jlen, json);
+        abort();
+    }
 }
 
 static void use(const char *p)
@@ -162,6 +183,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     memcpy(fast, json, jlen);
     fast_len = jlen;
+    if (triage_result_json_hits(r, "fuzz", TRIAGE_JSON_HITS_FIRED, &json, &jlen) != TRIAGE_OK)
+        abort();
+    same_when_lean(text, size, json, jlen);   /* r is still the last result of s */
     /* Again with the trace on: the explain path. It evaluates every
      * candidate rule, where the fast path skips those without a trigger
      * hit (engine/rule_triggers.c): the results must be the same. */

@@ -292,6 +292,18 @@ TRIAGE_API triage_status triage_result_json_hits(const triage_result *r,
                                                  triage_json_hits which,
                                                  const char **json, size_t *len);
 
+/**
+ * Which hits this scratch's results keep. TRIAGE_JSON_HITS_ALL (the
+ * default) keeps every hit of every rule with a hit, as explain shows
+ * them; any other value keeps only the hits of rules that fired, which
+ * lets classification skip the rules that cannot fire (those with no hit
+ * on a pattern their condition needs) altogether: batch triage sets it
+ * unless asked for --hits all. triage_result_hit_count/_hit and the JSON
+ * then list only those hits; everything else in a result is the same.
+ * With the trace on, every hit is kept. TRIAGE_EINVAL for a bad value.
+ */
+TRIAGE_API triage_status triage_scratch_set_hits(triage_scratch *s, triage_json_hits which);
+
 /* ---- Evaluation trace, for explain and rule-author tools ------------- */
 
 typedef enum triage_trace_kind {

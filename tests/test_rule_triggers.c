@@ -158,11 +158,71 @@ static void test_rule_triggers_skip_a_rule_that_cannot_fire(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* A scratch that keeps only fired rules' hits (triage_scratch_set_hits,
+ * as batch triage uses it) evaluates only rules with a trigger hit: its
+ * JSON with fired, counted or no hits is the default scratch's, byte for
+ * byte, and its hit list is the default's hits of fired rules. */
+static void test_rule_triggers_fired_hits_only_give_the_same_lines(void **state)
+{
+    triage_ruleset *rs = compile_yaml();
+    triage_scratch *full = NULL, *lean = NULL;
+    unsigned seed = 777, i, k, w;
+    char text[256];
+
+    (void)state;
+    assert_int_equal(triage_scratch_create(rs, &full), TRIAGE_OK);
+    assert_int_equal(triage_scratch_create(rs, &lean), TRIAGE_OK);
+    assert_int_equal(triage_scratch_set_hits(lean, (triage_json_hits)4), TRIAGE_EINVAL);
+    assert_int_equal(triage_scratch_set_hits(NULL, TRIAGE_JSON_HITS_FIRED), TRIAGE_EINVAL);
+    assert_int_equal(triage_scratch_set_hits(lean, TRIAGE_JSON_HITS_FIRED), TRIAGE_OK);
+    for (i = 0; i < 4000; i++) {
+        const triage_result *a, *b;
+        unsigned fired_hits = 0;
+        size_t used = 0;
+        triage_hit h;
+
+        text[0] = '\0';
+        for (k = 0, w = 1 + i % 7; k < w; k++) {
+            seed = seed * 1103515245u + 12345u;
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s",
+                                     words[(seed >> 16) % N_WORDS]);
+        }
+        a = classify(rs, full, text);
+        b = classify(rs, lean, text);
+        for (k = TRIAGE_JSON_HITS_FIRED; k <= TRIAGE_JSON_HITS_NONE; k++) {
+            const char *ja, *jb;
+            size_t la, lb;
+
+            assert_int_equal(triage_result_json_hits(a, "x", (triage_json_hits)k, &ja, &la),
+                             TRIAGE_OK);
+            assert_int_equal(triage_result_json_hits(b, "x", (triage_json_hits)k, &jb, &lb),
+                             TRIAGE_OK);
+            if (la != lb || memcmp(ja, jb, la) != 0)
+                fail_msg("'%s' (hits %u):\n  all hits   %.*s\n  fired only %.*s", text, k,
+                         (int)la, ja, (int)lb, jb);
+        }
+        for (k = 0; k < triage_result_hit_count(a); k++)
+            if (triage_result_hit(a, k, &h) == TRIAGE_OK && fired(a, h.rule_id))
+                fired_hits++;
+        assert_int_equal(triage_result_hit_count(b), fired_hits);
+    }
+    /* With the trace on (explain), every hit is kept again: 头晕 is a
+     * word of r.all (through its list) and of r.modes, neither fires. */
+    triage_scratch_set_trace(lean, 1);
+    assert_int_equal(triage_result_hit_count(classify(rs, lean, "我头晕")), 2);
+    triage_scratch_set_trace(lean, 0);
+    assert_int_equal(triage_result_hit_count(classify(rs, lean, "我头晕")), 0);
+    triage_scratch_destroy(full);
+    triage_scratch_destroy(lean);
+    triage_ruleset_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_triggers_never_change_a_result),
         cmocka_unit_test(test_rule_triggers_skip_a_rule_that_cannot_fire),
+        cmocka_unit_test(test_rule_triggers_fired_hits_only_give_the_same_lines),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
