@@ -171,15 +171,6 @@ void tri_candidates(struct triage_scratch *s)
             s->cand[s->n_cand++] = r;
         }
     }
-    for (j = 0; j < rs->n_untriggered; j++) {
-        uint32_t r = rs->untriggered[j];
-
-        s->rule[r].tgen = s->gen;
-        if (!all_hits(s) && s->rule[r].gen != s->gen) {   /* may fire with no hit */
-            s->rule[r].gen = s->gen;
-            s->cand[s->n_cand++] = r;
-        }
-    }
     if (s->n_cand > 32)
         order_by_bits(s);
     else    /* the usual handful: insertion sort */

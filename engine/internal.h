@@ -361,14 +361,12 @@ struct triage_ruleset {
                                      cannot take it                       */
     uint32_t *slow;               /* regex patterns run by PCRE2 alone    */
     uint32_t n_slow;
-    uint32_t *zero_hit_rules;     /* rules evaluated on every text        */
-    uint32_t n_zero_hit;
     /* Per pattern, the rules it triggers: a rule is evaluated only when
-     * one of its triggers hit (rule_triggers.c); the untriggered rules
-     * need no hit and are evaluated whenever they are candidates. */
+     * one of its triggers hit; the zero-hit rules need no hit, have no
+     * triggers and are evaluated on every text (rule_triggers.c). */
     uint32_t *trig_first;         /* n_patterns + 1 starts into trig_rules */
     uint32_t *trig_rules;
-    uint32_t *untriggered;        uint32_t n_untriggered;
+    uint32_t *zero_hit_rules;     uint32_t n_zero_hit;
     /* Per node and part: its leaves' patterns, sorted, and its other kids,
      * so a long keyword list is checked against the text's few hit
      * patterns instead of item by item (runtime.c, score.c). */

@@ -12,7 +12,8 @@
  * 'all' part needs the need of any one item, and the condition takes the
  * cheapest of its parts. 'none' parts need nothing. A pattern costs one
  * plus the number of rules using it: a word many rules share is a common
- * word, and a poor trigger.
+ * word, and a poor trigger. A condition with no such need can hold with
+ * no hit at all (only 'none' parts): its rule is a zero-hit rule.
  */
 #include "internal.h"
 
@@ -109,19 +110,21 @@ static void emit(struct emit *e, uint32_t node)
     }
 }
 
-/* Both passes over the rules: count, then fill. Rules whose condition
- * needs no hit go to rs->untriggered. */
+/* Both passes over the rules: count, then fill. A rule whose condition
+ * needs no hit has no triggers: it is listed in rs->zero_hit_rules and
+ * evaluated on every text. */
 static void emit_all(struct triage_ruleset *rs, struct emit *e)
 {
-    const struct tri_table *t = &rs->t;
+    struct tri_table *t = &rs->t;
 
     memset(e->seen, 0, ((size_t)t->n_patterns + 1) * sizeof *e->seen);
-    rs->n_untriggered = 0;
+    rs->n_zero_hit = 0;
     for (e->rule = 0; e->rule < t->n_rules; e->rule++) {
         uint32_t root = t->rules[e->rule].root;
 
-        if (e->cost[root] == NO_NEED)
-            rs->untriggered[rs->n_untriggered++] = e->rule;
+        t->rules[e->rule].zero_hit = e->cost[root] == NO_NEED;
+        if (t->rules[e->rule].zero_hit)
+            rs->zero_hit_rules[rs->n_zero_hit++] = e->rule;
         else
             emit(e, root);
     }
@@ -129,7 +132,7 @@ static void emit_all(struct triage_ruleset *rs, struct emit *e)
 
 triage_status tri_index_triggers(struct triage_ruleset *rs)
 {
-    const struct tri_table *t = &rs->t;
+    struct tri_table *t = &rs->t;
     struct emit e = { t, NULL, 0, NULL, NULL, NULL, NULL };
     uint64_t *cost = tri_malloc(((size_t)t->n_nodes + 1) * sizeof *cost);
     uint32_t i, total = 0;
@@ -139,9 +142,9 @@ triage_status tri_index_triggers(struct triage_ruleset *rs)
     e.seen = tri_malloc(((size_t)t->n_patterns + 1) * sizeof *e.seen);
     e.count = tri_calloc((size_t)t->n_patterns + 1, sizeof *e.count);
     rs->trig_first = tri_malloc(((size_t)t->n_patterns + 1) * sizeof *rs->trig_first);
-    rs->untriggered = tri_malloc(((size_t)t->n_rules + 1) * sizeof *rs->untriggered);
+    rs->zero_hit_rules = tri_malloc(((size_t)t->n_rules + 1) * sizeof *rs->zero_hit_rules);
     if (cost == NULL || e.seen == NULL || e.count == NULL || rs->trig_first == NULL ||
-        rs->untriggered == NULL)
+        rs->zero_hit_rules == NULL)
         goto done;
     node_costs(t, cost);
     emit_all(rs, &e);

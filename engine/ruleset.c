@@ -43,7 +43,6 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     tri_free(rs->zero_hit_rules);
     tri_free(rs->trig_first);
     tri_free(rs->trig_rules);
-    tri_free(rs->untriggered);
     for (i = 0; i < TRI_DB_COUNT; i++) {
         if (rs->hs[i].map != NULL)
             munmap(rs->hs[i].map, rs->hs[i].map_len);

@@ -270,23 +270,6 @@ static void node_patterns(const struct tri_table *t, uint32_t node,
             node_patterns(t, t->node_kids[n->first[k] + i], fn, arg);
 }
 
-/* A condition that can hold with no hit at all (only 'none' parts). */
-static int zero_hit(const struct tri_table *t, uint32_t node)
-{
-    const struct tri_node *n = &t->nodes[node];
-    uint32_t i;
-    int any_ok = n->count[TRI_PART_ANY] == 0;
-
-    if (n->kind == TRI_NODE_LEAF || n->count[TRI_PART_REGEX] > 0)
-        return 0;
-    for (i = 0; i < n->count[TRI_PART_ANY]; i++)
-        any_ok |= zero_hit(t, t->node_kids[n->first[TRI_PART_ANY] + i]);
-    for (i = 0; any_ok && i < n->count[TRI_PART_ALL]; i++)
-        if (!zero_hit(t, t->node_kids[n->first[TRI_PART_ALL] + i]))
-            return 0;
-    return any_ok;
-}
-
 /* A condition in the subtree sets its own modes (score.c must then look
  * at where a hit's leaf stands to say whether the hit counted). */
 static int own_modes(const struct tri_table *t, uint32_t node)
@@ -448,8 +431,7 @@ static triage_status index_rules(struct triage_ruleset *rs)
     tri_free(t->rule_refs);
     t->rule_refs = tri_calloc(total + 1, sizeof *t->rule_refs);
     c.pos = tri_calloc(t->n_patterns + 1, sizeof *c.pos);
-    rs->zero_hit_rules = tri_calloc(t->n_rules + 1, sizeof *rs->zero_hit_rules);
-    if (t->rule_refs == NULL || c.pos == NULL || rs->zero_hit_rules == NULL) {
+    if (t->rule_refs == NULL || c.pos == NULL) {
         tri_free(c.pos);
         return TRIAGE_ENOMEM;
     }
@@ -458,10 +440,7 @@ static triage_status index_rules(struct triage_ruleset *rs)
     c.fill = 1;
     for (c.rule = 0; c.rule < t->n_rules; c.rule++) {
         node_patterns(t, t->rules[c.rule].root, count_or_fill, &c);
-        t->rules[c.rule].zero_hit = (uint32_t)zero_hit(t, t->rules[c.rule].root);
         t->rules[c.rule].own_modes = (uint32_t)own_modes(t, t->rules[c.rule].root);
-        if (t->rules[c.rule].zero_hit)
-            rs->zero_hit_rules[rs->n_zero_hit++] = c.rule;
     }
     for (i = 0; i < t->n_patterns; i++)
         t->patterns[i].rules_count = c.pos[i] - t->patterns[i].rules_first;
