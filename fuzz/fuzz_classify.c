@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "triage.h"
+#include "same_line.h"
 
 static triage_ruleset *rs;
 static triage_scratch *s, *lean;   /* lean keeps only fired rules' hits */
@@ -66,11 +67,8 @@ static void same_when_lean(const char *text, size_t size, const char *want, size
     if (triage_classify(rs, lean, text, size, &r) != TRIAGE_OK ||
         triage_result_json_hits(r, "fuzz", TRIAGE_JSON_HITS_FIRED, &json, &jlen) != TRIAGE_OK)
         abort();
-    if (jlen != want_len || memcmp(json, want, jlen) != 0) {
-        fprintf(stderr, "fuzz_classify: the lean scratch's line differs:\n"
-                "  all:  %.*s\n  lean: %.*s\n", (int)want_len, want, (int)jlen, json);
-        abort();
-    }
+    same_line("fuzz_classify: the lean scratch's line", "all:", want, want_len, "lean:",
+              json, jlen);
 }
 
 static void use(const char *p)
@@ -195,11 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_result(r, size);
     if (triage_result_json(r, "fuzz", &json, &jlen) != TRIAGE_OK)
         abort();
-    if (jlen != fast_len || memcmp(json, fast, jlen) != 0) {
-        fprintf(stderr, "fuzz_classify: the result differs with the trace on:\n"
-                "  off: %.*s\n  on:  %.*s\n", (int)fast_len, fast, (int)jlen, json);
-        abort();
-    }
+    same_line("fuzz_classify: the result with the trace on", "off:", fast, fast_len, "on:",
+              json, jlen);
     free(fast);
     triage_scratch_set_trace(s, 0);
     if (triage_check_reply(rs, s, text, size, size & 1, &issues, &n) == TRIAGE_OK)

@@ -73,7 +73,7 @@ $(FUZZ_DIR)/libfuzztriage.a: $(FUZZ_ENGINE_OBJ) $(FUZZ_BATCH_OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
 
-FUZZ_HDRS := include/triage.h cli/batch_input.h
+FUZZ_HDRS := include/triage.h cli/batch_input.h $(wildcard fuzz/*.h)
 
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_HDRS) $(FUZZ_DIR)/libfuzztriage.a
 	@echo "  FUZZLD  $@"
