@@ -149,7 +149,7 @@ static const union tri_bword *lookup(const struct triage_ruleset *rs, const char
 static void prefetch(const struct triage_scratch *s, size_t j)
 {
     const struct triage_ruleset *rs = s->rs;
-    uint32_t h, at, words;
+    uint32_t h, at, words, w;
 
     if (j + SLOT_AHEAD < s->n_btok)
         __builtin_prefetch(&rs->btok_slots[2 * (s->btok[j + SLOT_AHEAD].hash & rs->btok_mask)]);
@@ -160,8 +160,8 @@ static void prefetch(const struct triage_scratch *s, size_t j)
     if (at == 0 || rs->btok_slots[2 * h + 1] != s->btok[j + RECORD_AHEAD].hash)
         return;
     words = tri_btok_head(s->btok[j + RECORD_AHEAD].len) + rs->bayes_classes;
-    for (h = 0; h < words; h += 16)
-        __builtin_prefetch(rs->btok_rec + at - 1 + h);
+    for (w = 0; w < words; w += 16)   /* 16 words: a 64-byte line */
+        __builtin_prefetch(rs->btok_rec + at - 1 + w);
     __builtin_prefetch(rs->btok_rec + at - 1 + words - 1);
 }
 

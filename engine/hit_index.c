@@ -115,10 +115,9 @@ static void with_a_hit(struct triage_scratch *s)
                 s->cand[s->n_cand++] = r;
             }
         }
-    }
-    for (i = 0; i < s->n_touched; i++)
         for (j = rs->trig_first[s->touched[i]]; j < rs->trig_first[s->touched[i] + 1]; j++)
             s->rule[rs->trig_rules[j]].tgen = s->gen;
+    }
 }
 
 /* Only the rules with a trigger hit, when the result keeps only fired
