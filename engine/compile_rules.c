@@ -79,8 +79,8 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
     pcre2_code *re;
     pcre2_match_data *md;
     uint32_t names = 0;
-    hs_expr_info_t *info = NULL;
     hs_compile_error_t *herr = NULL;
+    char *prefilter;
     char msg[256];
 
     re = pcre2_compile((PCRE2_SPTR)n->str, n->len,
@@ -109,15 +109,19 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         *flags |= TRI_PATF_CASED | TRI_PATF_SLOW;
         return 1;
     }
-    if (hs_expression_info(n->str, HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS |
-                           HS_FLAG_PREFILTER | HS_FLAG_DOTALL, &info, &herr) != HS_SUCCESS) {
+    /* As the runtime will build it: the relaxed form, else as written. */
+    prefilter = tri_prefilter_expr(n->str, n->len, &herr);
+    if (prefilter == NULL) {
+        tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
+        return 0;
+    }
+    tri_free(prefilter);
+    if (herr != NULL) {
         tri_warn(b, n, "Vectorscan cannot take this regex (%s); it runs through "
-                 "PCRE2 alone on every text, which is slow",
-                 herr ? herr->message : "unsupported");
+                 "PCRE2 alone on every text, which is slow", herr->message);
         *flags |= TRI_PATF_SLOW;
         hs_free_compile_error(herr);
     }
-    free(info);  /* Vectorscan allocates it with the C library */
     return 1;
 }
 

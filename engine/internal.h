@@ -417,6 +417,9 @@ triage_status tri_pool_add(struct tri_table *t, const char *s, size_t n,
 struct tri_diag_sink;
 triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir,
                                 struct tri_diag_sink *diag);
+/* The expression Vectorscan compiles to nominate a regex (runtime.c);
+ * 'why', when not NULL, receives Vectorscan's refusal of it or NULL. */
+char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why);
 void tri_table_free(struct tri_table *t);
 /* CRC-32 (IEEE) of a saved table's body (table_io.c); tests and the load
  * fuzzer use it to forge valid-looking damaged files. */

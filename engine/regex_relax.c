@@ -1,7 +1,8 @@
 /*
  * regex_relax.c - the looser form of a rule regex that Vectorscan compiles
- * as its prefilter. Vectorscan only nominates regexes and PCRE2 decides on
- * the original, so any superset of the original's matches is correct.
+ * as its prefilter. Vectorscan only nominates regexes (whether one matches
+ * somewhere, at no particular offset) and PCRE2 decides on the original, so
+ * any form that matches every text the original matches is correct.
  */
 #include <string.h>
 #include "internal.h"
@@ -235,7 +236,8 @@ static size_t mark_gap(const char *re, size_t len, size_t end, char **o)
 }
 
 /* An escape at re[i] (a backslash, outside a class): copy it whole, or
- * drop \b and \B (an assertion only ever removes matches) and write \w
+ * drop \b, \B (an assertion only ever removes matches) and \K (it only
+ * moves where a match is said to start; Vectorscan refuses it) and write \w
  * and \W as any character (under UCP and caseless a word class is hundreds of byte
  * ranges: one "(\w+ )?" made a regex's automaton 0.7 MB and 0.8 s to build;
  * the regexes are compiled with DOTALL). Returns the index of its last byte. */
@@ -243,7 +245,7 @@ static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
 {
     size_t end = escape_end(re, len, i);
 
-    if (end == i + 1 && (re[end] == 'b' || re[end] == 'B'))
+    if (end == i + 1 && (re[end] == 'b' || re[end] == 'B' || re[end] == 'K'))
         return mark_gap(re, len, end, o);
     if (end == i + 1 && (re[end] == 'w' || re[end] == 'W')) {
         memcpy(*o, "(?:.)", 5);   /* grouped: a bare ".]" after a "[." could */
@@ -255,10 +257,29 @@ static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
     return end;
 }
 
+/* Whether the lookaround at re[i], at depth 0 of the regex, can be kept
+ * as text the relaxed form consumes instead of dropped: a lookbehind that
+ * opens a top-level branch ("(?<=没|不)过敏": whatever matches it, "没过敏"
+ * or "不过敏", matches "(?:没|不)过敏"), or a lookahead that closes one.
+ * Either is then a required part of the prefilter, so fewer texts
+ * nominate the regex. */
+static int lookaround_kept(const char *re, size_t len, size_t i, int branch_start)
+{
+    size_t next;
+
+    if (re[i + 2] == '<')
+        return branch_start && re[i + 3] == '=';
+    if (re[i + 2] != '=')
+        return 0;
+    next = skip_ignored(re, len, group_end(re, len, i) + 1);
+    return next >= len || re[next] == '|';
+}
+
 char *tri_regex_relax(const char *re, size_t len)
 {
     char *out = tri_malloc(3 * len + 1), *o = out;   /* "\w" -> "(?:.)" */
     size_t i;
+    int depth = 0, branch_start = 1;   /* nothing of this top-level branch yet */
 
     if (out == NULL)
         return NULL;
@@ -269,7 +290,9 @@ char *tri_regex_relax(const char *re, size_t len)
     }
     for (i = 0; i < len; i++) {
         char c = re[i];
+        int opens = branch_start;
 
+        branch_start = 0;
         if (c == '\\') {
             i = copy_escape(re, len, i, &o);
         } else if (c == '[') {          /* a class is copied as written */
@@ -280,12 +303,21 @@ char *tri_regex_relax(const char *re, size_t len)
             o += n;
             i += n - 1;
         } else if (lookaround_at(re, len, i)) {
-            i = mark_gap(re, len, group_end(re, len, i), &o);   /* it only removes matches */
+            if (depth == 0 && lookaround_kept(re, len, i, opens)) {
+                memcpy(o, "(?:", 3);
+                o += 3;
+                i += re[i + 2] == '<' ? 3 : 2;
+                depth++;
+            } else {
+                i = mark_gap(re, len, group_end(re, len, i), &o);   /* it only removes matches */
+            }
         } else {
             if (c == '{') {
                 i = widen_repeat(re, len, i, &o);
                 c = re[i];
             }
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            branch_start = depth == 0 && c == '|';
             *o++ = c;
         }
     }

@@ -85,24 +85,34 @@ static char *escape_literal(const char *s, size_t n)
 
 /* What Vectorscan compiles for a regex: its relaxed form (regex_relax.c),
  * unless Vectorscan refuses that form (say it now matches the empty
- * string), then the regex itself. PCRE2 confirms each nomination. */
-static char *prefilter_expr(const char *re, size_t len)
+ * string), then the regex itself. PCRE2 confirms each nomination. NULL
+ * when out of memory. With 'why', Vectorscan's refusal of the result (or
+ * NULL when it takes it) is left there for the caller to free. */
+char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why)
 {
-    char *relaxed = tri_regex_relax(re, len);
+    char *expr = tri_regex_relax(re, len);
     hs_expr_info_t *info = NULL;
     hs_compile_error_t *err = NULL;
 
-    if (relaxed == NULL || (strlen(relaxed) == len && memcmp(relaxed, re, len) == 0))
-        return relaxed;
-    if (hs_expression_info(relaxed, HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS &&
-        info->min_width > 0) {
-        free(info);  /* Vectorscan allocates it with the C library */
-        return relaxed;
+    if (why != NULL)
+        *why = NULL;
+    if (expr == NULL)
+        return NULL;
+    if (strlen(expr) != len || memcmp(expr, re, len) != 0) {
+        if (hs_expression_info(expr, HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS &&
+            info->min_width > 0) {
+            free(info);  /* Vectorscan allocates it with the C library */
+            return expr;
+        }
+        free(info);
+        hs_free_compile_error(err);
+        tri_free(expr);
+        if ((expr = tri_strndup(re, len)) == NULL)
+            return NULL;
     }
-    free(info);
-    hs_free_compile_error(err);
-    tri_free(relaxed);
-    return tri_strndup(re, len);
+    if (why != NULL && hs_expression_info(expr, HS_REGEX_FLAGS, &info, why) == HS_SUCCESS)
+        free(info);
+    return expr;
 }
 
 /* The regexes Vectorscan prefilters, in table order: their ordinals are
@@ -156,7 +166,7 @@ static triage_status hs_input_of(const struct triage_ruleset *rs, int which,
         for (i = 0; i < rs->n_rx_pat; i++) {
             const struct tri_pattern *p = &t->patterns[rs->rx_pat[i]];
 
-            in->expr[i] = prefilter_expr(tri_str(t, p->src), p->src_len);
+            in->expr[i] = tri_prefilter_expr(tri_str(t, p->src), p->src_len, NULL);
             in->flags[i] = HS_REGEX_FLAGS;
             in->ids[i] = i;
             in->n = i + 1;

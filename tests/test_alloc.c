@@ -37,7 +37,7 @@ static const char yaml[] =
     "    match: { all: [吃药, { any: [头晕, 恶心] }], within: 6 }\n"
     "  - id: o.lot\n"
     "    type: product_quality\n"
-    "    match: { regex: ['批号(?<lot>[a-z0-9]{4,})', '药品\\K发霉'] }\n"
+    "    match: { regex: ['批号(?<lot>[a-z0-9]{4,})', '药品(?C1)\\K发霉'] }\n"
     "  - id: o.refund\n"
     "    type: refund\n"
     "    hypothetical: include\n"

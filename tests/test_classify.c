@@ -600,7 +600,7 @@ static void test_classify_catastrophic_regex_stops_quickly(void **state)
         "rules:\n"
         "  - id: evil.slow\n"
         "    type: t\n"
-        "    match: { regex: '(a+)+\\K$' }\n";
+        "    match: { regex: '(a+)+(?C1)$' }\n";
     triage_ruleset *rs = compile_yaml(yaml), *slow = compile_yaml(yaml_slow);
     triage_scratch *s = NULL, *s2 = NULL;
     const triage_result *r = NULL;

@@ -499,7 +499,10 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
         "rules:\n"
         "  - id: slow.k\n"
         "    type: product_quality\n"
-        "    match: { regex: '药品\\K发霉' }\n"
+        "    match: { regex: '药品(?C1)\\K发霉' }\n"
+        "  - id: reset.k\n"
+        "    type: product_quality\n"
+        "    match: { regex: '(?:药品|药片)\\K变色' }\n"
         "  - id: backref\n"
         "    type: efficacy\n"
         "    match: { regex: '(药)\\1' }\n";
@@ -530,7 +533,8 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
     assert_int_equal(triage_ruleset_get_info(rs, &info), TRIAGE_OK);
     assert_int_equal(info.slow_patterns, 1);
     assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
-    /* \K drops 药品 from the match: the hit is 发霉 only. */
+    /* \K drops 药品 from the match: the hit is 发霉 only. The callout is
+     * what Vectorscan cannot take. */
     r = classify(rs, s, "这盒药品发霉了");
     assert_true(fired(r, "slow.k"));
     assert_int_equal(triage_result_hit_count(r), 1);
@@ -539,6 +543,14 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
     assert_int_equal(h.end, 18);
     r = classify(rs, s, "这盒药品很好");
     assert_int_equal(triage_result_fired_count(r), 0);
+    /* \K alone is no reason to run on every text: the prefilter drops it
+     * (so the regex is not slow), and PCRE2 still starts the hit after it. */
+    r = classify(rs, s, "药片变色了");
+    assert_true(fired(r, "reset.k"));
+    assert_int_equal(triage_result_hit_count(r), 1);
+    assert_int_equal(triage_result_hit(r, 0, &h), TRIAGE_OK);
+    assert_int_equal(h.start, 6);
+    assert_int_equal(h.end, 12);
     /* A backreference goes to Vectorscan as a prefilter and PCRE2 decides. */
     r = classify(rs, s, "药药");
     assert_true(fired(r, "backref"));

@@ -75,13 +75,41 @@ static void test_drops_lookarounds(void **state)
 {
     (void)state;
     expect_relax("x(?!a{1,3}b)\\b", "x");
-    expect_relax("(?<=a{1,2})b{1,2}", "b{1,}");
+    expect_relax("x(?<=a{1,2})b{1,2}", "xb{1,}");
     expect_relax("(?<![不没])(能|可以)[^。]{0,8}(?!假)治好", "(能|可以)[^。]{0,}治好");
     expect_relax("a(?=(b|[)])c)d", "ad");                 /* nested, a ')' in a class */
     expect_relax("a(?=\\))b", "ab");                    /* an escaped ')' */
-    expect_relax("(?<name>a{1,2})(?=x)", "(?<name>a{1,})"); /* a named group stays */
+    expect_relax("(?<name>a{1,2})(?=x)y", "(?<name>a{1,})y"); /* a named group stays */
+    expect_relax("(?!a)b|(?<!c)d", "b|d");             /* negative ones always go */
+    expect_relax("(a|(?<=b)c)", "(a|c)");               /* inside a group */
+    expect_relax("a(?=b)c|d", "ac|d");                  /* not at a branch's end */
     expect_relax("[(?=]{1,2}", "[(?=]{1,}");             /* not a lookahead in a class */
     expect_relax("x{1,(?=y)2}", "x{1,(?:)2}");
+}
+
+/* A lookbehind that opens a top-level branch, or a lookahead that closes
+ * one, is text every match has beside it: the prefilter keeps it as text
+ * to consume, which nominates the regex on fewer texts. */
+static void test_keeps_edge_lookarounds_as_text(void **state)
+{
+    (void)state;
+    expect_relax("(?<=会不会|会唔会)[^，。]{0,12}(\\?|$)", "(?:会不会|会唔会)[^，。]{0,}(\\?|$)");
+    expect_relax("(?<=a{1,2})b{1,2}", "(?:a{1,})b{1,}");
+    expect_relax("x|(?<=\\bno )rash\\b", "x|(?:no )rash");
+    expect_relax("(?<name>a{1,2})(?=x)", "(?<name>a{1,})(?:x)");
+    expect_relax("\\A(?=[^!]{8,}\\z)", "\\A(?:[^!]{8,}\\z)");
+    expect_relax("a(?=b(?<=c)d)|e(?=f)", "a(?:bd)|e(?:f)");   /* nested ones go */
+    expect_relax("a(?=b)\\E|c", "a(?:b)\\E|c");       /* \\E between means nothing */
+}
+
+/* \\K only moves where a match is said to start, and Vectorscan refuses
+ * it: without it the regex gets a prefilter instead of running on every
+ * text. */
+static void test_drops_match_start_reset(void **state)
+{
+    (void)state;
+    expect_relax("(?:没|冇)\\K(过敏|红肿)", "(?:没|冇)(过敏|红肿)");
+    expect_relax("a\\K{2}", "a(?:){2}");
 }
 
 static void test_unsafe_forms_are_kept_whole(void **state)
@@ -123,6 +151,7 @@ static void test_relaxed_form_never_loses_a_match(void **state)
         "(a|b\\b){1,2}b{0,2}", "a{1,2}(?:b{1,3}|x)\\b",
         "(?<!x)a{1,2}(?!b)y", "x(?=a{1,2}b)[ab]{1,3}", "(?<=[xy]{2}|\\.)ab{0,1}",
         "(a|(?!x)b){1,2}(?<!a)y", "a\\w{1,2}b", "x\\W+y",
+        "(?<=x|ab)y{1,2}|b(?=a)", "a(?=[xy]{2}\\b)", "x\\Kab{1,2}",
     };
     static const char alphabet[] = "abxy. ";
     unsigned seed = 12345, r, k, i, hits = 0;
@@ -160,6 +189,8 @@ int main(void)
         cmocka_unit_test(test_word_classes_become_any_character),
         cmocka_unit_test(test_classes_and_quotes_are_opaque),
         cmocka_unit_test(test_drops_lookarounds),
+        cmocka_unit_test(test_keeps_edge_lookarounds_as_text),
+        cmocka_unit_test(test_drops_match_start_reset),
         cmocka_unit_test(test_unsafe_forms_are_kept_whole),
         cmocka_unit_test(test_relaxed_form_never_loses_a_match),
     };

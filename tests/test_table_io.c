@@ -315,7 +315,7 @@ static void test_table_io_round_trip_keeps_slow_regexes(void **state)
         "rules:\n"
         "  - id: s.k\n"
         "    type: q\n"
-        "    match: { regex: '批号\\K(?<lot>[a-z0-9]{4,})' }\n";
+        "    match: { regex: '批号(?C1)(?<lot>[a-z0-9]{4,})' }\n";
     struct fx *f = *state;
     triage_ruleset *rs = compile_path(NULL, yaml), *back = NULL;
     triage_ruleset_info info;
