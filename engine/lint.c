@@ -77,6 +77,88 @@ static int was_used(struct lint *l, const char *axis, const char *value)
     return found;
 }
 
+static int ascii_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Words of a regex that is only a list of them: a branch is a word or a
+ * group of words ("(孩子|小孩)", "(?:son|kid)"), with or without \b on
+ * both sides. The words go to 'words' one a line. Returns 0 when that is
+ * all the regex is, else -1. *odd gets the first word whose \b edges are
+ * not what a keyword has by itself (whole words where it starts or ends
+ * with an ASCII letter or digit; "" when all are), and *odd_len its length. */
+static int word_list(const char *re, size_t len, struct tri_buf *words,
+                     const char **odd, size_t *odd_len)
+{
+    static const char meta[] = "\\[](){}.*+?|^$#";
+    size_t i = 0, w;
+
+    *odd = "";
+    *odd_len = 0;
+    while (i < len) {
+        int b0 = len - i >= 2 && memcmp(re + i, "\\b", 2) == 0, grouped, b1;
+        size_t first = words->len, j;
+
+        i += b0 ? 2 : 0;
+        grouped = i < len && re[i] == '(';
+        if (grouped)
+            i += len - i >= 3 && memcmp(re + i, "(?:", 3) == 0 ? 3 : 1;
+        for (;;) {                       /* words, '|' between them if grouped */
+            for (w = i; i < len && strchr(meta, re[i]) == NULL; i++)
+                if ((unsigned char)re[i] >= 0x80 && memchr(re + w, ' ', i - w))
+                    return -1;           /* a space beside Han folds away */
+            if (i == w)
+                return -1;
+            tri_buf_add(words, re + w, i - w);
+            tri_buf_addc(words, '\n');
+            if (!grouped || i >= len || re[i] != '|')
+                break;
+            i++;
+        }
+        if (grouped && (i >= len || re[i++] != ')'))
+            return -1;
+        b1 = len - i >= 2 && memcmp(re + i, "\\b", 2) == 0;
+        i += b1 ? 2 : 0;
+        if (i < len && re[i++] != '|')
+            return -1;
+        for (j = first; j < words->len; j = w + 1) {
+            const char *word = words->data + j;
+
+            w = (size_t)((const char *)memchr(word, '\n', words->len - j) - words->data);
+            if (**odd == '\0' && ((ascii_alnum(word[0]) != b0) ||
+                                   (ascii_alnum(words->data[w - 1]) != b1))) {
+                *odd = word;
+                *odd_len = w - j;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A regex that is a list of words costs a prefilter in the regex database
+ * and a PCRE2 run whenever it is nominated; the same words as keywords
+ * are found in Vectorscan's keyword pass at no further cost. */
+static void lint_word_list(struct lint *l, const struct tri_ynode *n)
+{
+    struct tri_buf words = { 0 }, msg = { 0 };
+    const char *odd;
+    size_t odd_len;
+
+    if (word_list(n->str, n->len, &words, &odd, &odd_len) == 0 && words.len > 0) {
+        if (odd_len > 0)
+            tri_buf_printf(&msg, " (but as a keyword, '%.*s' would match %s)",
+                           (int)odd_len, odd,
+                           ascii_alnum(odd[0]) || ascii_alnum(odd[odd_len - 1])
+                               ? "whole words only" : "without the \\b");
+        warn_at(l, n, "regex '%s' is only a list of words: as keywords in an "
+                "any: list, Vectorscan finds them in its keyword pass with no "
+                "PCRE2 run%s", n->str, msg.data ? msg.data : "");
+    }
+    tri_buf_free(&words);
+    tri_buf_free(&msg);
+}
+
 /* Texts a sane regex should not all match. */
 static const char *const probes[] = {
     "", "ok", "hello, this is a normal sentence.", "今天天气很好，谢谢。",
@@ -104,6 +186,8 @@ static void lint_regex(struct lint *l, const struct tri_ynode *n)
     if (hits == np - 1)
         warn_at(l, n, "regex '%s' matches every probe text: it would fire on "
                 "almost anything%s", n->str, "");
+    else
+        lint_word_list(l, n);
     pcre2_match_data_free(md);
     pcre2_code_free(re);
 }

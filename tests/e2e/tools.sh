@@ -7,11 +7,13 @@ expect_exit "lint finds problems" 1 "$TRIAGE" lint $D/lint/problems.yaml
 expect_grep "lint: folded duplicate" "problems.yaml:6:24: warning: keyword '假藥' is the same as '假药'" "$TMP/err"
 expect_grep "lint: none shadows keyword" "problems.yaml:6:40: warning: keyword '过敏' is both required and excluded" "$TMP/err"
 expect_grep "lint: regex matches anything" "problems.yaml:9:21: warning: regex '.\\+' matches every probe" "$TMP/err"
-expect_grep "lint: unreachable row" "problems.yaml:17:5: warning: row can never be chosen" "$TMP/err"
-expect_grep "lint: forbidden phrase in script" "problems.yaml:24:11: error: script contains" "$TMP/err"
+expect_grep "lint: unreachable row" "problems.yaml:20:5: warning: row can never be chosen" "$TMP/err"
+expect_grep "lint: forbidden phrase in script" "problems.yaml:27:11: error: script contains" "$TMP/err"
 expect_grep "lint: unused vocabulary" "type 'unused_type' is declared but" "$TMP/err"
 expect_grep "lint: a condition mode that changes nothing" "problems.yaml:13:49: warning: 'negated: only' is what the condition has already" "$TMP/err"
-expect_grep "lint: count" "^7 finding" "$TMP/out"
+expect_grep "lint: a regex that is a list of words" "problems.yaml:16:29: warning: regex '[(]孩子[|]小孩[)]' is only a list of words: as keywords in an any: list, Vectorscan finds them in its keyword pass with no PCRE2 run \\[d\\]" "$TMP/err"
+expect_grep "lint: a word list whose word would match otherwise" "problems.yaml:16:51: warning: regex '.b[(]son[|]kid[)].b[|]bb' is only a list of words: .* [(]but as a keyword, 'bb' would match whole words only[)] \\[d\\]" "$TMP/err"
+expect_grep "lint: count" "^9 finding" "$TMP/out"
 expect_exit "lint clean file" 0 "$TRIAGE" lint $D/corpus/min.yaml
 
 expect_exit "test meets bars" 0 "$TRIAGE" test -r $D/corpus/min.yaml --min-f1 type=0.9 $D/corpus/two.jsonl
