@@ -173,11 +173,9 @@ uint32_t tri_t2s(uint32_t c)
 {
     size_t lo = 0, hi = tri_t2s_count;
 
-    if (c >= TRI_T2S_DENSE_FIRST && c <= TRI_T2S_DENSE_END) {
-        uint32_t s = tri_t2s_dense[c - TRI_T2S_DENSE_FIRST];
-
-        return s ? s : c;
-    }
+    if (c >= TRI_T2S_DENSE_FIRST && c <= TRI_T2S_DENSE_END)
+        return TRI_T2S_CHANGES(c - TRI_T2S_DENSE_FIRST)
+                   ? tri_t2s_dense[c - TRI_T2S_DENSE_FIRST] : c;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -338,13 +336,13 @@ static uint32_t han3(const unsigned char *s, size_t len, size_t i)
     return ((a & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
 }
 
-/* fold_han for a han3 character: NFKC leaves it, so one direct t2s lookup
- * decides, and a character with no simplified form is copied as is. */
+/* fold_han for a han3 character: NFKC leaves it, so one bit of the t2s
+ * bitmap decides, and a character with no simplified form is copied as is. */
 static triage_status fold_han3(struct fold *f, const unsigned char *b,
                               uint32_t c, size_t i)
 {
-    uint32_t t = tri_t2s_dense[c - TRI_T2S_DENSE_FIRST];
-    int folded = t != 0 && t != c;
+    int folded = (int)TRI_T2S_CHANGES(c - TRI_T2S_DENSE_FIRST);
+    uint32_t t = folded ? tri_t2s_dense[c - TRI_T2S_DENSE_FIRST] : c;
     triage_status st = begin_han(f, folded);
 
     if (st != TRIAGE_OK)

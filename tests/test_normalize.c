@@ -1,6 +1,7 @@
 /* test_normalize.c - folding of text and keywords, offset and code point maps. */
 #include "test_util.h"
 #include "normalize.h"
+#include "t2s_table.h"
 
 /* Fold 'len' bytes of 'in' and require exactly 'want' (NUL-terminated). */
 static void fold_len(struct tri_norm *n, const char *in, size_t len,
@@ -385,6 +386,30 @@ static void test_normalize_han_fast_path_agrees_with_t2s(void **state)
     }
 }
 
+/* The bitmap of changing characters, the direct table and the pair list
+ * are three generated views of one dictionary: every pair of the direct
+ * range has its bit and its entry, and no other bit is set. */
+static void test_t2s_bitmap_matches_the_pairs(void **state)
+{
+    unsigned i, in_range = 0, bits = 0;
+    uint32_t k;
+
+    (void)state;
+    for (i = 0; i < tri_t2s_count; i++) {
+        uint32_t t = tri_t2s_pairs[i].trad;
+
+        if (t < TRI_T2S_DENSE_FIRST || t > TRI_T2S_DENSE_END)
+            continue;
+        in_range++;
+        assert_true(TRI_T2S_CHANGES(t - TRI_T2S_DENSE_FIRST));
+        assert_int_equal(tri_t2s(t), tri_t2s_pairs[i].simp);
+    }
+    for (k = 0; k <= TRI_T2S_DENSE_END - TRI_T2S_DENSE_FIRST; k++)
+        bits += TRI_T2S_CHANGES(k);
+    assert_true(in_range > 2000);
+    assert_int_equal(bits, in_range);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +432,7 @@ int main(void)
         T(test_normalize_rejects_bad_arguments),
         T(test_normalize_drops_pinyin_annotations),
         T(test_normalize_han_fast_path_agrees_with_t2s),
+        cmocka_unit_test(test_t2s_bitmap_matches_the_pairs),
 #undef T
     };
 

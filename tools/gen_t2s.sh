@@ -2,8 +2,10 @@
 # Turn OpenCC's traditional-to-simplified character dictionary into C
 # tables: (traditional, simplified) code point pairs sorted by the first
 # column, and a direct table for the CJK blocks most text uses (0 means
-# unchanged), so the hot path needs no search. Where OpenCC lists several
-# candidates the first is taken.
+# unchanged), so the hot path needs no search, with a bitmap of the
+# characters that change: 3.4 KB stays in the L1 cache where the 108 KB
+# table does not, and most characters of a text do not change. Where
+# OpenCC lists several candidates the first is taken.
 set -eu
 ocd2=${1:-/usr/share/opencc/TSCharacters.ocd2}
 tmp=$(mktemp)
@@ -22,4 +24,9 @@ echo "};"
 echo "const unsigned tri_t2s_count = sizeof tri_t2s_pairs / sizeof tri_t2s_pairs[0];"
 echo "const uint32_t tri_t2s_dense[TRI_T2S_DENSE_END - TRI_T2S_DENSE_FIRST + 1] = {"
 awk '$1 >= 13312 && $1 <= 40959 { printf "    [0x%X - 0x3400] = 0x%X,\n", $1, $2 }' "$pairs"
+echo "};"
+echo "const uint8_t tri_t2s_changes[(TRI_T2S_DENSE_END - TRI_T2S_DENSE_FIRST) / 8 + 1] = {"
+perl -ne 'my ($t) = split; next unless $t >= 13312 && $t <= 40959;
+  $b[($t - 13312) >> 3] |= 1 << (($t - 13312) & 7);
+  END { for my $i (0 .. $#b) { printf "    [%d] = 0x%02X,\n", $i, $b[$i] if $b[$i] } }' "$pairs"
 echo "};"
