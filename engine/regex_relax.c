@@ -260,7 +260,7 @@ static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
 /* Whether the lookaround at re[i], at depth 0 of the regex, can be kept
  * as text the relaxed form consumes instead of dropped: a lookbehind that
  * opens a top-level branch ("(?<=没|不)过敏": whatever matches it, "没过敏"
- * or "不过敏", matches "(?:没|不)过敏"), or a lookahead that closes one.
+ * or "不过敏", matches "(没|不)过敏"), or a lookahead that closes one.
  * Either is then a required part of the prefilter, so fewer texts
  * nominate the regex. */
 static int lookaround_kept(const char *re, size_t len, size_t i, int branch_start)
@@ -304,8 +304,10 @@ char *tri_regex_relax(const char *re, size_t len)
             i += n - 1;
         } else if (lookaround_at(re, len, i)) {
             if (depth == 0 && lookaround_kept(re, len, i, opens)) {
-                memcpy(o, "(?:", 3);
-                o += 3;
+                /* A plain group: "(?:" before a lookbehind's "]" would make
+                 * ":]", and turn an earlier "[:" into a POSIX class. The
+                 * extra group number is safe: no back-references here. */
+                *o++ = '(';
                 i += re[i + 2] == '<' ? 3 : 2;
                 depth++;
             } else {

@@ -93,13 +93,17 @@ static void test_drops_lookarounds(void **state)
 static void test_keeps_edge_lookarounds_as_text(void **state)
 {
     (void)state;
-    expect_relax("(?<=会不会|会唔会)[^，。]{0,12}(\\?|$)", "(?:会不会|会唔会)[^，。]{0,}(\\?|$)");
-    expect_relax("(?<=a{1,2})b{1,2}", "(?:a{1,})b{1,}");
-    expect_relax("x|(?<=\\bno )rash\\b", "x|(?:no )rash");
-    expect_relax("(?<name>a{1,2})(?=x)", "(?<name>a{1,})(?:x)");
-    expect_relax("\\A(?=[^!]{8,}\\z)", "\\A(?:[^!]{8,}\\z)");
-    expect_relax("a(?=b(?<=c)d)|e(?=f)", "a(?:bd)|e(?:f)");   /* nested ones go */
-    expect_relax("a(?=b)\\E|c", "a(?:b)\\E|c");       /* \\E between means nothing */
+    expect_relax("(?<=会不会|会唔会)[^，。]{0,12}(\\?|$)", "(会不会|会唔会)[^，。]{0,}(\\?|$)");
+    expect_relax("(?<=a{1,2})b{1,2}", "(a{1,})b{1,}");
+    expect_relax("x|(?<=\\bno )rash\\b", "x|(no )rash");
+    expect_relax("(?<name>a{1,2})(?=x)", "(?<name>a{1,})(x)");
+    expect_relax("\\A(?=[^!]{8,}\\z)", "\\A([^!]{8,}\\z)");
+    expect_relax("a(?=b(?<=c)d)|e(?=f)", "a(bd)|e(f)");   /* nested ones go */
+    expect_relax("a(?=b)\\E|c", "a(b)\\E|c");       /* \\E between means nothing */
+    /* Not "(?:]": PCRE2 looks for the ":]" of a POSIX class past the
+     * class's end ("\\c\\" is one escape, but "\\]" is skipped), and the
+     * ":]" would make "[:" one (fuzz_relax found it). */
+    expect_relax("[[:\\c\\]x|(?<=])y", "[[:\\c\\]x|(])y");
 }
 
 /* \\K only moves where a match is said to start, and Vectorscan refuses
