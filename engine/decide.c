@@ -264,8 +264,7 @@ static int any_of(const struct triage_scratch *s, const struct tri_when *w, int 
 
         if (k == TRI_W_TAGS && s->tag_gen[v] == s->gen)
             return 1;
-        if (k == TRI_W_RULES && v < s->rs->t.n_rules && s->rule[v].gen == s->gen &&
-            s->fired[v])
+        if (k == TRI_W_RULES && v < s->rs->t.n_rules && s->fired[v])
             return 1;
     }
     return 0;

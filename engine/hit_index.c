@@ -184,7 +184,7 @@ void tri_candidates(struct triage_scratch *s)
 /* Whether (rule, hit) pairs of 'rule' go in the result. */
 static int recorded(const struct triage_scratch *s, uint32_t rule, int all)
 {
-    return all || (s->rule[rule].gen == s->gen && s->fired[rule]);
+    return all || s->fired[rule];
 }
 
 /*

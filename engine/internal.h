@@ -517,7 +517,8 @@ struct triage_scratch {
     struct tri_rhit { uint32_t rule, hit, counted; } *rhits;
     size_t n_rhits, rhits_cap;
     uint32_t *pos;               size_t pos_cap;   /* within: positions  */
-    uint8_t *fired;              /* per rule                               */
+    uint8_t *fired;              /* per rule: 1 when it fired on this text
+                                  * (the last text's are cleared first)   */
     uint32_t *fired_list;        size_t n_fired;
     uint32_t *tag_gen;           /* per tag: gen when set                  */
     uint32_t *tags;              size_t n_tags;

@@ -410,6 +410,8 @@ triage_status tri_rules_eval(struct triage_scratch *s)
     triage_status st = tri_index_hits(s);
     size_t i;
 
+    for (i = 0; i < s->n_fired; i++)   /* so fired[] needs no stamp check */
+        s->fired[s->fired_list[i]] = 0;
     s->n_fired = s->n_rhits = s->n_evals = 0;
     if (st != TRIAGE_OK)
         return st;
@@ -422,10 +424,8 @@ triage_status tri_rules_eval(struct triage_scratch *s)
 
         /* No trigger hit: it cannot fire. explain still tries it, to
          * say which part failed. */
-        if (s->rule[rule].tgen != s->gen && !s->trace_on) {
-            s->fired[rule] = 0;
+        if (s->rule[rule].tgen != s->gen && !s->trace_on)
             continue;
-        }
         t0 = s->prof ? tri_now() : 0;
         fired = eval(s, r, r->root, 1, tri_rule_modes(r));
         s->n_evals++;
@@ -439,9 +439,10 @@ triage_status tri_rules_eval(struct triage_scratch *s)
         }
         if (s->oom)
             return TRIAGE_ENOMEM;
-        s->fired[rule] = (uint8_t)fired;
-        if (fired)
+        if (fired) {
+            s->fired[rule] = 1;
             s->fired_list[s->n_fired++] = rule;
+        }
         tri_trace(s, TRIAGE_TRACE_RULE, tri_str(t, r->id), fired, 0,
                   fired ? "fired" : "did not fire");
     }
