@@ -83,22 +83,22 @@ static int ascii_alnum(char c)
 }
 
 /* Words of a regex that is only a list of them: a branch is a word or a
- * group of words ("(孩子|小孩)", "(?:son|kid)"), with or without \b on
+ * group of words ("(孩子|小孩)", "(?:son|kid)"), with or without \\b on
  * both sides. The words go to 'words' one a line. Returns 0 when that is
- * all the regex is, else -1. *odd gets the first word whose \b edges are
- * not what a keyword has by itself (whole words where it starts or ends
- * with an ASCII letter or digit; "" when all are), and *odd_len its length. */
+ * all the regex is, else -1. *odd gets the offset in 'words' of the first
+ * word whose \\b edges are not what a keyword has by itself (whole words
+ * where it starts or ends with an ASCII letter or digit), *odd_len its
+ * length (0 when all are). */
 static int word_list(const char *re, size_t len, struct tri_buf *words,
-                     const char **odd, size_t *odd_len)
+                     size_t *odd, size_t *odd_len)
 {
     static const char meta[] = "\\[](){}.*+?|^$#";
     size_t i = 0, w;
 
-    *odd = "";
-    *odd_len = 0;
+    *odd = *odd_len = 0;
     while (i < len) {
         int b0 = len - i >= 2 && memcmp(re + i, "\\b", 2) == 0, grouped, b1;
-        size_t first = words->len, j;
+        size_t first = words->len, j, end;
 
         i += b0 ? 2 : 0;
         grouped = i < len && re[i] == '(';
@@ -112,6 +112,8 @@ static int word_list(const char *re, size_t len, struct tri_buf *words,
                 return -1;
             tri_buf_add(words, re + w, i - w);
             tri_buf_addc(words, '\n');
+            if (words->failed)
+                return -1;
             if (!grouped || i >= len || re[i] != '|')
                 break;
             i++;
@@ -122,14 +124,14 @@ static int word_list(const char *re, size_t len, struct tri_buf *words,
         i += b1 ? 2 : 0;
         if (i < len && re[i++] != '|')
             return -1;
-        for (j = first; j < words->len; j = w + 1) {
-            const char *word = words->data + j;
-
-            w = (size_t)((const char *)memchr(word, '\n', words->len - j) - words->data);
-            if (**odd == '\0' && ((ascii_alnum(word[0]) != b0) ||
-                                   (ascii_alnum(words->data[w - 1]) != b1))) {
-                *odd = word;
-                *odd_len = w - j;
+        for (j = first; j < words->len; j = end + 1) {
+            end = j;
+            while (words->data[end] != '\n')
+                end++;
+            if (*odd_len == 0 && (ascii_alnum(words->data[j]) != b0 ||
+                                  ascii_alnum(words->data[end - 1]) != b1)) {
+                *odd = j;
+                *odd_len = end - j;
             }
         }
     }
@@ -142,18 +144,27 @@ static int word_list(const char *re, size_t len, struct tri_buf *words,
 static void lint_word_list(struct lint *l, const struct tri_ynode *n)
 {
     struct tri_buf words = { 0 }, msg = { 0 };
-    const char *odd;
-    size_t odd_len;
+    size_t odd, odd_len;
 
     if (word_list(n->str, n->len, &words, &odd, &odd_len) == 0 && words.len > 0) {
+        const char *w = words.data + odd;
+
         if (odd_len > 0)
             tri_buf_printf(&msg, " (but as a keyword, '%.*s' would match %s)",
-                           (int)odd_len, odd,
-                           ascii_alnum(odd[0]) || ascii_alnum(odd[odd_len - 1])
+                           (int)odd_len, w,
+                           ascii_alnum(w[0]) || ascii_alnum(w[odd_len - 1])
                                ? "whole words only" : "without the \\b");
-        warn_at(l, n, "regex '%s' is only a list of words: as keywords in an "
-                "any: list, Vectorscan finds them in its keyword pass with no "
-                "PCRE2 run%s", n->str, msg.data ? msg.data : "");
+        size_t shown = n->len;
+
+        if (shown > 120) {        /* the advice must fit the message */
+            shown = 120;
+            while (shown > 0 && ((unsigned char)n->str[shown] & 0xC0) == 0x80)
+                shown--;
+        }
+        tri_warn(&l->b, n, "regex '%.*s%s' is only a list of words: as keywords "
+                 "in an any: list, Vectorscan finds them in its keyword pass "
+                 "with no PCRE2 run%s", (int)shown, n->str,
+                 shown < n->len ? "..." : "", msg.data ? msg.data : "");
     }
     tri_buf_free(&words);
     tri_buf_free(&msg);

@@ -560,6 +560,45 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* ---- lint: regexes that are lists of words ----------------------------- */
+
+/* The word that would match differently as a keyword comes first, and
+ * hundreds of words after it grow the list it is kept in (under ASan a
+ * pointer into the old list would be caught); the finding quotes the
+ * start of so long a regex, so the advice fits. A regex with anything
+ * else in it is no list. */
+static void test_lint_reports_a_regex_that_is_a_word_list(void **state)
+{
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    char yaml[16384];
+    size_t n;
+    unsigned i;
+
+    (void)state;
+    n = (size_t)snprintf(yaml, sizeof yaml, "rules:\n  - id: list\n    type: t\n"
+                         "    match: { regex: 'ig");
+    for (i = 0; i < 400; i++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "|w%u", i);
+    snprintf(yaml + n, sizeof yaml - n, "' }\n  - id: fine\n    type: t\n"
+             "    match: { regex: ['\\b(son|kid)\\b|小孩', '小孩\\d'] }\n");
+    assert_int_equal(triage_compiler_add_string(c, "w.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_int_equal(triage_compiler_lint(c, rs), TRIAGE_OK);
+    assert_int_equal(lg.warnings, 2);
+    assert_int_equal(lg.d[0].line, 4);
+    assert_string_equal(lg.d[0].rule, "list");
+    assert_non_null(strstr(lg.d[0].message, "regex 'ig|w0|w1|w2|"));
+    assert_non_null(strstr(lg.d[0].message, "...' is only a list of words"));
+    assert_non_null(strstr(lg.d[0].message, "'ig' would match whole words only"));
+    assert_string_equal(lg.d[1].rule, "fine");
+    assert_null(strstr(lg.d[1].message, "would match"));
+    triage_ruleset_destroy(rs);
+    triage_compiler_destroy(c);
+}
+
 /* ---- several inputs ---------------------------------------------------- */
 
 static void test_compiler_combines_documents_in_order(void **state)
@@ -983,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_compiler_reports_bad_condition_modes),
         cmocka_unit_test(test_compiler_reports_bad_regex_cues),
         cmocka_unit_test(test_compiler_reports_bad_precedence),
+        cmocka_unit_test(test_lint_reports_a_regex_that_is_a_word_list),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
