@@ -85,6 +85,51 @@ static json_t *rules_json(const triage_ruleset *rs, const triage_scratch *s,
     return arr;
 }
 
+struct ranked_regex {
+    unsigned i;
+    triage_regex_profile p;
+};
+
+static int regex_by_time(const void *a, const void *b)
+{
+    const struct ranked_regex *x = a, *y = b;
+
+    if (x->p.seconds != y->p.seconds)
+        return x->p.seconds < y->p.seconds ? 1 : -1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The regexes whose PCRE2 runs cost the most, with the cost of one run:
+ * a rule with several regexes shows which is slow, and a costly run
+ * points at the regex's shape. */
+static json_t *regexes_json(const triage_scratch *s, unsigned top,
+                            unsigned long long texts, unsigned passes)
+{
+    unsigned n = triage_profile_regex_count(s), i;
+    struct ranked_regex *r = calloc(n + 1, sizeof *r);
+    json_t *arr = json_array();
+
+    if (r == NULL || arr == NULL) {
+        free(r);
+        json_decref(arr);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        r[i].i = i;
+        triage_profile_regex(s, i, &r[i].p);
+    }
+    qsort(r, n, sizeof *r, regex_by_time);
+    for (i = 0; i < n && i < top && r[i].p.runs > 0; i++)
+        json_array_append_new(arr, json_pack(
+            "{s:s,s:o,s:f,s:f,s:I}", "regex", r[i].p.source,
+            "rule", r[i].p.rule_id ? json_string(r[i].p.rule_id) : json_null(),
+            "us_per_text", r[i].p.seconds * 1e6 / (double)texts,
+            "us_per_run", r[i].p.seconds * 1e6 / (double)r[i].p.runs,
+            "runs", (json_int_t)(r[i].p.runs / passes)));
+    free(r);
+    return arr;
+}
+
 /* Every text through s once; 0 if a classification failed. */
 static int classify_all(const triage_ruleset *rs, triage_scratch *s,
                         const char *const *texts, const size_t *lens, size_t n)
@@ -139,13 +184,51 @@ json_t *profile_texts(const triage_ruleset *rs, const char *const *texts,
     for (k = 0; k < TRIAGE_STAGE_COUNT; k++)
         json_object_set_new(stages, stage_names[k],
                             json_real(sp.seconds[k] * 1e6 / (double)sp.texts));
-    out = json_pack("{s:I,s:i,s:I,s:f,s:o,s:o}", "texts", (json_int_t)n,
+    out = json_pack("{s:I,s:i,s:I,s:f,s:o,s:o,s:o}", "texts", (json_int_t)n,
                     "passes", (int)passes, "classified", (json_int_t)sp.texts,
                     "us_per_text", total * 1e6 / (double)sp.texts,
                     "stages_us_per_text", stages,
-                    "slowest_rules", rules_json(rs, s, o->top, sp.texts, passes));
+                    "slowest_rules", rules_json(rs, s, o->top, sp.texts, passes),
+                    "slowest_regexes", regexes_json(s, o->top, sp.texts, passes));
     triage_scratch_destroy(s);
     return out;
+}
+
+/* A regex's first 'max' bytes, cut on a character boundary. */
+static int shown_len(const char *re, int max)
+{
+    int n = (int)strlen(re);
+
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)re[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+static void regexes_print(const json_t *regexes, FILE *fp)
+{
+    const json_t *r;
+    size_t i;
+
+    fprintf(fp, "\n== slowest regexes (PCRE2 time, whichever rules share the "
+            "regex; a high cost a run\n   points at its shape, such as a "
+            "leading lookbehind: docs/rules.md)\n");
+    fprintf(fp, "  %9s %8s %7s  %-28s %s\n", "us/text", "us/run", "runs", "rule",
+            "regex");
+    json_array_foreach(regexes, i, r) {
+        const char *re = json_string_value(json_object_get(r, "regex"));
+        const char *rule = json_string_value(json_object_get(r, "rule"));
+        int n = shown_len(re, 60);
+
+        fprintf(fp, "  %9.4f %8.3f %7lld  %-28s %.*s%s\n",
+                json_real_value(json_object_get(r, "us_per_text")),
+                json_real_value(json_object_get(r, "us_per_run")),
+                (long long)json_integer_value(json_object_get(r, "runs")),
+                rule ? rule : "(context cue)", n, re, re[n] ? "..." : "");
+    }
+    if (json_array_size(regexes) == 0)
+        fprintf(fp, "  (no regex ran)\n");
 }
 
 void profile_print(const json_t *prof, FILE *fp)
@@ -187,4 +270,5 @@ void profile_print(const json_t *prof, FILE *fp)
                 (long long)json_integer_value(json_object_get(r, "line")));
     if (json_array_size(rules) == 0)
         fprintf(fp, "  (no rule was evaluated)\n");
+    regexes_print(json_object_get(prof, "slowest_regexes"), fp);
 }

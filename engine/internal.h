@@ -473,6 +473,11 @@ struct tri_profile {
         double eval_s, regex_s;
         unsigned long long evals, fired, regex_runs;
     } *rules;                    /* per rule                                */
+    struct tri_regex_prof {
+        double s;
+        unsigned long long runs;
+    } *regexes;                  /* per pattern (only regexes count)       */
+    uint32_t *rx_list, n_rx;     /* the regex patterns, in table order     */
 };
 double tri_now(void);
 double tri_profile_since(const struct tri_profile *p, double t0);

@@ -38,16 +38,27 @@ double tri_profile_since(const struct tri_profile *p, double t0)
     return d > 0 ? d : 0;
 }
 
+static void profile_free(struct tri_profile *p)
+{
+    if (p == NULL)
+        return;
+    tri_free(p->rules);
+    tri_free(p->regexes);
+    tri_free(p->rx_list);
+    tri_free(p);
+}
+
 triage_status triage_scratch_set_profile(triage_scratch *s, int on)
 {
+    const struct tri_table *t;
     struct tri_profile *p;
+    uint32_t i;
 
     if (s == NULL)
         return TRIAGE_EINVAL;
+    t = &s->rs->t;
     if (!on) {
-        if (s->prof != NULL)
-            tri_free(s->prof->rules);
-        tri_free(s->prof);
+        profile_free(s->prof);
         s->prof = NULL;
         return TRIAGE_OK;
     }
@@ -58,11 +69,16 @@ triage_status triage_scratch_set_profile(triage_scratch *s, int on)
     p = tri_calloc(1, sizeof *p);
     if (p == NULL)
         return TRIAGE_ENOMEM;
-    p->rules = tri_calloc(s->rs->t.n_rules + 1, sizeof *p->rules);
-    if (p->rules == NULL) {
-        tri_free(p);
+    p->rules = tri_calloc(t->n_rules + 1, sizeof *p->rules);
+    p->regexes = tri_calloc(t->n_patterns + 1, sizeof *p->regexes);
+    p->rx_list = tri_calloc(t->n_patterns + 1, sizeof *p->rx_list);
+    if (p->rules == NULL || p->regexes == NULL || p->rx_list == NULL) {
+        profile_free(p);
         return TRIAGE_ENOMEM;
     }
+    for (i = 0; i < t->n_patterns; i++)
+        if (t->patterns[i].kind == TRI_PAT_REGEX)
+            p->rx_list[p->n_rx++] = i;
     p->clock_cost = clock_cost();
     s->prof = p;
     return TRIAGE_OK;
@@ -70,18 +86,14 @@ triage_status triage_scratch_set_profile(triage_scratch *s, int on)
 
 void triage_profile_reset(triage_scratch *s)
 {
-    struct tri_rule_prof *rules;
-    double cost;
+    struct tri_profile *p;
 
-    if (s == NULL || s->prof == NULL)
+    if (s == NULL || (p = s->prof) == NULL)
         return;
-    cost = s->prof->clock_cost;
-
-    rules = s->prof->rules;
-    memset(rules, 0, (s->rs->t.n_rules + 1) * sizeof *rules);
-    memset(s->prof, 0, sizeof *s->prof);
-    s->prof->rules = rules;
-    s->prof->clock_cost = cost;
+    memset(p->rules, 0, (s->rs->t.n_rules + 1) * sizeof *p->rules);
+    memset(p->regexes, 0, (s->rs->t.n_patterns + 1) * sizeof *p->regexes);
+    p->texts = 0;
+    memset(p->stage, 0, sizeof p->stage);
 }
 
 triage_status triage_profile_stages(const triage_scratch *s, triage_stage_profile *out)
@@ -113,13 +125,41 @@ triage_status triage_profile_rule(const triage_scratch *s, unsigned i,
     return TRIAGE_OK;
 }
 
-/* A regex pattern's PCRE2 time, shared among the rules that use it. */
+unsigned triage_profile_regex_count(const triage_scratch *s)
+{
+    return s != NULL && s->prof != NULL ? s->prof->n_rx : 0;
+}
+
+triage_status triage_profile_regex(const triage_scratch *s, unsigned i,
+                                   triage_regex_profile *out)
+{
+    const struct tri_table *t;
+    const struct tri_pattern *p;
+    uint32_t pat;
+
+    if (s == NULL || s->prof == NULL || out == NULL || i >= s->prof->n_rx)
+        return TRIAGE_EINVAL;
+    t = &s->rs->t;
+    pat = s->prof->rx_list[i];
+    p = &t->patterns[pat];
+    out->source = tri_str(t, p->src);
+    out->rule_id = p->rules_count > 0
+                       ? tri_str(t, t->rules[t->rule_refs[p->rules_first]].id) : NULL;
+    out->seconds = s->prof->regexes[pat].s;
+    out->runs = s->prof->regexes[pat].runs;
+    return TRIAGE_OK;
+}
+
+/* A regex pattern's PCRE2 time: its own, and shared among the rules that
+ * use it. */
 void tri_profile_regex(struct triage_scratch *s, uint32_t pat, double secs)
 {
     const struct tri_table *t = &s->rs->t;
     const struct tri_pattern *p = &t->patterns[pat];
     uint32_t j;
 
+    s->prof->regexes[pat].s += secs;
+    s->prof->regexes[pat].runs++;
     for (j = 0; j < p->rules_count; j++) {
         struct tri_rule_prof *r = &s->prof->rules[t->rule_refs[p->rules_first + j]];
 

@@ -383,6 +383,27 @@ TRIAGE_API triage_status triage_profile_stages(const triage_scratch *s,
 TRIAGE_API triage_status triage_profile_rule(const triage_scratch *s, unsigned i,
                                              triage_rule_profile *out);
 
+/*
+ * One regex's PCRE2 runs, whichever rules share it: a rule with several
+ * regexes shows which one is slow, and the cost of a run shows the
+ * regex's shape (one that opens with a lookbehind is tried at every
+ * position of the text).
+ */
+typedef struct triage_regex_profile {
+    const char *source;           /* as compiled (its Han characters folded) */
+    const char *rule_id;          /* the first rule or cue using it, or NULL:
+                                     a context cue (negation and the like)  */
+    double seconds;               /* all its PCRE2 runs                      */
+    unsigned long long runs;      /* texts where it ran: Vectorscan nominated
+                                     it, or every text for a PCRE2-only one */
+} triage_regex_profile;
+
+/** How many regexes the rule set has (0 when profiling is off). */
+TRIAGE_API unsigned triage_profile_regex_count(const triage_scratch *s);
+/** Regex i, 0 <= i < triage_profile_regex_count(); TRIAGE_EINVAL otherwise. */
+TRIAGE_API triage_status triage_profile_regex(const triage_scratch *s, unsigned i,
+                                              triage_regex_profile *out);
+
 /* ---- Reply checking -------------------------------------------------- */
 
 typedef struct triage_reply_issue {

@@ -109,10 +109,64 @@ static void test_profile_resets_and_turns_off(void **state)
     classify(f, "我过敏了");   /* the fast path again */
 }
 
+/* The profile of regex 'src' in s (it must be there). */
+static triage_regex_profile regex_profile(const triage_scratch *s, const char *src)
+{
+    triage_regex_profile p;
+    unsigned i, n = triage_profile_regex_count(s);
+
+    for (i = 0; i < n; i++) {
+        assert_int_equal(triage_profile_regex(s, i, &p), TRIAGE_OK);
+        if (strcmp(p.source, src) == 0)
+            return p;
+    }
+    fail_msg("no regex '%s' among %u", src, n);
+    return p;
+}
+
+/* Per regex, whichever rules share it: runs where Vectorscan nominated
+ * it, every text for a PCRE2-only one, the first rule that uses it. */
+static void test_profile_counts_each_regex(void **state)
+{
+    triage_ruleset *rs = compile_rules_file(DATA "profile_regex.yaml");
+    triage_scratch *s = NULL;
+    triage_regex_profile lot, mold, every;
+    const triage_result *r;
+    unsigned n;
+
+    (void)state;
+    assert_non_null(rs);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_profile_regex_count(s), 0);   /* off */
+    assert_int_equal(triage_profile_regex(s, 0, &lot), TRIAGE_EINVAL);
+    assert_int_equal(triage_scratch_set_profile(s, 1), TRIAGE_OK);
+    n = triage_profile_regex_count(s);
+    assert_true(n >= 3);
+    assert_int_equal(triage_profile_regex(s, n, &lot), TRIAGE_EINVAL);
+    assert_int_equal(triage_profile_regex(s, 0, NULL), TRIAGE_EINVAL);
+    assert_int_equal(triage_classify(rs, s, "批号1234没发霉", strlen("批号1234没发霉"), &r),
+                     TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, "谢谢", strlen("谢谢"), &r), TRIAGE_OK);
+    lot = regex_profile(s, "批号[0-9]{4}");
+    mold = regex_profile(s, "(?<=没|不)发霉");
+    every = regex_profile(s, "(?-i)药品变色");
+    assert_int_equal(lot.runs, 1);      /* one regex, shared by two rules */
+    assert_string_equal(lot.rule_id, "p.lot");
+    assert_int_equal(mold.runs, 1);
+    assert_int_equal(every.runs, 2);    /* cased: PCRE2 alone, every text */
+    assert_string_equal(every.rule_id, "p.every_text");
+    assert_true(lot.seconds >= 0 && mold.seconds >= 0 && every.seconds >= 0);
+    triage_profile_reset(s);
+    assert_int_equal(regex_profile(s, "(?-i)药品变色").runs, 0);
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+        cmocka_unit_test(test_profile_counts_each_regex),
         T(test_profile_is_off_by_default),
         T(test_profile_counts_stages_and_rules),
         T(test_profile_resets_and_turns_off),

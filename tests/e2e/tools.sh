@@ -52,6 +52,13 @@ expect_exit "--profile=0 is a usage error" 2 "$TRIAGE" test --profile=0 -r $D/co
 expect_grep "--profile=0 says why" "positive count" "$TMP/err"
 expect_exit "explain --profile" 0 env NO_COLOR=1 "$TRIAGE" explain --profile=2 -r $D/corpus/min.yaml 药品发霉了
 expect_grep "explain --profile times the regex rule" "^  t\.mold .* 1 +1 +1  .*min\.yaml" "$TMP/out"
+expect_grep "explain --profile lists the regex with its rule and runs" "^ +[0-9.]+ +[0-9.]+ +1  t\.mold +药品\.\{0,4\}发霉$" "$TMP/out"
+expect_exit "test --profile --json, regexes" 0 "$TRIAGE" test --json --profile -r $D/corpus/min.yaml $D/corpus/two.jsonl
+sed -n '/"slowest_regexes"/,/]/p' "$TMP/out" >"$TMP/rx"
+expect_grep "JSON profile lists the regex" '^ +"regex": "药品\.\{0,4\}发霉",$' "$TMP/rx"
+expect_grep "JSON profile names the regex's rule" '^ +"rule": "t\.mold",$' "$TMP/rx"
+expect_grep "JSON profile counts its runs a pass" '^ +"runs": 1$' "$TMP/rx"
+expect_grep "JSON profile times a run" '^ +"us_per_run": [0-9.e-]+,$' "$TMP/rx"
 
 expect_exit "classify --hits counted" 0 "$TRIAGE" classify --hits counted -r tests/data/classify.yaml 吃了过敏，没有皮疹
 expect_grep "counted hits only" '"hits":\[\{"rule":"adr.allergy","spans":\[\[6,12\]\][^]]*\],"fields"' "$TMP/out"
