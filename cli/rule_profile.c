@@ -49,19 +49,32 @@ static int by_time(const void *a, const void *b)
     return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
+/* Room to rank n entries of 'size' bytes, and the JSON array the top
+ * ones go to; NULL (and no array) when out of memory. */
+static void *ranking(unsigned n, size_t size, json_t **arr)
+{
+    void *r = calloc((size_t)n + 1, size);
+
+    *arr = json_array();
+    if (r == NULL || *arr == NULL) {
+        free(r);
+        json_decref(*arr);
+        *arr = NULL;
+        return NULL;
+    }
+    return r;
+}
+
 /* Counts are per pass (every pass classifies the same texts alike). */
 static json_t *rules_json(const triage_ruleset *rs, const triage_scratch *s,
                           unsigned top, unsigned long long texts, unsigned passes)
 {
     unsigned n = triage_rule_count(rs), i;
-    struct ranked *r = calloc(n + 1, sizeof *r);
-    json_t *arr = json_array();
+    struct ranked *r;
+    json_t *arr;
 
-    if (r == NULL || arr == NULL) {
-        free(r);
-        json_decref(arr);
+    if ((r = ranking(n, sizeof *r, &arr)) == NULL)
         return NULL;
-    }
     for (i = 0; i < n; i++) {
         r[i].rule = i;
         triage_profile_rule(s, i, &r[i].p);
@@ -106,14 +119,11 @@ static json_t *regexes_json(const triage_scratch *s, unsigned top,
                             unsigned long long texts, unsigned passes)
 {
     unsigned n = triage_profile_regex_count(s), i;
-    struct ranked_regex *r = calloc(n + 1, sizeof *r);
-    json_t *arr = json_array();
+    struct ranked_regex *r;
+    json_t *arr;
 
-    if (r == NULL || arr == NULL) {
-        free(r);
-        json_decref(arr);
+    if ((r = ranking(n, sizeof *r, &arr)) == NULL)
         return NULL;
-    }
     for (i = 0; i < n; i++) {
         r[i].i = i;
         triage_profile_regex(s, i, &r[i].p);
