@@ -17,6 +17,7 @@ void triage_scratch_destroy(triage_scratch *s)
     triage_scratch_set_profile(s, 0);
     hs_free_scratch(s->hs);
     pcre2_match_data_free(s->md);
+    pcre2_match_data_free(s->md_lb);
     pcre2_match_context_free(s->mctx);
     pcre2_jit_stack_free(s->jit);
     tri_norm_free(&s->norm);
@@ -60,9 +61,10 @@ void triage_scratch_destroy(triage_scratch *s)
 static triage_status scratch_pcre(triage_scratch *s)
 {
     s->md = pcre2_match_data_create(64, NULL);
+    s->md_lb = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
     s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    if (s->md == NULL || s->mctx == NULL || s->jit == NULL)
+    if (s->md == NULL || s->md_lb == NULL || s->mctx == NULL || s->jit == NULL)
         return TRIAGE_ENOMEM;
     pcre2_set_match_limit(s->mctx, TRI_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, TRI_DEPTH_LIMIT);

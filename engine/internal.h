@@ -102,6 +102,11 @@ void tri_buf_free(struct tri_buf *b);
  * lose a match comes back as written. NUL-terminated, tri_free it; NULL
  * when out of memory. */
 char *tri_regex_relax(const char *re, size_t len);
+/* The length of the lookbehind "(?<=X)" or "(?<!X)" a regex opens with,
+ * when the regex is that and one branch Y after it, with no capture in X
+ * and no \K or \G in Y, so that the regex's matches are Y's matches
+ * where X holds at the start (match.c runs it so); else 0. */
+size_t tri_regex_leading_lookbehind(const char *re, size_t len);
 
 /* ---- the decision table ----------------------------------------------- */
 
@@ -359,6 +364,13 @@ struct triage_ruleset {
                                      copy, made on first use (match.c);
                                      NULL until then, TRI_NO_JIT when JIT
                                      cannot take it                       */
+    /* Per pattern, NULL for most: a regex that opens with a lookbehind,
+     * split in two (runtime.c, match.c); NULL when no regex is split. */
+    struct tri_rx_split {
+        pcre2_code *rest;         /* the regex after its lookbehind        */
+        pcre2_code *lb;           /* the lookbehind alone                  */
+        int jit;                  /* rest is JIT-compiled                  */
+    } **split;
     uint32_t *slow;               /* regex patterns run by PCRE2 alone    */
     uint32_t n_slow;
     /* Per pattern, the rules it triggers: a rule is evaluated only when
@@ -420,6 +432,8 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir
 /* The expression Vectorscan compiles to nominate a regex (runtime.c);
  * 'why', when not NULL, receives Vectorscan's refusal of it or NULL. */
 char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why);
+struct tri_rx_split;
+void tri_split_free(struct tri_rx_split *sp);
 void tri_table_free(struct tri_table *t);
 /* CRC-32 (IEEE) of a saved table's body (table_io.c); tests and the load
  * fuzzer use it to forge valid-looking damaged files. */
@@ -492,6 +506,7 @@ struct triage_scratch {
     int oom;                     /* the Vectorscan callback ran out       */
     hs_scratch_t *hs;
     pcre2_match_data *md;
+    pcre2_match_data *md_lb;     /* a split regex's lookbehind test        */
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     struct tri_norm norm;

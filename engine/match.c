@@ -166,12 +166,59 @@ static const pcre2_code *jit_code(const struct triage_ruleset *rs, uint32_t pat)
     return c == TRI_NO_JIT ? NULL : c;
 }
 
+/* Lookbehinds a split regex may turn down in one search before the
+ * search goes to the whole regex: a rest that matches at every position
+ * ("(?<=x)a+" on "aaaa...") would otherwise be searched n times, n^2. */
+#define SPLIT_TRIES 32
+
+/*
+ * The first match of regex pat at or after 'at' (PCRE2's return code, the
+ * match in s->md, *by the code whose groups it holds). A split regex
+ * (runtime.c) searches its rest and tests its lookbehind where that match
+ * starts, moving one character on when the lookbehind says no, as PCRE2
+ * would with the whole regex.
+ */
+static int find(struct triage_scratch *s, uint32_t pat, const char *text, size_t len,
+                PCRE2_SIZE at, int cased, const pcre2_code **by)
+{
+    const struct tri_rx_split *sp = s->rs->split != NULL ? s->rs->split[pat] : NULL;
+    const pcre2_code *jit;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+    int rc, lrc, tries;
+
+    for (tries = 0; sp != NULL && tries < SPLIT_TRIES; tries++) {
+        *by = sp->rest;
+        rc = sp->jit ? pcre2_jit_match(sp->rest, (PCRE2_SPTR)text, len, at, 0, s->md, s->mctx)
+                     : pcre2_match(sp->rest, (PCRE2_SPTR)text, len, at,
+                                   PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+        if (rc < 0)
+            return rc;
+        lrc = pcre2_match(sp->lb, (PCRE2_SPTR)text, len, ov[0],
+                          PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, s->md_lb, s->mctx);
+        if (lrc != PCRE2_ERROR_NOMATCH)
+            return lrc < 0 ? lrc : rc;
+        at = ov[0] + 1;
+        while (at < len && ((unsigned char)text[at] & 0xc0) == 0x80)
+            at++;
+        if (at > len)
+            return PCRE2_ERROR_NOMATCH;
+    }
+    /* pcre2_jit_match skips pcre2_match's checks: the folded text is
+     * valid UTF-8, and a cased regex was compiled to take invalid UTF. */
+    *by = s->rs->re[pat];
+    jit = jit_code(s->rs, pat);
+    return jit != NULL
+               ? pcre2_jit_match(jit, (PCRE2_SPTR)text, len, at, 0, s->md, s->mctx)
+               : pcre2_match(*by, (PCRE2_SPTR)text, len, at,
+                             cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+}
+
 /* Every match of one regex, bounded in count and by PCRE2's limits. A
  * cased regex ("(?-i)...") reads the original bytes: case is folded away
  * in the folded text, and they may hold invalid UTF-8 (PCRE2 was told). */
 static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
 {
-    const pcre2_code *re = s->rs->re[pat], *jit = jit_code(s->rs, pat);
+    const pcre2_code *re = s->rs->re[pat], *by;
     int cased = (s->rs->t.patterns[pat].flags & TRI_PATF_CASED) != 0;
     int cue = s->rs->t.patterns[pat].role != TRI_ROLE_RULE;   /* a context regex */
     const char *text = cased ? s->orig : s->norm.text;
@@ -181,12 +228,7 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
     int rc;
 
     while (at <= len && found < TRI_MAX_REGEX_HITS) {
-        /* pcre2_jit_match skips pcre2_match's checks: the folded text is
-         * valid UTF-8, and a cased regex was compiled to take invalid UTF. */
-        rc = jit != NULL
-                 ? pcre2_jit_match(jit, (PCRE2_SPTR)text, len, at, 0, s->md, s->mctx)
-                 : pcre2_match(re, (PCRE2_SPTR)text, len, at,
-                               cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+        rc = find(s, pat, text, len, at, cased, &by);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) {     /* match or depth limit, JIT stack: reported */
@@ -200,7 +242,7 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
             if (push_hit(s, cue, pat, (uint32_t)ov[0], (uint32_t)ov[1]) < 0)
                 return TRIAGE_ENOMEM;
             if (!cue && (s->rs->t.patterns[pat].flags & TRI_PATF_NAMED) &&
-                add_field(s, pat, re, ov) != TRIAGE_OK)
+                add_field(s, pat, by, ov) != TRIAGE_OK)
                 return TRIAGE_ENOMEM;
             found++;
         }

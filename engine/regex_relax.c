@@ -326,3 +326,49 @@ char *tri_regex_relax(const char *re, size_t len)
     *o = '\0';
     return out;
 }
+
+/* Whether re[from..to) has a \K or \G, and, for the lookbehind
+ * ('in_lookbehind'), a group that captures (the rest's numbers would
+ * shift), else a top-level '|' (the lookbehind would open one branch). */
+static int split_blocked(const char *re, size_t from, size_t to, int in_lookbehind)
+{
+    size_t i, end;
+    int depth = 0;
+
+    for (i = from; i < to; i++) {
+        if (re[i] == '\\') {
+            end = escape_end(re, to, i);
+            if (end == i + 1 && (re[end] == 'K' || re[end] == 'G'))
+                return 1;
+            i = end;
+        } else if (re[i] == '[') {
+            i = class_end(re, to, i);
+        } else if (re[i] == '(') {
+            if (in_lookbehind && (i + 1 >= to || re[i + 1] != '?' ||
+                               (i + 2 < to && re[i + 2] == '<' && i + 3 < to &&
+                                re[i + 3] != '=' && re[i + 3] != '!') ||
+                               (i + 2 < to && (re[i + 2] == 'P' || re[i + 2] == '\''))))
+                return 1;
+            depth++;
+        } else if (re[i] == ')') {
+            depth--;
+        } else if (re[i] == '|' && depth == 0 && !in_lookbehind) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+size_t tri_regex_leading_lookbehind(const char *re, size_t len)
+{
+    size_t end;
+
+    if (len < 5 || memcmp(re, "(?<", 3) != 0 || (re[3] != '=' && re[3] != '!') ||
+        unsafe_to_relax(re, len) || !lookarounds_droppable(re, len))
+        return 0;
+    end = group_end(re, len, 0);
+    if (end + 1 >= len || split_blocked(re, 4, end, 1) ||
+        split_blocked(re, end + 1, len, 0))
+        return 0;
+    return end + 1;
+}

@@ -31,6 +31,10 @@ void triage_ruleset_destroy(triage_ruleset *rs)
     if (rs->re != NULL)
         for (i = 0; i < rs->t.n_patterns; i++)
             pcre2_code_free(rs->re[i]);
+    if (rs->split != NULL)
+        for (i = 0; i < rs->t.n_patterns; i++)
+            tri_split_free(rs->split[i]);
+    tri_free(rs->split);
     for (i = 0; rs->jit != NULL && i < rs->t.n_patterns; i++) {
         pcre2_code *c = atomic_load(&rs->jit[i]);
 

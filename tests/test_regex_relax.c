@@ -184,6 +184,149 @@ static void test_relaxed_form_never_loses_a_match(void **state)
     assert_true(hits > 100);   /* the subjects did exercise the regexes */
 }
 
+/* Which regexes run split in two (match.c): a leading lookbehind with
+ * one branch after it, nothing that numbers or resets around it. */
+static void test_finds_a_leading_lookbehind(void **state)
+{
+    static const struct { const char *re; size_t want; } cases[] = {
+        { "(?<!没|不)(过敏|痒)", 12 },            /* bars inside it are fine */
+        { "(?<=\\bno )rash", 10 },
+        { "(?<![0-9/])110(?![0-9])", 11 },
+        { "(?<!a)(?<!b)c", 6 },                   /* the rest may open with one */
+        { "(?<!(?:a|b))c", 12 },
+        { "(?<!a)b|c", 0 },                       /* two branches */
+        { "(?<!(a))b", 0 },                       /* it captures */
+        { "(?<!(?<n>a))b", 0 },
+        { "(?<!a)b\\Kc", 0 },
+        { "(?<!a)\\Gb", 0 },
+        { "(?<!a)", 0 },                          /* nothing after it */
+        { "(?<!a)*b", 0 },                        /* quantified */
+        { "(a)(?<!a)\\1", 0 },
+        { "x(?<!a)b", 0 },                        /* not leading */
+        { "(?<!a)b++", 0 },                       /* possessive: kept whole */
+        { "(?=a)b", 0 },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (tri_regex_leading_lookbehind(cases[i].re, strlen(cases[i].re)) != cases[i].want)
+            fail_msg("'%s': %zu, want %zu", cases[i].re,
+                     tri_regex_leading_lookbehind(cases[i].re, strlen(cases[i].re)),
+                     cases[i].want);
+}
+
+/* The hits of 'rule' in r, as start,end pairs (original offsets: the
+ * texts here fold to themselves: lower case, single spaces, no space
+ * between Han). */
+static size_t rule_spans(const triage_result *r, const char *rule, size_t *out, size_t max)
+{
+    triage_hit h;
+    unsigned i;
+    size_t n = 0;
+
+    for (i = 0; i < triage_result_hit_count(r); i++)
+        if (triage_result_hit(r, i, &h) == TRIAGE_OK && strcmp(h.rule_id, rule) == 0 &&
+            n + 2 <= max) {
+            out[n++] = h.start;
+            out[n++] = h.end;
+        }
+    return n;
+}
+
+/* The same spans from the regex whole, the way match.c walks a text. */
+static size_t pcre2_spans(const char *re, const char *text, size_t *out, size_t max)
+{
+    int err, rc;
+    PCRE2_SIZE off, at = 0, *ov, len = strlen(text);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS,
+                                     &err, &off, NULL);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    size_t n = 0;
+
+    assert_non_null(code);
+    ov = pcre2_get_ovector_pointer(md);
+    while (at <= len &&
+           (rc = pcre2_match(code, (PCRE2_SPTR)text, len, at, 0, md, NULL)) >= 0) {
+        PCRE2_SIZE next = ov[1] > at ? ov[1] : at + 1;
+
+        if ((ov[1] > ov[0] || n == 0) && n + 2 <= max) {
+            out[n++] = ov[0];
+            out[n++] = ov[1];
+        }
+        at = next;
+        while (at < len && ((unsigned char)text[at] & 0xc0) == 0x80)
+            at++;
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    return n;
+}
+
+/* A regex that opens with a lookbehind runs split (the rest searched, the
+ * lookbehind tested where it matched): on random texts over the regexes'
+ * own words, every rule's hits are the whole regex's matches. */
+static void test_split_lookbehind_finds_what_the_whole_regex_finds(void **state)
+{
+    static const char *const regexes[] = {
+        "(?<!没|不)(过敏|痒)", "(?<=没|不)(过敏|痒)+", "(?<!没有)过敏?痒",
+        "(?<![0-9])[1-3]+痒", "(?<!不)(?<sym>过敏|痒)", "(?<=过)敏|痒",
+        "(?<!no )\\b(rash|itch)\\b", "(?<=not |no )(rash|itchy?)", "(?<![a-z])on+",
+        "(?<!o)n+",   /* turned down at "nn" of "onn", then "n" one on is a match */
+        "(?<=x)a+", "(?<!a)a",   /* on long runs of a: more turned down than
+                                    match.c tries before it takes the whole */
+    };
+    static const char *const zh[] = { "没", "不", "有", "过", "敏", "痒", "1", "2", "。" };
+    static const char *const en[] = { "no ", "not ", "rash", "itch", "y", "on", "n", "x", "." };
+    static const char *const as[] = { "a", "a", "a", "a", "a", "a", "a", "a", "x" };
+    char yaml[4096], text[512];
+    size_t n = 0, r, k, i, got[600], want[600], ng, nw;
+    unsigned seed = 2026, split = 0, hits = 0;
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+    triage_scratch *s = NULL;
+    const triage_result *res;
+
+    (void)state;
+    n += (size_t)snprintf(yaml + n, sizeof yaml - n, "rules:\n");
+    for (r = 0; r < sizeof regexes / sizeof *regexes; r++)
+        n += (size_t)snprintf(yaml + n, sizeof yaml - n, "  - id: r%zu\n    type: t\n"
+                              "    match: { regex: '%s' }\n", r, regexes[r]);
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "lb.yaml", yaml, n), TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_int_equal(triage_compiler_warnings(c), 0);
+    triage_compiler_destroy(c);
+    for (i = 0; rs->split != NULL && i < rs->t.n_patterns; i++)
+        split += rs->split[i] != NULL;
+    assert_int_equal(split, 11);         /* all but the one with two branches */
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    for (k = 0; k < 3000; k++) {
+        const char *const *alpha = k % 3 == 0 ? zh : k % 3 == 1 ? en : as;
+        size_t len = 0, words = k % 3 == 2 ? 40 + k % 150 : 1 + k % 24;
+
+        for (i = 0; i < words; i++) {
+            seed = seed * 1103515245u + 12345u;
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s", alpha[(seed >> 16) % 9]);
+        }
+        assert_int_equal(triage_classify(rs, s, text, len, &res), TRIAGE_OK);
+        for (r = 0; r < sizeof regexes / sizeof *regexes; r++) {
+            char id[8];
+
+            snprintf(id, sizeof id, "r%zu", r);
+            ng = rule_spans(res, id, got, 600);
+            nw = pcre2_spans(regexes[r], text, want, 600);
+            hits += (unsigned)nw;
+            if (ng != nw || memcmp(got, want, ng * sizeof *got) != 0)
+                fail_msg("'%s' on '%s': %zu span ends, want %zu", regexes[r], text, ng, nw);
+        }
+    }
+    assert_true(hits > 3000);             /* the texts do match */
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +340,8 @@ int main(void)
         cmocka_unit_test(test_drops_match_start_reset),
         cmocka_unit_test(test_unsafe_forms_are_kept_whole),
         cmocka_unit_test(test_relaxed_form_never_loses_a_match),
+        cmocka_unit_test(test_finds_a_leading_lookbehind),
+        cmocka_unit_test(test_split_lookbehind_finds_what_the_whole_regex_finds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
