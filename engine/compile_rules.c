@@ -62,12 +62,6 @@ static int pat_hash_grow(struct tri_build *b)
     return 1;
 }
 
-static int is_word_byte(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           (c >= 'A' && c <= 'Z');
-}
-
 /* PCRE2 checks the regex now so the error points into the rule file. */
 static int regex_check(struct tri_build *b, const struct tri_ynode *n,
                        uint32_t *flags)
@@ -149,9 +143,9 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
             tri_buf_free(&folded);
             return TRI_NONE;
         }
-        if (is_word_byte((unsigned char)s[0]))
+        if (tri_word_byte((unsigned char)s[0]))
             p.flags |= TRI_PATF_WORD_START;
-        if (is_word_byte((unsigned char)s[len - 1]))
+        if (tri_word_byte((unsigned char)s[len - 1]))
             p.flags |= TRI_PATF_WORD_END;
     } else if (!regex_check(b, n, &p.flags)) {
         return TRI_NONE;

@@ -96,6 +96,14 @@ triage_status tri_buf_uint(struct tri_buf *b, uint64_t v);
 triage_status tri_buf_num(struct tri_buf *b, double v, int places, int trim);
 void tri_buf_free(struct tri_buf *b);
 
+/* An ASCII letter, digit or '_': a keyword that starts or ends with one
+ * matches whole words only (compile_rules.c, match.c), as \b sees words. */
+static inline int tri_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           (c >= 'A' && c <= 'Z');
+}
+
 /* ---- regex_relax.c ---------------------------------------------------- */
 /* A superset of a regex's matches that Vectorscan compiles far faster:
  * bounded repeats {m,n} become {m,}, \b and \B go; a regex where that could

@@ -77,18 +77,13 @@ static int was_used(struct lint *l, const char *axis, const char *value)
     return found;
 }
 
-static int ascii_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* Words of a regex that is only a list of them: a branch is a word or a
  * group of words ("(孩子|小孩)", "(?:son|kid)"), with or without \\b on
  * both sides. The words go to 'words' one a line. Returns 0 when that is
  * all the regex is, else -1. *odd gets the offset in 'words' of the first
  * word whose \\b edges are not what a keyword has by itself (whole words
- * where it starts or ends with an ASCII letter or digit), *odd_len its
- * length (0 when all are). */
+ * where it starts or ends with a tri_word_byte), *odd_len its length (0
+ * when all are). */
 static int word_list(const char *re, size_t len, struct tri_buf *words,
                      size_t *odd, size_t *odd_len)
 {
@@ -125,11 +120,12 @@ static int word_list(const char *re, size_t len, struct tri_buf *words,
         if (i < len && re[i++] != '|')
             return -1;
         for (j = first; j < words->len; j = end + 1) {
-            end = j;
-            while (words->data[end] != '\n')
-                end++;
-            if (*odd_len == 0 && (ascii_alnum(words->data[j]) != b0 ||
-                                  ascii_alnum(words->data[end - 1]) != b1)) {
+            int starts = tri_word_byte((unsigned char)words->data[j]), ends;
+
+            for (end = j; words->data[end] != '\n'; end++)
+                ;
+            ends = tri_word_byte((unsigned char)words->data[end - 1]);
+            if (*odd_len == 0 && (starts != b0 || ends != b1)) {
                 *odd = j;
                 *odd_len = end - j;
             }
@@ -148,19 +144,17 @@ static void lint_word_list(struct lint *l, const struct tri_ynode *n)
 
     if (word_list(n->str, n->len, &words, &odd, &odd_len) == 0 && words.len > 0) {
         const char *w = words.data + odd;
+        size_t shown = n->len > 120 ? 120 : n->len;   /* the advice must fit */
 
+        while (shown < n->len && shown > 0 &&
+               ((unsigned char)n->str[shown] & 0xC0) == 0x80)
+            shown--;                                  /* on a character boundary */
         if (odd_len > 0)
             tri_buf_printf(&msg, " (but as a keyword, '%.*s' would match %s)",
                            (int)odd_len, w,
-                           ascii_alnum(w[0]) || ascii_alnum(w[odd_len - 1])
+                           tri_word_byte((unsigned char)w[0]) ||
+                                   tri_word_byte((unsigned char)w[odd_len - 1])
                                ? "whole words only" : "without the \\b");
-        size_t shown = n->len;
-
-        if (shown > 120) {        /* the advice must fit the message */
-            shown = 120;
-            while (shown > 0 && ((unsigned char)n->str[shown] & 0xC0) == 0x80)
-                shown--;
-        }
         tri_warn(&l->b, n, "regex '%.*s%s' is only a list of words: as keywords "
                  "in an any: list, Vectorscan finds them in its keyword pass "
                  "with no PCRE2 run%s", (int)shown, n->str,

@@ -9,10 +9,7 @@
 
 static int word_byte(const struct tri_norm *n, size_t i)
 {
-    unsigned char c = (unsigned char)n->text[i];
-
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-           (c >= 'A' && c <= 'Z');
+    return tri_word_byte((unsigned char)n->text[i]);
 }
 
 static int push_hit(struct triage_scratch *s, int cue, uint32_t pat,
