@@ -327,6 +327,17 @@ char *tri_regex_relax(const char *re, size_t len)
     return out;
 }
 
+/* Whether the group opening at re[i] captures: "(", "(?<name>", "(?'name'"
+ * or "(?P<name>"; not "(?:", a lookaround or an option setting. */
+static int opens_capture(const char *re, size_t len, size_t i)
+{
+    if (i + 2 >= len || re[i + 1] != '?')
+        return i + 1 >= len || re[i + 1] != '?';
+    if (re[i + 2] == 'P' || re[i + 2] == '\'')
+        return 1;
+    return re[i + 2] == '<' && i + 3 < len && re[i + 3] != '=' && re[i + 3] != '!';
+}
+
 /* Whether re[from..to) has a \K or \G, and, for the lookbehind
  * ('in_lookbehind'), a group that captures (the rest's numbers would
  * shift), else a top-level '|' (the lookbehind would open one branch). */
@@ -344,10 +355,7 @@ static int split_blocked(const char *re, size_t from, size_t to, int in_lookbehi
         } else if (re[i] == '[') {
             i = class_end(re, to, i);
         } else if (re[i] == '(') {
-            if (in_lookbehind && (i + 1 >= to || re[i + 1] != '?' ||
-                               (i + 2 < to && re[i + 2] == '<' && i + 3 < to &&
-                                re[i + 3] != '=' && re[i + 3] != '!') ||
-                               (i + 2 < to && (re[i + 2] == 'P' || re[i + 2] == '\''))))
+            if (in_lookbehind && opens_capture(re, to, i))
                 return 1;
             depth++;
         } else if (re[i] == ')') {

@@ -18,21 +18,6 @@ static void rdiag(struct tri_diag_sink *d, triage_status st, const char *msg,
         tri_diag(d, st, 0, NULL, 0, 0, NULL, -1, -1, "%s%s", msg, extra);
 }
 
-/*
- * A regex that opens with a lookbehind, "(?<!没|不)(过敏|痒)": PCRE2 cannot
- * look for the first character past the lookbehind, so it tries the
- * lookbehind at every position of the text (4 us a text instead of 0.8
- * on one shipped regex). Split, the rest is searched with that help and
- * the lookbehind tested only where the rest matches: the same matches,
- * since the lookbehind only decides which starts are allowed. A rest with
- * no known start, or either part failing to compile, leaves it whole; the
- * whole regex stays for texts where the split would cost more (match.c).
- */
-/* Whether PCRE2 knows what a match of re can start with (a first code
- * unit, or at most a quarter of the byte values), so a search skips to
- * the candidates. A rest that may start almost anywhere ("[^。]{0,6}药":
- * 185 first bytes) would be searched again from every position the
- * lookbehind turns down, up to ten times slower than the regex whole. */
 void tri_split_free(struct tri_rx_split *sp)
 {
     if (sp == NULL)
@@ -42,6 +27,11 @@ void tri_split_free(struct tri_rx_split *sp)
     tri_free(sp);
 }
 
+/* Whether PCRE2 knows what a match of re can start with (a first code
+ * unit, or at most a quarter of the byte values), so a search skips to
+ * the candidates. A rest that may start almost anywhere ("[^。]{0,6}药":
+ * 185 first bytes) would be searched again from every position the
+ * lookbehind turns down, up to ten times slower than the regex whole. */
 static int starts_known(const pcre2_code *re)
 {
     uint32_t type = 0;
@@ -57,6 +47,16 @@ static int starts_known(const pcre2_code *re)
     return bits != NULL && n <= 64;
 }
 
+/*
+ * A regex that opens with a lookbehind, "(?<!没|不)(过敏|痒)": PCRE2 cannot
+ * look for the first character past the lookbehind, so it tries the
+ * lookbehind at every position of the text (4 us a text instead of 0.8
+ * on one shipped regex). Split, the rest is searched with that help and
+ * the lookbehind tested only where the rest matches: the same matches,
+ * since the lookbehind only decides which starts are allowed. A rest with
+ * no known start, or either part failing to compile, leaves it whole; the
+ * whole regex stays for texts where the split would cost more (match.c).
+ */
 static triage_status split_lookbehind(struct triage_ruleset *rs, uint32_t i,
                                       const char *src, size_t len, uint32_t opts)
 {
@@ -67,9 +67,6 @@ static triage_status split_lookbehind(struct triage_ruleset *rs, uint32_t i,
 
     if (lb_len == 0)
         return TRIAGE_OK;
-    if (rs->split == NULL &&
-        (rs->split = tri_calloc(rs->t.n_patterns + 1, sizeof *rs->split)) == NULL)
-        return TRIAGE_ENOMEM;
     if ((sp = tri_calloc(1, sizeof *sp)) == NULL)
         return TRIAGE_ENOMEM;
     sp->lb = pcre2_compile((PCRE2_SPTR)src, lb_len, opts, &err, &off, NULL);
@@ -77,6 +74,11 @@ static triage_status split_lookbehind(struct triage_ruleset *rs, uint32_t i,
     if (sp->lb == NULL || sp->rest == NULL || !starts_known(sp->rest)) {
         tri_split_free(sp);
         return TRIAGE_OK;
+    }
+    if (rs->split == NULL &&   /* only a rule set with a split regex has it */
+        (rs->split = tri_calloc(rs->t.n_patterns + 1, sizeof *rs->split)) == NULL) {
+        tri_split_free(sp);
+        return TRIAGE_ENOMEM;
     }
     /* Compiled now, not on first use: a few dozen regexes, ~50 us each. */
     sp->jit = pcre2_jit_compile(sp->rest, PCRE2_JIT_COMPLETE) == 0;
