@@ -885,6 +885,19 @@ static const char *verdict(int met)
     return met ? "met" : "MISSED";
 }
 
+
+/* Which library gives the Hyperscan API: Intel's releases end at 5.4.2,
+ * Vectorscan's begin at 5.4.3 (make deps picks one per architecture). */
+static const char *hs_library(void)
+{
+    unsigned major = 0, minor = 0, patch = 0;
+
+    if (sscanf(hs_version(), "%u.%u.%u", &major, &minor, &patch) != 3)
+        return "libhs";
+    return major < 5 || (major == 5 && (minor < 4 || (minor == 4 && patch <= 2)))
+               ? "Hyperscan" : "Vectorscan";
+}
+
 static void print_env(void)
 {
     char line[256], model[256] = "?";
@@ -900,9 +913,10 @@ static void print_env(void)
         }
     if (f != NULL)
         fclose(f);
-    printf("machine: %s, %ld cores; libtriage %s, Vectorscan %s, YARA %s, PCRE2 %d.%d\n",
-           model, sysconf(_SC_NPROCESSORS_ONLN), triage_version(), hs_version(), YR_VERSION,
-           PCRE2_MAJOR, PCRE2_MINOR);
+    printf("machine: %s, %ld cores; libtriage %s, %s %s, YARA %s, PCRE2 %d.%d\n",
+           model, sysconf(_SC_NPROCESSORS_ONLN), triage_version(), hs_library(), hs_version(),
+           YR_VERSION, PCRE2_MAJOR, PCRE2_MINOR);
+    printf("(rows named Vectorscan measure that library: both give the Hyperscan API)\n");
 }
 
 static void print_sizes(const struct size_result *r, size_t n, const struct gen_records *recs,

@@ -34,6 +34,7 @@ void triage_scratch_destroy(triage_scratch *s)
     tri_free(s->touched);
     tri_free(s->byp);
     tri_free(s->rx);
+    tri_free(s->rx_slot);
     tri_free(s->maxend);
     tri_free(s->rhits);
     tri_free(s->pos);
@@ -93,6 +94,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     s->pat = tri_calloc(np, sizeof *s->pat);
     s->touched = tri_calloc(np, sizeof *s->touched);
     s->rx = tri_calloc(np, sizeof *s->rx);
+    s->rx_slot = tri_calloc((size_t)rs->n_rx_pat + 1, sizeof *s->rx_slot);
     s->rule = tri_calloc(nr, sizeof *s->rule);
     s->slot = tri_calloc((size_t)rs->n_slots + 1, sizeof *s->slot);
     s->cand = tri_calloc(nr, sizeof *s->cand);
@@ -106,7 +108,7 @@ triage_status triage_scratch_create(const triage_ruleset *rs, triage_scratch **o
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         s->scores[a] = tri_calloc(t->vocab_count[a] + 1, sizeof(double));
     if (s->pat == NULL ||
-        s->touched == NULL || s->rx == NULL || s->rule == NULL ||
+        s->touched == NULL || s->rx == NULL || s->rx_slot == NULL || s->rule == NULL ||
         s->slot == NULL ||
         s->cand == NULL || s->cand_bits == NULL || s->fired == NULL || s->fired_list == NULL ||
         s->tag_gen == NULL || s->tags == NULL || s->scripts == NULL ||

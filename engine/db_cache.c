@@ -5,8 +5,10 @@
  * the shipped rules), and an edit to a keyword, a script or a weight does
  * not change them: the next compile loads them instead.
  *
- * A file is a header (magic, key, length, CRC-32 of the blob) and the
- * serialized database; anything that does not check out is a miss. Files
+ * A file is a header (magic, key, lengths and CRC-32s), the serialized
+ * database and the facts its caller derived along with it (the regexes'
+ * reach, runtime.c, a third of a compile that finds its databases here);
+ * anything that does not check out is a miss. Files
  * are written under a temporary name and renamed, so a reader never sees
  * half of one, and only the newest few are kept.
  */
@@ -19,15 +21,15 @@
 #include <utime.h>
 #include "internal.h"
 
-#define CACHE_MAGIC "TRIAGEHS"
+#define CACHE_MAGIC "TRIAGEH2"   /* 2: the extra section */
 #define CACHE_KEEP 6          /* newest databases kept in the folder */
 #define NAME_LEN 41           /* "hs-" + 32 hex digits + ".hsdb" + NUL */
 
 struct cache_head {
     char magic[8];
     uint64_t key[2];
-    uint64_t len;
-    uint32_t crc, pad;
+    uint64_t len, extra_len;   /* the database, then the extra section */
+    uint32_t crc, extra_crc;
 };
 
 static int name_of(char *buf, size_t size, const char *dir, const uint64_t key[2])
@@ -38,7 +40,8 @@ static int name_of(char *buf, size_t size, const char *dir, const uint64_t key[2
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
-int tri_db_cache_get(const char *dir, const uint64_t key[2], struct tri_hsdb *h)
+int tri_db_cache_get(const char *dir, const uint64_t key[2], struct tri_hsdb *h,
+                     void *extra, size_t extra_len)
 {
     char path[4096];
     struct cache_head head;
@@ -52,9 +55,13 @@ int tri_db_cache_get(const char *dir, const uint64_t key[2], struct tri_hsdb *h)
     if (fread(&head, sizeof head, 1, fp) == 1 &&
         memcmp(head.magic, CACHE_MAGIC, 8) == 0 && head.key[0] == key[0] &&
         head.key[1] == key[1] && head.len > 0 && head.len < ((uint64_t)1 << 32) &&
+        head.extra_len == extra_len &&
         (blob = tri_malloc((size_t)head.len)) != NULL &&
-        fread(blob, 1, (size_t)head.len, fp) == head.len && fgetc(fp) == EOF &&
+        fread(blob, 1, (size_t)head.len, fp) == head.len &&
+        (extra_len == 0 || fread(extra, 1, extra_len, fp) == extra_len) &&
+        fgetc(fp) == EOF &&
         tri_crc32((const unsigned char *)blob, (size_t)head.len) == head.crc &&
+        tri_crc32(extra, extra_len) == head.extra_crc &&
         tri_hsdb_deserialize(h, blob, (size_t)head.len) == HS_SUCCESS) {
         h->cached = 1;
         rc = 0;
@@ -124,7 +131,8 @@ static void prune(const char *dir)
     free(v);
 }
 
-void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_t *db)
+void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_t *db,
+                      const void *extra, size_t extra_len)
 {
     char path[4096], tmp[4200];
     struct cache_head head;
@@ -143,11 +151,14 @@ void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_
     head.key[1] = key[1];
     head.len = len;
     head.crc = tri_crc32((const unsigned char *)blob, len);
+    head.extra_len = extra_len;
+    head.extra_crc = tri_crc32(extra, extra_len);
     /* A name of its own: threads and processes may store the same key. */
     if ((fd = mkstemp(tmp)) >= 0 && (fp = fdopen(fd, "wb")) == NULL)
         close(fd);
     ok = fp != NULL && fwrite(&head, sizeof head, 1, fp) == 1 &&
-         fwrite(blob, 1, len, fp) == len;
+         fwrite(blob, 1, len, fp) == len &&
+         (extra_len == 0 || fwrite(extra, 1, extra_len, fp) == extra_len);
     if (fp != NULL && fclose(fp) != 0)
         ok = 0;
     free(blob);   /* Vectorscan allocates with the C library */

@@ -110,6 +110,11 @@ static inline int tri_word_byte(unsigned char c)
  * lose a match comes back as written. NUL-terminated, tri_free it; NULL
  * when out of memory. */
 char *tri_regex_relax(const char *re, size_t len);
+/* The same form with its repeats as written: a match of the regex over
+ * [s,e) is one of this form over [s - b, e + a), where b and a are the
+ * lengths of a kept lookbehind and lookahead, so the form's widest match
+ * bounds how far before the end of a nomination a match can start. */
+char *tri_regex_relax_spans(const char *re, size_t len);
 /* The length of the lookbehind "(?<=X)" or "(?<!X)" a regex opens with,
  * when the regex is that and one branch Y after it, with no capture in X
  * and no \K or \G in Y, so that the regex's matches are Y's matches
@@ -146,6 +151,7 @@ struct tri_pattern {
     uint32_t src_len;
     uint32_t flags;
     uint32_t rules_first, rules_count; /* rules using it (rule_refs)       */
+    uint32_t reach;     /* regex: tri_regex_reach, 0 unknown (runtime.c)   */
 };
 
 enum tri_node_kind { TRI_NODE_COND = 0, TRI_NODE_LEAF = 1 };
@@ -358,9 +364,12 @@ enum { TRI_DB_WORDS, TRI_DB_REGEXES, TRI_DB_COUNT };
 hs_error_t tri_hsdb_deserialize(struct tri_hsdb *h, const char *p, size_t n);
 /* The database cache (db_cache.c): 'key' names what went into a database
  * (expressions, flags, ids, Vectorscan version). get returns 0 and fills
- * h on a hit; put stores db, best effort: a cache never fails a compile. */
-int tri_db_cache_get(const char *dir, const uint64_t key[2], struct tri_hsdb *h);
-void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_t *db);
+ * h and 'extra' on a hit, which needs the extra_len bytes put stored;
+ * put stores db and 'extra', best effort: a cache never fails a compile. */
+int tri_db_cache_get(const char *dir, const uint64_t key[2], struct tri_hsdb *h,
+                     void *extra, size_t extra_len);
+void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_t *db,
+                      const void *extra, size_t extra_len);
 
 struct triage_ruleset {
     struct tri_table t;
@@ -437,9 +446,17 @@ triage_status tri_pool_add(struct tri_table *t, const char *s, size_t n,
 struct tri_diag_sink;
 triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir,
                                 struct tri_diag_sink *diag);
+/* How the regex database compiles each prefilter. No SINGLEMATCH: the
+ * library does not promise that the one match it would report is the
+ * earliest, and match.c searches from the earliest to the latest. */
+#define TRI_HS_REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | \
+                            HS_FLAG_PREFILTER | HS_FLAG_DOTALL)
 /* The expression Vectorscan compiles to nominate a regex (runtime.c);
  * 'why', when not NULL, receives Vectorscan's refusal of it or NULL. */
 char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why);
+/* How far before the end of its first nomination a regex's first match
+ * can start, in bytes; 0 when not known (runtime.c). */
+uint32_t tri_regex_reach(const char *re, size_t len);
 struct tri_rx_split;
 void tri_split_free(struct tri_rx_split *sp);
 void tri_table_free(struct tri_table *t);
@@ -540,7 +557,11 @@ struct triage_scratch {
     uint64_t *cand_bits;         /* a bit per rule, to order many candidates */
     uint32_t *touched;           size_t n_touched; /* patterns with hits */
     uint32_t *byp;               size_t byp_cap; /* hits grouped by pattern */
-    uint32_t *rx;                size_t n_rx;      /* regex candidates   */
+    /* regex candidates: the pattern, the earliest and latest ends
+     * Vectorscan reported; rx_slot, per regex database id, its place in
+     * rx when that entry has its id (match.c on_regex) */
+    struct tri_rx_nom { uint32_t pat, end, last, id; } *rx; size_t n_rx;
+    uint32_t *rx_slot;
     uint32_t *maxend;            size_t maxend_cap; /* context: prefix max */
     struct tri_rhit { uint32_t rule, hit, counted; } *rhits;
     size_t n_rhits, rhits_cap;

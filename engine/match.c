@@ -66,19 +66,33 @@ static int on_match(unsigned int id, unsigned long long from,
     }
 }
 
-/* Vectorscan callback of the regex database: a candidate for PCRE2. */
+/* Vectorscan callback of the regex database: a candidate for PCRE2, and
+ * the earliest and latest ends of its prefilter's matches, which
+ * Vectorscan reports every one of, in no promised order. Ids past
+ * n_rx_pat (a loaded table's blob that disagrees with its patterns) are
+ * ignored. */
 static int on_regex(unsigned int id, unsigned long long from,
                     unsigned long long to, unsigned int flags, void *ctx)
 {
     struct triage_scratch *s = ctx;
+    uint32_t k;
 
     (void)from;
-    (void)to;
     (void)flags;
-    /* SINGLEMATCH: once per id, unless a loaded table's blob disagrees
-     * with its patterns; rx holds n_patterns + 1 ids. */
-    if (id < s->rs->n_rx_pat && s->n_rx < s->rs->t.n_patterns)
-        s->rx[s->n_rx++] = s->rs->rx_pat[id];
+    if (id >= s->rs->n_rx_pat)
+        return 0;
+    k = s->rx_slot[id];   /* a sparse set: a slot left from an earlier */
+    if (k < s->n_rx && s->rx[k].id == id) {    /* text points elsewhere  */
+        if (to < s->rx[k].end)
+            s->rx[k].end = (uint32_t)to;
+        if (to > s->rx[k].last)
+            s->rx[k].last = (uint32_t)to;
+        return 0;
+    }
+    s->rx[s->n_rx].pat = s->rs->rx_pat[id];
+    s->rx[s->n_rx].end = s->rx[s->n_rx].last = (uint32_t)to;
+    s->rx[s->n_rx].id = id;
+    s->rx_slot[id] = (uint32_t)s->n_rx++;
     return 0;
 }
 
@@ -210,21 +224,43 @@ static int find(struct triage_scratch *s, uint32_t pat, const char *text, size_t
                              cased ? 0 : PCRE2_NO_UTF_CHECK, s->md, s->mctx);
 }
 
-/* Every match of one regex, bounded in count and by PCRE2's limits. A
- * cased regex ("(?-i)...") reads the original bytes: case is folded away
- * in the folded text, and they may hold invalid UTF-8 (PCRE2 was told). */
-static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
+/*
+ * Where the search for a nominated regex's matches may start. Each match
+ * of the regex, [m,e), is one of its prefilter ending at e, or later by a
+ * kept lookahead, and Vectorscan reported every such end: m is at most
+ * the regex's reach before nom->end (runtime.c tri_regex_reach), so a
+ * search from there finds what one from 0 finds. On a code point boundary.
+ */
+static size_t search_from(const struct triage_scratch *s, const struct tri_rx_nom *nom)
+{
+    uint32_t reach = s->rs->t.patterns[nom->pat].reach;
+    size_t at;
+
+    if (reach == 0 || nom->end <= reach || nom->end - reach >= s->norm.len)
+        return 0;
+    at = nom->end - reach;
+    while (at > 0 && ((unsigned char)s->norm.text[at] & 0xc0) == 0x80)
+        at--;
+    return at;
+}
+
+/* Every match of one regex searched for from 'at' on and before 'stop',
+ * bounded in count and by PCRE2's limits. A cased regex ("(?-i)...")
+ * reads the original bytes: case is folded away in the folded text, and
+ * they may hold invalid UTF-8 (PCRE2 was told). */
+static triage_status run_regex(struct triage_scratch *s, uint32_t pat, PCRE2_SIZE at,
+                               size_t stop)
 {
     const pcre2_code *re = s->rs->re[pat], *by;
     int cased = (s->rs->t.patterns[pat].flags & TRI_PATF_CASED) != 0;
     int cue = s->rs->t.patterns[pat].role != TRI_ROLE_RULE;   /* a context regex */
     const char *text = cased ? s->orig : s->norm.text;
     size_t len = cased ? s->orig_len : s->norm.len;
-    PCRE2_SIZE at = 0, *ov = pcre2_get_ovector_pointer(s->md), next;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md), next;
     unsigned found = 0;
     int rc;
 
-    while (at <= len && found < TRI_MAX_REGEX_HITS) {
+    while (at <= len && at < stop && found < TRI_MAX_REGEX_HITS) {
         rc = find(s, pat, text, len, at, cased, &by);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
@@ -250,10 +286,11 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat)
     return TRIAGE_OK;
 }
 
-static triage_status timed_regex(struct triage_scratch *s, uint32_t pat)
+static triage_status timed_regex(struct triage_scratch *s, uint32_t pat, PCRE2_SIZE at,
+                                 size_t stop)
 {
     double t = tri_now();
-    triage_status st = run_regex(s, pat);
+    triage_status st = run_regex(s, pat, at, stop);
 
     t = tri_profile_since(s->prof, t);
     s->prof->stage[TRIAGE_STAGE_REGEX] += t;
@@ -279,9 +316,17 @@ triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *
         hs_scan(rs->hs[TRI_DB_REGEXES].db, s->norm.text, (unsigned)s->norm.len, 0,
                 s->hs, on_regex, s) != HS_SUCCESS)
         return TRIAGE_ENOMEM;
-    for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++)
-        st = s->prof ? timed_regex(s, s->rx[i]) : run_regex(s, s->rx[i]);
+    /* No search starts at or past a nomination's last end: every match
+     * ends by then, so one starting there is empty, and run_regex keeps
+     * no empty match but the first, whose search starts before it. */
+    for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++) {
+        size_t at = search_from(s, &s->rx[i]);
+
+        st = s->prof ? timed_regex(s, s->rx[i].pat, at, s->rx[i].last)
+                     : run_regex(s, s->rx[i].pat, at, s->rx[i].last);
+    }
     for (i = 0; st == TRIAGE_OK && i < rs->n_slow; i++)
-        st = s->prof ? timed_regex(s, rs->slow[i]) : run_regex(s, rs->slow[i]);
+        st = s->prof ? timed_regex(s, rs->slow[i], 0, SIZE_MAX)
+                     : run_regex(s, rs->slow[i], 0, SIZE_MAX);
     return st;
 }

@@ -275,7 +275,8 @@ static int lookaround_kept(const char *re, size_t len, size_t i, int branch_star
     return next >= len || re[next] == '|';
 }
 
-char *tri_regex_relax(const char *re, size_t len)
+/* tri_regex_relax, with bounded repeats widened or kept as written. */
+static char *relax(const char *re, size_t len, int widen)
 {
     char *out = tri_malloc(3 * len + 1), *o = out;   /* "\w" -> "(?:.)" */
     size_t i;
@@ -314,7 +315,7 @@ char *tri_regex_relax(const char *re, size_t len)
                 i = mark_gap(re, len, group_end(re, len, i), &o);   /* it only removes matches */
             }
         } else {
-            if (c == '{') {
+            if (c == '{' && widen) {
                 i = widen_repeat(re, len, i, &o);
                 c = re[i];
             }
@@ -325,6 +326,16 @@ char *tri_regex_relax(const char *re, size_t len)
     }
     *o = '\0';
     return out;
+}
+
+char *tri_regex_relax(const char *re, size_t len)
+{
+    return relax(re, len, 1);
+}
+
+char *tri_regex_relax_spans(const char *re, size_t len)
+{
+    return relax(re, len, 0);
 }
 
 /* Whether the group opening at re[i] captures: "(", "(?<name>", "(?'name'"

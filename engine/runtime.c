@@ -4,12 +4,10 @@
  * regex prefilters), PCRE2 codes (JIT), the pattern-to-rule index and the
  * list of regexes run by PCRE2 only.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include "compile_int.h"
-
-#define HS_REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | \
-                        HS_FLAG_PREFILTER | HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH)
 
 static void rdiag(struct tri_diag_sink *d, triage_status st, const char *msg,
                   const char *extra)
@@ -171,7 +169,7 @@ char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why)
     if (expr == NULL)
         return NULL;
     if (strlen(expr) != len || memcmp(expr, re, len) != 0) {
-        if (hs_expression_info(expr, HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS &&
+        if (hs_expression_info(expr, TRI_HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS &&
             info->min_width > 0) {
             free(info);  /* Vectorscan allocates it with the C library */
             return expr;
@@ -182,9 +180,61 @@ char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why)
         if ((expr = tri_strndup(re, len)) == NULL)
             return NULL;
     }
-    if (why != NULL && hs_expression_info(expr, HS_REGEX_FLAGS, &info, why) == HS_SUCCESS)
+    if (why != NULL && hs_expression_info(expr, TRI_HS_REGEX_FLAGS, &info, why) == HS_SUCCESS)
         free(info);
     return expr;
+}
+
+/*
+ * How many bytes before the end of a regex's earliest nomination its
+ * first match can start; 0 when that is unbounded or unknown.
+ * Vectorscan reports every end of the prefilter's matches (no
+ * SINGLEMATCH), and a match of the regex over [s,e) is one of the
+ * prefilter, relaxed or as written, ending at e, or later by a kept
+ * lookahead. The relaxed form with its repeats as written, 'form' here
+ * (tri_regex_relax_spans), matches over [s - b, e + a) (a kept lookbehind
+ * and lookahead), so its widest match bounds e + a - s, and PCRE2 may
+ * start its search there (match.c).
+ */
+static uint32_t form_reach(const char *form)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *err = NULL;
+    uint32_t reach = 0;
+
+    if (form != NULL && hs_expression_info(form, TRI_HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS) {
+        if (info->max_width != UINT_MAX)
+            reach = info->max_width;
+        free(info);   /* Vectorscan allocates it with the C library */
+    }
+    hs_free_compile_error(err);
+    return reach;
+}
+
+/* The form whose widest match is a regex's reach, or NULL for none: a
+ * start offset moves what \G matches, so a regex holding it has none. */
+static char *reach_form(const char *re, size_t len, int *oom)
+{
+    char *form;
+    size_t i;
+
+    *oom = 0;
+    for (i = 0; i + 1 < len; i++)
+        if (re[i] == '\\' && re[++i] == 'G')
+            return NULL;
+    form = tri_regex_relax_spans(re, len);
+    *oom = form == NULL;
+    return form;
+}
+
+uint32_t tri_regex_reach(const char *re, size_t len)
+{
+    int oom;
+    char *form = reach_form(re, len, &oom);
+    uint32_t reach = form_reach(form);
+
+    tri_free(form);
+    return reach;
 }
 
 /* The regexes Vectorscan prefilters, in table order: their ordinals are
@@ -205,9 +255,10 @@ static triage_status index_regexes(struct triage_ruleset *rs)
     return TRIAGE_OK;
 }
 
-/* The expressions, flags and ids of one database. */
+/* The expressions, flags and ids of one database; for the regexes, the
+ * forms their reach comes from (reach_form; NULL for none). */
 struct hs_input {
-    char **expr;
+    char **expr, **span;
     unsigned *flags, *ids, n;
 };
 
@@ -217,7 +268,10 @@ static void hs_input_free(struct hs_input *in)
 
     for (i = 0; in->expr != NULL && i < in->n; i++)
         tri_free(in->expr[i]);
+    for (i = 0; in->span != NULL && i < in->n; i++)
+        tri_free(in->span[i]);
     tri_free(in->expr);
+    tri_free(in->span);
     tri_free(in->flags);
     tri_free(in->ids);
 }
@@ -235,14 +289,18 @@ static triage_status hs_input_of(const struct triage_ruleset *rs, int which,
     if (in->expr == NULL || in->flags == NULL || in->ids == NULL)
         return TRIAGE_ENOMEM;
     if (which == TRI_DB_REGEXES) {
+        if ((in->span = tri_calloc(cap + 1, sizeof *in->span)) == NULL)
+            return TRIAGE_ENOMEM;
         for (i = 0; i < rs->n_rx_pat; i++) {
             const struct tri_pattern *p = &t->patterns[rs->rx_pat[i]];
+            int oom;
 
             in->expr[i] = tri_prefilter_expr(tri_str(t, p->src), p->src_len, NULL);
-            in->flags[i] = HS_REGEX_FLAGS;
+            in->span[i] = reach_form(tri_str(t, p->src), p->src_len, &oom);
+            in->flags[i] = TRI_HS_REGEX_FLAGS;
             in->ids[i] = i;
             in->n = i + 1;
-            if (in->expr[i] == NULL)
+            if (in->expr[i] == NULL || oom)
                 return TRIAGE_ENOMEM;
         }
         return TRIAGE_OK;
@@ -271,7 +329,9 @@ static void key_add(uint64_t key[2], const void *p, size_t n)
     }
 }
 
-/* What a database is built from: the cache's key (db_cache.c). */
+/* What a database and its regexes' reach are built from: the cache's key
+ * (db_cache.c). Two regexes can share a prefilter ("a{1,3}", "a{1,5}"),
+ * not a reach: the forms the reach comes from are in the key too. */
 static void key_of(const struct hs_input *in, uint64_t key[2])
 {
     unsigned i;
@@ -284,31 +344,47 @@ static void key_of(const struct hs_input *in, uint64_t key[2])
         key_add(key, in->expr[i], strlen(in->expr[i]) + 1);
         key_add(key, &in->flags[i], sizeof in->flags[i]);
         key_add(key, &in->ids[i], sizeof in->ids[i]);
+        if (in->span != NULL)   /* "\0" alone: no form */
+            key_add(key, in->span[i] ? in->span[i] : "", in->span[i] ? strlen(in->span[i]) + 1 : 1);
     }
 }
 
 /* Database 'which' from input 'in': from the cache in 'cache_dir' when it
- * holds one built from the same input, else compiled (and then cached). */
+ * holds one built from the same input, else compiled (and then cached).
+ * The regexes' reach goes with their database, into the table: asking
+ * Vectorscan for 1,500 regexes' widths took a third of a compile that
+ * finds its databases cached. */
 static triage_status compile_db(struct triage_ruleset *rs, int which,
                                 const struct hs_input *in, const char *cache_dir,
                                 struct tri_diag_sink *d)
 {
     hs_compile_error_t *err = NULL;
     uint64_t key[2];
+    uint32_t *reach = NULL;
+    size_t n_reach = in->span != NULL ? in->n : 0, i;
 
     if (in->n == 0)
         return TRIAGE_OK;
+    if (n_reach > 0 && (reach = tri_malloc(n_reach * sizeof *reach)) == NULL)
+        return TRIAGE_ENOMEM;
     key_of(in, key);
-    if (tri_db_cache_get(cache_dir, key, &rs->hs[which]) == 0)
-        return TRIAGE_OK;
-    if (hs_compile_multi((const char *const *)in->expr, in->flags, in->ids, in->n,
-                         HS_MODE_BLOCK, NULL, &rs->hs[which].db, &err) != HS_SUCCESS) {
-        rdiag(d, TRIAGE_EPATTERN, "Vectorscan could not build the database: ",
-              err ? err->message : "unknown error");
-        hs_free_compile_error(err);
-        return TRIAGE_EPATTERN;
+    if (tri_db_cache_get(cache_dir, key, &rs->hs[which], reach,
+                         n_reach * sizeof *reach) != 0) {
+        if (hs_compile_multi((const char *const *)in->expr, in->flags, in->ids, in->n,
+                             HS_MODE_BLOCK, NULL, &rs->hs[which].db, &err) != HS_SUCCESS) {
+            rdiag(d, TRIAGE_EPATTERN, "Vectorscan could not build the database: ",
+                  err ? err->message : "unknown error");
+            hs_free_compile_error(err);
+            tri_free(reach);
+            return TRIAGE_EPATTERN;
+        }
+        for (i = 0; i < n_reach; i++)
+            reach[i] = form_reach(in->span[i]);
+        tri_db_cache_put(cache_dir, key, rs->hs[which].db, reach, n_reach * sizeof *reach);
     }
-    tri_db_cache_put(cache_dir, key, rs->hs[which].db);
+    for (i = 0; i < n_reach; i++)
+        rs->t.patterns[rs->rx_pat[in->ids[i]]].reach = reach[i];
+    tri_free(reach);
     return TRIAGE_OK;
 }
 

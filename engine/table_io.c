@@ -16,11 +16,12 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 12u  /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 13u  /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
                            7: topic markers; 8: per-condition modes; 9: list ids;
                            10: history cues; 11: type precedence;
-                           12: words and regexes in two Vectorscan blobs */
+                           12: words and regexes in two Vectorscan blobs;
+                           13: a regex's reach, every nomination reported */
 
 struct tdb_header {
     char magic[8];

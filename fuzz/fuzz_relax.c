@@ -5,6 +5,10 @@
  * takes it: DOTALL), or Vectorscan would never nominate the regex and a
  * rule would silently miss. A relaxed form PCRE2 refuses is a bug too,
  * unless only for its size (the compiler then uses the regex as written).
+ * Then the same on the library: its database of the prefilter, scanned
+ * over the folded subject as the engine scans it, must report an end at
+ * or after each match of the regex and no match may start more than the
+ * regex's reach before the first end, or match.c's search would miss it.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "normalize.h"
 
 #define FLAGS (PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS)
 
@@ -29,6 +34,69 @@ static int run(const pcre2_code *re, const char *s, size_t n, pcre2_match_contex
     return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+struct ends { unsigned long long first, last; int any; };
+
+static int on_end(unsigned id, unsigned long long from, unsigned long long to,
+                  unsigned flags, void *ctx)
+{
+    struct ends *e = ctx;
+
+    (void)id;
+    (void)from;
+    (void)flags;
+    if (!e->any || to < e->first)
+        e->first = to;
+    if (!e->any || to > e->last)
+        e->last = to;
+    e->any = 1;
+    return 0;
+}
+
+/* The contract of match.c with the library, on text t[0..n) (valid UTF-8:
+ * the folded text): every match of 'orig', found as run_regex walks a
+ * text, lies within what the prefilter's reports bound. */
+static void check_library(const char *re, size_t rlen, const pcre2_code *orig,
+                          const char *t, size_t n, pcre2_match_context *mc)
+{
+    hs_compile_error_t *why = NULL;
+    char *expr = tri_prefilter_expr(re, rlen, &why);
+    hs_database_t *db = NULL;
+    hs_scratch_t *sc = NULL;
+    struct ends e = { 0, 0, 0 };
+    uint32_t reach = tri_regex_reach(re, rlen);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(orig, NULL);
+    PCRE2_SIZE at = 0, *ov;
+
+    if (expr == NULL || md == NULL)
+        abort();
+    if (why != NULL || hs_compile(expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL, &db,
+                                  &why) != HS_SUCCESS) {
+        hs_free_compile_error(why);   /* the engine runs it through PCRE2 alone */
+        goto done;
+    }
+    if (hs_alloc_scratch(db, &sc) != HS_SUCCESS ||
+        hs_scan(db, t, (unsigned)n, 0, sc, on_end, &e) != HS_SUCCESS)
+        abort();
+    ov = pcre2_get_ovector_pointer(md);
+    while (at <= n && pcre2_match(orig, (PCRE2_SPTR)t, n, at, 0, md, mc) >= 0) {
+        if (!e.any || ov[1] > e.last || (reach > 0 && ov[0] + reach < e.first)) {
+            fprintf(stderr, "the library's reports miss a match: '%.*s' (prefilter '%s', "
+                    "reach %u) matches [%zu,%zu) of '%.*s'; reported ends %llu..%llu%s\n",
+                    (int)rlen, re, expr, reach, (size_t)ov[0], (size_t)ov[1], (int)n, t,
+                    e.first, e.last, e.any ? "" : " (none)");
+            abort();
+        }
+        at = ov[1] > at ? ov[1] : at + 1;
+        while (at < n && ((unsigned char)t[at] & 0xc0) == 0x80)
+            at++;
+    }
+done:
+    hs_free_scratch(sc);
+    hs_free_database(db);
+    pcre2_match_data_free(md);
+    tri_free(expr);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *in = (const char *)data, *nul = memchr(in, 0, size);
@@ -38,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pcre2_code *orig, *loose = NULL;
     pcre2_match_context *mc;
     char *relaxed;
+    struct tri_norm norm;
     int err;
     PCRE2_SIZE off;
 
@@ -66,6 +135,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     (int)rlen, in, relaxed, (int)slen, subj);
             abort();
         }
+        tri_norm_init(&norm);
+        if (tri_normalize(&norm, subj, slen) == TRIAGE_OK)
+            check_library(in, rlen, orig, norm.text, norm.len, mc);
+        tri_norm_free(&norm);
         pcre2_match_context_free(mc);
     }
     pcre2_code_free(loose);

@@ -516,15 +516,15 @@ static void test_table_io_header_names_version_and_damage(void **state)
 {
     struct fx *f = *state;
     unsigned char *m = malloc(f->tiny_len);
-    uint32_t u;
+    uint32_t u, format;
     uint64_t body;
 
     assert_non_null(m);
     memcpy(m, f->tiny_tdb, f->tiny_len);
     /* The layout this test relies on. */
     assert_memory_equal(m, "TRIAGEDB", 8);
-    memcpy(&u, m + OFF_FORMAT, 4);
-    assert_int_equal(u, 12);
+    memcpy(&format, m + OFF_FORMAT, 4);
+    assert_int_equal(format, 13);
     memcpy(&u, m + OFF_HEADER_SIZE, 4);
     assert_int_equal(u, HDR_SIZE);
     assert_string_equal((const char *)m + OFF_ENGINE, TRIAGE_VERSION_STRING);
@@ -538,7 +538,7 @@ static void test_table_io_header_names_version_and_damage(void **state)
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_FORMAT, 0);
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
-    put32(m + OFF_FORMAT, 12);
+    put32(m + OFF_FORMAT, format);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE + 8);             /* header size */
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     put32(m + OFF_HEADER_SIZE, HDR_SIZE);
