@@ -5,9 +5,9 @@
  * SpamAssassin's sa-compile but without a step to forget.
  *
  * The key hashes the rule paths as given, every non-hidden file below
- * them (names, sizes, bytes: a superset of what the compiler reads) and
- * the triage binary itself, so any edit, or a rebuilt engine, misses the
- * cache. Tables are written only when compiling gave no warning (warnings
+ * them (names, sizes, bytes: a superset of what the compiler reads), the
+ * triage binary itself and the Hyperscan library's version, so any edit,
+ * a rebuilt engine or another library misses the cache. Tables are written only when compiling gave no warning (warnings
  * must keep showing) and go to $TRIAGE_CACHE_DIR, else
  * $XDG_CACHE_HOME/triage, else ~/.cache/triage; TRIAGE_CACHE=off turns it
  * off. `triage compile` and `triage lint` write but never read it. The
@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <hs.h>
 #include "rules_cache.h"
 
 #define KEEP_TABLES 8       /* newest cached tables kept; older ones pruned */
@@ -131,7 +132,9 @@ static int feed_dir(struct hash *h, const char *dir, int depth)
     return rc;
 }
 
-/* The running binary: a rebuilt engine may compile the same rules apart. */
+/* The running binary and the Hyperscan library it runs on (linked
+ * dynamically, it may change under the same binary): either may compile
+ * the same rules apart, and a table of another library does not load. */
 static int feed_self(struct hash *h)
 {
     struct stat sb;
@@ -144,6 +147,7 @@ static int feed_self(struct hash *h)
     id[2] = (long long)sb.st_mtim.tv_nsec;
     feed(h, id, sizeof id);
     feed_str(h, triage_version());
+    feed_str(h, hs_version());
     return 0;
 }
 
