@@ -318,12 +318,15 @@ triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *
         return TRIAGE_ENOMEM;
     /* No search starts at or past a nomination's last end: every match
      * ends by then, so one starting there is empty, and run_regex keeps
-     * no empty match but the first, whose search starts before it. */
+     * no empty match but the first, whose search starts before it. With
+     * the trace on (explain) the whole text is searched, as it was before
+     * the bounds: fuzz_classify and fuzz_compile compare the two. */
     for (i = 0; st == TRIAGE_OK && i < s->n_rx; i++) {
-        size_t at = search_from(s, &s->rx[i]);
+        size_t at = s->trace_on ? 0 : search_from(s, &s->rx[i]);
+        size_t stop = s->trace_on ? SIZE_MAX : s->rx[i].last;
 
-        st = s->prof ? timed_regex(s, s->rx[i].pat, at, s->rx[i].last)
-                     : run_regex(s, s->rx[i].pat, at, s->rx[i].last);
+        st = s->prof ? timed_regex(s, s->rx[i].pat, at, stop)
+                     : run_regex(s, s->rx[i].pat, at, stop);
     }
     for (i = 0; st == TRIAGE_OK && i < rs->n_slow; i++)
         st = s->prof ? timed_regex(s, rs->slow[i], 0, SIZE_MAX)
