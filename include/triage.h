@@ -328,6 +328,9 @@ typedef struct triage_trace_step {
 /**
  * Steps recorded by the last triage_classify() on s. Tracing is on only
  * after triage_scratch_set_trace(s, 1), so the fast path pays nothing.
+ * A traced classification evaluates every candidate rule and searches
+ * each nominated regex over the whole text, where the fast path skips
+ * what cannot change the result; the result is the same, only slower.
  */
 TRIAGE_API void triage_scratch_set_trace(triage_scratch *s, int on);
 TRIAGE_API unsigned triage_trace_count(const triage_result *r);
