@@ -72,49 +72,74 @@ static int big_repeat(const char *re, size_t len)
     return 0;
 }
 
+/* The library's side for one regex: its prefilter's database, or none
+ * when the library refuses it (the engine then runs PCRE2 alone). The
+ * last regex's is kept: libFuzzer mostly mutates the subject, and
+ * building a database costs a thousand times a PCRE2 run. */
+struct lib_side {
+    char *re, *expr;
+    size_t len;
+    hs_database_t *db;
+    hs_scratch_t *sc;
+    uint32_t reach;
+};
+
+static const struct lib_side *lib_side_of(const char *re, size_t rlen)
+{
+    static struct lib_side last;
+    hs_compile_error_t *why = NULL;
+
+    if (last.re != NULL && last.len == rlen && memcmp(last.re, re, rlen) == 0)
+        return &last;
+    hs_free_scratch(last.sc);
+    hs_free_database(last.db);
+    tri_free(last.expr);
+    free(last.re);
+    memset(&last, 0, sizeof last);
+    if ((last.re = malloc(rlen + 1)) == NULL ||
+        (last.expr = tri_prefilter_expr(re, rlen, &why)) == NULL)
+        abort();
+    memcpy(last.re, re, rlen);
+    last.len = rlen;
+    last.reach = tri_regex_reach(re, rlen);
+    if (why != NULL || hs_compile(last.expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL,
+                                  &last.db, &why) != HS_SUCCESS)
+        hs_free_compile_error(why);
+    else if (hs_alloc_scratch(last.db, &last.sc) != HS_SUCCESS)
+        abort();
+    return &last;
+}
+
 /* The contract of match.c with the library, on text t[0..n) (valid UTF-8:
  * the folded text): every match of 'orig', found as run_regex walks a
  * text, lies within what the prefilter's reports bound. */
 static void check_library(const char *re, size_t rlen, const pcre2_code *orig,
                           const char *t, size_t n, pcre2_match_context *mc)
 {
-    hs_compile_error_t *why = NULL;
-    char *expr = tri_prefilter_expr(re, rlen, &why);
-    hs_database_t *db = NULL;
-    hs_scratch_t *sc = NULL;
+    const struct lib_side *lib = lib_side_of(re, rlen);
     struct ends e = { 0, 0, 0 };
-    uint32_t reach = tri_regex_reach(re, rlen);
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(orig, NULL);
+    pcre2_match_data *md;
     PCRE2_SIZE at = 0, *ov;
 
-    if (expr == NULL || md == NULL)
-        abort();
-    if (why != NULL || hs_compile(expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL, &db,
-                                  &why) != HS_SUCCESS) {
-        hs_free_compile_error(why);   /* the engine runs it through PCRE2 alone */
-        goto done;
-    }
-    if (hs_alloc_scratch(db, &sc) != HS_SUCCESS ||
-        hs_scan(db, t, (unsigned)n, 0, sc, on_end, &e) != HS_SUCCESS)
+    if (lib->db == NULL)
+        return;
+    if (hs_scan(lib->db, t, (unsigned)n, 0, lib->sc, on_end, &e) != HS_SUCCESS ||
+        (md = pcre2_match_data_create_from_pattern(orig, NULL)) == NULL)
         abort();
     ov = pcre2_get_ovector_pointer(md);
     while (at <= n && pcre2_match(orig, (PCRE2_SPTR)t, n, at, 0, md, mc) >= 0) {
-        if (!e.any || ov[1] > e.last || (reach > 0 && ov[0] + reach < e.first)) {
+        if (!e.any || ov[1] > e.last || (lib->reach > 0 && ov[0] + lib->reach < e.first)) {
             fprintf(stderr, "the library's reports miss a match: '%.*s' (prefilter '%s', "
                     "reach %u) matches [%zu,%zu) of '%.*s'; reported ends %llu..%llu%s\n",
-                    (int)rlen, re, expr, reach, (size_t)ov[0], (size_t)ov[1], (int)n, t,
-                    e.first, e.last, e.any ? "" : " (none)");
+                    (int)rlen, re, lib->expr, lib->reach, (size_t)ov[0], (size_t)ov[1],
+                    (int)n, t, e.first, e.last, e.any ? "" : " (none)");
             abort();
         }
         at = ov[1] > at ? ov[1] : at + 1;
         while (at < n && ((unsigned char)t[at] & 0xc0) == 0x80)
             at++;
     }
-done:
-    hs_free_scratch(sc);
-    hs_free_database(db);
     pcre2_match_data_free(md);
-    tri_free(expr);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
