@@ -211,9 +211,7 @@ static triage_status pipeline(const triage_ruleset *rs, triage_scratch *s,
     s->trace_text.len = 0;
     if (len > TRI_MAX_TEXT) {
         /* Cut on a code point boundary; the flag says the rest was unread. */
-        len = TRI_MAX_TEXT;
-        while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
-            len--;
+        len = tri_utf8_floor(text, TRI_MAX_TEXT);
         s->result.flags |= TRIAGE_FLAG_TRUNCATED;
     }
     /* The result quotes the text (JSON hits and fields) after the call

@@ -104,6 +104,23 @@ static inline int tri_word_byte(unsigned char c)
            (c >= 'A' && c <= 'Z');
 }
 
+/* The start of the UTF-8 character holding byte i of s: a cut there keeps
+ * every character whole. */
+static inline size_t tri_utf8_floor(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+/* The first character start at or after byte i of s[0..len). */
+static inline size_t tri_utf8_ceil(const char *s, size_t len, size_t i)
+{
+    while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+        i++;
+    return i;
+}
+
 /* ---- regex_relax.c ---------------------------------------------------- */
 /* A superset of a regex's matches that Vectorscan compiles far faster:
  * bounded repeats {m,n} become {m,}, \b and \B go; a regex where that could

@@ -144,11 +144,8 @@ static void lint_word_list(struct lint *l, const struct tri_ynode *n)
 
     if (word_list(n->str, n->len, &words, &odd, &odd_len) == 0 && words.len > 0) {
         const char *w = words.data + odd;
-        size_t shown = n->len > 120 ? 120 : n->len;   /* the advice must fit */
-
-        while (shown < n->len && shown > 0 &&
-               ((unsigned char)n->str[shown] & 0xC0) == 0x80)
-            shown--;                                  /* on a character boundary */
+        /* The advice must fit: the regex's first 120 bytes, whole characters. */
+        size_t shown = n->len > 120 ? tri_utf8_floor(n->str, 120) : n->len;
         if (odd_len > 0)
             tri_buf_printf(&msg, " (but as a keyword, '%.*s' would match %s)",
                            (int)odd_len, w,

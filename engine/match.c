@@ -208,9 +208,7 @@ static int find(struct triage_scratch *s, uint32_t pat, const char *text, size_t
                           PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, s->md_lb, s->mctx);
         if (lrc != PCRE2_ERROR_NOMATCH)
             return lrc < 0 ? lrc : rc;
-        at = ov[0] + 1;
-        while (at < len && ((unsigned char)text[at] & 0xc0) == 0x80)
-            at++;
+        at = tri_utf8_ceil(text, len, ov[0] + 1);
         if (at > len)
             return PCRE2_ERROR_NOMATCH;
     }
@@ -234,14 +232,10 @@ static int find(struct triage_scratch *s, uint32_t pat, const char *text, size_t
 static size_t search_from(const struct triage_scratch *s, const struct tri_rx_nom *nom)
 {
     uint32_t reach = s->rs->t.patterns[nom->pat].reach;
-    size_t at;
 
     if (reach == 0 || nom->end <= reach || nom->end - reach >= s->norm.len)
         return 0;
-    at = nom->end - reach;
-    while (at > 0 && ((unsigned char)s->norm.text[at] & 0xc0) == 0x80)
-        at--;
-    return at;
+    return tri_utf8_floor(s->norm.text, nom->end - reach);
 }
 
 /* Every match of one regex searched for from 'at' on and before 'stop',
@@ -279,9 +273,7 @@ static triage_status run_regex(struct triage_scratch *s, uint32_t pat, PCRE2_SIZ
                 return TRIAGE_ENOMEM;
             found++;
         }
-        at = next;
-        while (at < len && ((unsigned char)text[at] & 0xc0) == 0x80)
-            at++;             /* stay on a code point boundary */
+        at = tri_utf8_ceil(text, len, next);   /* stay on a code point boundary */
     }
     return TRIAGE_OK;
 }
