@@ -885,7 +885,6 @@ static const char *verdict(int met)
     return met ? "met" : "MISSED";
 }
 
-
 /* Which library gives the Hyperscan API: Intel's releases end at 5.4.2,
  * Vectorscan's begin at 5.4.3 (make deps picks one per architecture). */
 static const char *hs_library(void)

@@ -7,8 +7,9 @@
  * The key hashes the rule paths as given, every non-hidden file below
  * them (names, sizes, bytes: a superset of what the compiler reads), the
  * triage binary itself and the Hyperscan library's version, so any edit,
- * a rebuilt engine or another library misses the cache. Tables are written only when compiling gave no warning (warnings
- * must keep showing) and go to $TRIAGE_CACHE_DIR, else
+ * a rebuilt engine or another library misses the cache. Tables are
+ * written only when compiling gave no warning (warnings must keep
+ * showing) and go to $TRIAGE_CACHE_DIR, else
  * $XDG_CACHE_HOME/triage, else ~/.cache/triage; TRIAGE_CACHE=off turns it
  * off. `triage compile` and `triage lint` write but never read it. The
  * loader checks a cached table like any other (CRC, bounds).

@@ -8,9 +8,9 @@
  * A file is a header (magic, key, lengths and CRC-32s), the serialized
  * database and the facts its caller derived along with it (the regexes'
  * reach, runtime.c, a third of a compile that finds its databases here);
- * anything that does not check out is a miss. Files
- * are written under a temporary name and renamed, so a reader never sees
- * half of one, and only the newest few are kept.
+ * anything that does not check out is a miss. Files are written under a
+ * temporary name and renamed, so a reader never sees half of one, and only
+ * the newest few are kept.
  */
 #include <dirent.h>
 #include <stdio.h>

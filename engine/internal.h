@@ -577,7 +577,7 @@ struct triage_scratch {
     /* regex candidates: the pattern, the earliest and latest ends
      * Vectorscan reported; rx_slot, per regex database id, its place in
      * rx when that entry has its id (match.c on_regex) */
-    struct tri_rx_nom { uint32_t pat, end, last, id; } *rx; size_t n_rx;
+    struct tri_rx_nom { uint32_t pat, first, last, id; } *rx; size_t n_rx;
     uint32_t *rx_slot;
     uint32_t *maxend;            size_t maxend_cap; /* context: prefix max */
     struct tri_rhit { uint32_t rule, hit, counted; } *rhits;

@@ -83,14 +83,14 @@ static int on_regex(unsigned int id, unsigned long long from,
         return 0;
     k = s->rx_slot[id];   /* a sparse set: a slot left from an earlier */
     if (k < s->n_rx && s->rx[k].id == id) {    /* text points elsewhere  */
-        if (to < s->rx[k].end)
-            s->rx[k].end = (uint32_t)to;
+        if (to < s->rx[k].first)
+            s->rx[k].first = (uint32_t)to;
         if (to > s->rx[k].last)
             s->rx[k].last = (uint32_t)to;
         return 0;
     }
     s->rx[s->n_rx].pat = s->rs->rx_pat[id];
-    s->rx[s->n_rx].end = s->rx[s->n_rx].last = (uint32_t)to;
+    s->rx[s->n_rx].first = s->rx[s->n_rx].last = (uint32_t)to;
     s->rx[s->n_rx].id = id;
     s->rx_slot[id] = (uint32_t)s->n_rx++;
     return 0;
@@ -226,16 +226,16 @@ static int find(struct triage_scratch *s, uint32_t pat, const char *text, size_t
  * Where the search for a nominated regex's matches may start. Each match
  * of the regex, [m,e), is one of its prefilter ending at e, or later by a
  * kept lookahead, and Vectorscan reported every such end: m is at most
- * the regex's reach before nom->end (runtime.c tri_regex_reach), so a
+ * the regex's reach before nom->first (runtime.c tri_regex_reach), so a
  * search from there finds what one from 0 finds. On a code point boundary.
  */
 static size_t search_from(const struct triage_scratch *s, const struct tri_rx_nom *nom)
 {
     uint32_t reach = s->rs->t.patterns[nom->pat].reach;
 
-    if (reach == 0 || nom->end <= reach || nom->end - reach >= s->norm.len)
+    if (reach == 0 || nom->first <= reach || nom->first - reach >= s->norm.len)
         return 0;
-    return tri_utf8_floor(s->norm.text, nom->end - reach);
+    return tri_utf8_floor(s->norm.text, nom->first - reach);
 }
 
 /* Every match of one regex searched for from 'at' on and before 'stop',

@@ -344,8 +344,11 @@ static void key_of(const struct hs_input *in, uint64_t key[2])
         key_add(key, in->expr[i], strlen(in->expr[i]) + 1);
         key_add(key, &in->flags[i], sizeof in->flags[i]);
         key_add(key, &in->ids[i], sizeof in->ids[i]);
-        if (in->span != NULL)   /* "\0" alone: no form */
-            key_add(key, in->span[i] ? in->span[i] : "", in->span[i] ? strlen(in->span[i]) + 1 : 1);
+        if (in->span != NULL) {   /* a lone NUL: no form */
+            const char *form = in->span[i] != NULL ? in->span[i] : "";
+
+            key_add(key, form, strlen(form) + 1);
+        }
     }
 }
 

@@ -173,7 +173,7 @@ static void damage_all(const char *dir, long at)
             assert_int_equal(truncate(path, sb.st_size + at), 0);
             continue;
         }
-        off = at < 40 ? at : (long)sb.st_size / 2;   /* 40: the header */
+        off = at < 48 ? at : (long)sb.st_size / 2;   /* 48: the header */
         fp = fopen(path, "r+b");
         assert_non_null(fp);
         fseek(fp, off, SEEK_SET);
