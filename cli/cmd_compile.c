@@ -1,6 +1,7 @@
 /*
  * cmd_compile.c - `triage compile RULES... -o TABLE`: check and compile
- * rules like yarac; without -o it only checks them.
+ * rules like yarac; without -o it only checks them. `-t OLD -o NEW` saves
+ * a table again, so one from another machine loads here at full speed.
  */
 #include <string.h>
 #include "cli.h"
@@ -8,9 +9,13 @@
 static void help(FILE *fp)
 {
     fprintf(fp, "usage: triage compile RULES... [-o TABLE.tdb] [-q]\n"
+            "       triage compile -t OLD.tdb -o TABLE.tdb\n"
             "Compile rule files and folders; report every error as\n"
             "file:line:column: error: message [rule-id]. With -o, save the\n"
-            "compiled table (load it later with -t). -q hides warnings.\n");
+            "compiled table (load it later with -t). -q hides warnings.\n"
+            "With -t, save a table again for this machine: one built with\n"
+            "another Hyperscan library or on a CPU with other features\n"
+            "loads, but compiles its pattern databases on every load.\n");
 }
 
 int cmd_compile(int argc, char **argv)
@@ -27,6 +32,8 @@ int cmd_compile(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             outp = argv[++i];
+        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+            o.table = argv[++i];
         } else if (!strcmp(argv[i], "-q")) {
             o.quiet = 1;
         } else if (!strcmp(argv[i], "--help")) {
@@ -40,7 +47,7 @@ int cmd_compile(int argc, char **argv)
             o.paths[o.n_paths++] = argv[i];
         }
     }
-    if (o.n_paths == 0) {
+    if ((o.n_paths == 0) == (o.table == NULL) || (o.table != NULL && outp == NULL)) {
         help(stderr);
         return EXIT_USAGE;
     }

@@ -135,11 +135,13 @@ static int feed_dir(struct hash *h, const char *dir, int depth)
 
 /* The running binary and the Hyperscan library it runs on (linked
  * dynamically, it may change under the same binary): either may compile
- * the same rules apart, and a table of another library does not load. */
+ * the same rules apart, and a table of another library would have its
+ * databases compiled again on every load. */
 static int feed_self(struct hash *h)
 {
     struct stat sb;
     long long id[3];
+    hs_platform_info_t plat;
 
     if (stat("/proc/self/exe", &sb) != 0)
         return -1;
@@ -149,6 +151,12 @@ static int feed_self(struct hash *h)
     feed(h, id, sizeof id);
     feed_str(h, triage_version());
     feed_str(h, hs_version());
+    /* The table's databases are built for this CPU's features: a cache
+     * folder shared with another machine keeps a table for each. */
+    if (hs_populate_platform(&plat) == HS_SUCCESS) {
+        feed(h, &plat.tune, sizeof plat.tune);
+        feed(h, &plat.cpu_features, sizeof plat.cpu_features);
+    }
     return 0;
 }
 

@@ -8,7 +8,7 @@
 
 #define POLY 0xedb88320u
 
-uint32_t tri_crc32(const unsigned char *p, size_t n)
+uint32_t tri_crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 {
     uint32_t t[8][256], c, lo, hi;
     unsigned i, k;
@@ -22,7 +22,7 @@ uint32_t tri_crc32(const unsigned char *p, size_t n)
     for (i = 0; i < 256; i++)
         for (k = 1; k < 8; k++)
             t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
-    c = 0xffffffffu;
+    c = crc ^ 0xffffffffu;
     for (; n >= 8; p += 8, n -= 8) {
         /* Assembled byte by byte: the same on any byte order, one load on x86. */
         lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -36,4 +36,9 @@ uint32_t tri_crc32(const unsigned char *p, size_t n)
     for (; n > 0; p++, n--)
         c = t[0][(c ^ *p) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;
+}
+
+uint32_t tri_crc32(const unsigned char *p, size_t n)
+{
+    return tri_crc32_update(0, p, n);
 }

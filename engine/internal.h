@@ -391,6 +391,9 @@ void tri_db_cache_put(const char *dir, const uint64_t key[2], const hs_database_
 struct triage_ruleset {
     struct tri_table t;
     struct tri_hsdb hs[TRI_DB_COUNT];
+    triage_status rebuilt;        /* why a loaded table's databases were
+                                     compiled here instead (EVERSION: other
+                                     library, EPLATFORM: other CPU); OK     */
     uint32_t *rx_pat;             /* regex ordinal -> pattern             */
     uint32_t n_rx_pat;
     pcre2_code **re;              /* per pattern; NULL for literals       */
@@ -477,9 +480,14 @@ uint32_t tri_regex_reach(const char *re, size_t len);
 struct tri_rx_split;
 void tri_split_free(struct tri_rx_split *sp);
 void tri_table_free(struct tri_table *t);
-/* CRC-32 (IEEE) of a saved table's body (table_io.c); tests and the load
- * fuzzer use it to forge valid-looking damaged files. */
+/* CRC-32 (IEEE, zlib's values; crc32.c), and the same continued from
+ * 'crc' over more bytes. */
 uint32_t tri_crc32(const unsigned char *p, size_t n);
+uint32_t tri_crc32_update(uint32_t crc, const unsigned char *p, size_t n);
+/* The checksum a saved table of 'len' bytes (header included) carries:
+ * its body and the library name in its header (table_io.c). Tests and
+ * the load fuzzer use it to forge valid-looking damaged files. */
+uint32_t tri_tdb_crc(const unsigned char *file, size_t len);
 
 /* ---- scratch and result ----------------------------------------------- */
 

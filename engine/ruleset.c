@@ -86,6 +86,11 @@ triage_status triage_ruleset_get_info(const triage_ruleset *rs,
     return TRIAGE_OK;
 }
 
+triage_status triage_ruleset_rebuilt(const triage_ruleset *rs)
+{
+    return rs == NULL ? TRIAGE_EINVAL : rs->rebuilt;
+}
+
 unsigned triage_vocab_count(const triage_ruleset *rs, triage_axis a)
 {
     if (rs == NULL || (unsigned)a >= TRIAGE_AXIS_COUNT)

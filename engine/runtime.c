@@ -334,11 +334,18 @@ static void key_add(uint64_t key[2], const void *p, size_t n)
  * not a reach: the forms the reach comes from are in the key too. */
 static void key_of(const struct hs_input *in, uint64_t key[2])
 {
+    hs_platform_info_t plat;
     unsigned i;
 
     key[0] = 0xcbf29ce484222325ull;
     key[1] = 0x243f6a8885a308d3ull;
     key_add(key, hs_version(), strlen(hs_version()) + 1);
+    /* A database is built for this CPU's features: a cache folder shared
+     * with another machine keeps one for each. */
+    if (hs_populate_platform(&plat) == HS_SUCCESS) {
+        key_add(key, &plat.tune, sizeof plat.tune);
+        key_add(key, &plat.cpu_features, sizeof plat.cpu_features);
+    }
     key_add(key, &in->n, sizeof in->n);
     for (i = 0; i < in->n; i++) {
         key_add(key, in->expr[i], strlen(in->expr[i]) + 1);

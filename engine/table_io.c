@@ -2,7 +2,9 @@
  * table_io.c - save and load a compiled table. The header (magic, format
  * and engine versions, Vectorscan version, body size, CRC-32) is checked
  * before the body is read, and every index in the body is bounds-checked,
- * so a damaged or foreign file is refused instead of half-parsed.
+ * so a damaged file or one of another engine is refused instead of
+ * half-parsed. The Vectorscan databases of another library or of CPU
+ * features this machine lacks are compiled again from the table instead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,12 +18,13 @@
 #include "internal.h"
 
 #define TDB_MAGIC "TRIAGEDB"
-#define TDB_FORMAT 13u  /* 2: per-language within; 3: Bayes models; 4: temperature;
+#define TDB_FORMAT 14u  /* 2: per-language within; 3: Bayes models; 4: temperature;
                            5: per-language context scope; 6: negation terminators, answers;
                            7: topic markers; 8: per-condition modes; 9: list ids;
                            10: history cues; 11: type precedence;
                            12: words and regexes in two Vectorscan blobs;
-                           13: a regex's reach, every nomination reported */
+                           13: a regex's reach, every nomination reported;
+                           14: the checksum covers the library's name */
 
 struct tdb_header {
     char magic[8];
@@ -108,6 +111,25 @@ static triage_status body_of(const triage_ruleset *rs, struct tri_buf *b)
     return st;
 }
 
+/* The checksum covers the body and the name of the library that built its
+ * databases: a table whose name was changed is damaged, and one of
+ * another library loads with its databases compiled again (read_hs). */
+static uint32_t crc_of(const struct tdb_header *h, const unsigned char *body, size_t n)
+{
+    return tri_crc32_update(tri_crc32((const unsigned char *)h->hs_version,
+                                      sizeof h->hs_version), body, n);
+}
+
+uint32_t tri_tdb_crc(const unsigned char *file, size_t len)
+{
+    struct tdb_header h;
+
+    if (len < sizeof h)
+        return 0;
+    memcpy(&h, file, sizeof h);
+    return crc_of(&h, file + sizeof h, len - sizeof h);
+}
+
 static void header_of(struct tdb_header *h, const struct tri_buf *body)
 {
     memset(h, 0, sizeof *h);
@@ -117,7 +139,7 @@ static void header_of(struct tdb_header *h, const struct tri_buf *body)
     snprintf(h->engine, sizeof h->engine, "%s", TRIAGE_VERSION_STRING);
     snprintf(h->hs_version, sizeof h->hs_version, "%s", hs_version());
     h->body_len = body->len;
-    h->crc = tri_crc32((const unsigned char *)body->data, body->len);
+    h->crc = crc_of(h, (const unsigned char *)body->data, body->len);
 }
 
 triage_status triage_ruleset_save(const triage_ruleset *rs, const char *path)
@@ -494,7 +516,10 @@ static triage_status table_ok(const struct tri_table *t)
                ? TRIAGE_OK : TRIAGE_ECORRUPT;
 }
 
-static triage_status check_header(const struct tdb_header *h, size_t len)
+/* The header of a table this engine can read. A table saved with another
+ * Hyperscan library still loads: 'foreign' is set, and its databases are
+ * compiled again from its patterns (read_body). */
+static triage_status check_header(const struct tdb_header *h, size_t len, int *foreign)
 {
     struct tdb_header want;
 
@@ -506,9 +531,11 @@ static triage_status check_header(const struct tdb_header *h, size_t len)
     snprintf(want.engine, sizeof want.engine, "%s", TRIAGE_VERSION_STRING);
     snprintf(want.hs_version, sizeof want.hs_version, "%s", hs_version());
     if (h->format != TDB_FORMAT || h->header_size != sizeof *h ||
-        memcmp(h->engine, want.engine, sizeof h->engine) != 0 ||
-        memcmp(h->hs_version, want.hs_version, sizeof h->hs_version) != 0)
+        memcmp(h->engine, want.engine, sizeof h->engine) != 0)
         return TRIAGE_EVERSION;
+    if (memchr(h->hs_version, '\0', sizeof h->hs_version) == NULL)
+        return TRIAGE_ECORRUPT;
+    *foreign = memcmp(h->hs_version, want.hs_version, sizeof h->hs_version) != 0;
     if (h->body_len != len - sizeof *h || h->sections != 0)
         return TRIAGE_ECORRUPT;
     return TRIAGE_OK;
@@ -545,21 +572,30 @@ hs_error_t tri_hsdb_deserialize(struct tri_hsdb *h, const char *p, size_t n)
     return HS_SUCCESS;
 }
 
-/* A saved Vectorscan blob into database 'which'; an empty one is none. */
+/* A saved Vectorscan blob into database 'which'; an empty one is none.
+ * A blob of another library or of CPU features this machine lacks is left
+ * out, and noted: tri_runtime_build compiles the database from the
+ * table's patterns, so a table built elsewhere still loads. */
 static triage_status read_hs(triage_ruleset *rs, int which, const unsigned char *p,
-                             size_t n)
+                             size_t n, int foreign)
 {
     hs_error_t e;
 
     if (n == 0)
         return TRIAGE_OK;
+    if (foreign) {
+        rs->rebuilt = TRIAGE_EVERSION;
+        return TRIAGE_OK;
+    }
     e = tri_hsdb_deserialize(&rs->hs[which], (const char *)p, n);
-    return e == HS_SUCCESS ? TRIAGE_OK
-           : e == HS_DB_PLATFORM_ERROR ? TRIAGE_EPLATFORM
-           : e == HS_DB_VERSION_ERROR ? TRIAGE_EVERSION : TRIAGE_ECORRUPT;
+    if (e == HS_DB_PLATFORM_ERROR || e == HS_DB_VERSION_ERROR) {
+        rs->rebuilt = e == HS_DB_PLATFORM_ERROR ? TRIAGE_EPLATFORM : TRIAGE_EVERSION;
+        return TRIAGE_OK;
+    }
+    return e == HS_SUCCESS ? TRIAGE_OK : TRIAGE_ECORRUPT;
 }
 
-static triage_status read_body(triage_ruleset *rs, struct reader *r)
+static triage_status read_body(triage_ruleset *rs, struct reader *r, int foreign)
 {
     struct tri_table *t = &rs->t;
     struct tdb_misc m;
@@ -591,9 +627,9 @@ static triage_status read_body(triage_ruleset *rs, struct reader *r)
     if (st == TRIAGE_OK && r->p != r->end)
         st = TRIAGE_ECORRUPT;
     if (st == TRIAGE_OK)
-        st = read_hs(rs, TRI_DB_WORDS, p, n);
+        st = read_hs(rs, TRI_DB_WORDS, p, n, foreign);
     if (st == TRIAGE_OK)
-        st = read_hs(rs, TRI_DB_REGEXES, rx, n_rx);
+        st = read_hs(rs, TRI_DB_REGEXES, rx, n_rx, foreign);
     return st;
 }
 
@@ -604,6 +640,7 @@ triage_status triage_ruleset_load_mem(const void *data, size_t len,
     struct reader r;
     triage_ruleset *rs;
     triage_status st;
+    int foreign = 0;
 
     if (out == NULL || (data == NULL && len > 0))
         return TRIAGE_EINVAL;
@@ -611,17 +648,17 @@ triage_status triage_ruleset_load_mem(const void *data, size_t len,
     if (len < sizeof h + sizeof(struct tdb_misc))
         return TRIAGE_ECORRUPT;
     memcpy(&h, data, sizeof h);
-    st = check_header(&h, len);
+    st = check_header(&h, len, &foreign);
     if (st != TRIAGE_OK)
         return st;
     r.p = (const unsigned char *)data + sizeof h;
     r.end = (const unsigned char *)data + len;
-    if (tri_crc32(r.p, (size_t)(r.end - r.p)) != h.crc)
+    if (crc_of(&h, r.p, (size_t)(r.end - r.p)) != h.crc)
         return TRIAGE_ECORRUPT;
     rs = tri_calloc(1, sizeof *rs);
     if (rs == NULL)
         return TRIAGE_ENOMEM;
-    st = read_body(rs, &r);
+    st = read_body(rs, &r, foreign);
     if (st == TRIAGE_OK)
         st = tri_runtime_build(rs, NULL, NULL);
     if (st != TRIAGE_OK) {

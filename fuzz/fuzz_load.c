@@ -1,8 +1,10 @@
 /*
  * fuzz_load.c - arbitrary bytes to triage_ruleset_load_mem. Each input is
- * tried twice: as given, and with a valid header and CRC-32 written over
- * it (taken from a table compiled at start-up), so the fuzzer also reaches
- * the body checks behind the checksum. A table that loads is then used:
+ * tried as given, and with a valid header and CRC-32 written over it
+ * (taken from a table compiled at start-up), so the fuzzer also reaches
+ * the body checks behind the checksum; a body that passes them is tried
+ * once more as another Hyperscan library's, whose databases the load
+ * compiles from the table's patterns. A table that loads is then used:
  * info, rules, vocabularies, classification, JSON and reply checks.
  */
 #include <stdint.h>
@@ -16,6 +18,7 @@
 /* Header layout of a .tdb (engine/table_io.c, struct tdb_header). */
 #define HDR_SIZE 112u
 #define HDR_SIZE_AT 12u
+#define HS_NAME_AT 32u
 #define BODY_LEN_AT 96u
 #define CRC_AT 104u
 
@@ -72,7 +75,7 @@ static void init(void)
     memcpy(&blen, buf + BODY_LEN_AT, 8);
     memcpy(&crc, buf + CRC_AT, 4);
     if (hsize != HDR_SIZE || blen != (uint64_t)len - HDR_SIZE ||
-        crc != tri_crc32(buf + HDR_SIZE, (size_t)blen)) {
+        crc != tri_tdb_crc(buf, (size_t)len)) {
         fprintf(stderr, "fuzz_load: the .tdb header layout changed; "
                 "update HDR_SIZE, BODY_LEN_AT and CRC_AT\n");
         abort();
@@ -183,10 +186,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(copy, header, BODY_LEN_AT);
         memcpy(copy + CRC_AT + 4, header + CRC_AT + 4, HDR_SIZE - CRC_AT - 4);
         blen = size - HDR_SIZE;
-        crc = tri_crc32(copy + HDR_SIZE, size - HDR_SIZE);
         memcpy(copy + BODY_LEN_AT, &blen, 8);
+        crc = tri_tdb_crc(copy, size);
         memcpy(copy + CRC_AT, &crc, 4);
-        try_load(copy, size);
+        /* A body that loads, as another Hyperscan library saved it: its
+         * databases are compiled again from whatever patterns it holds. */
+        if (try_load(copy, size) == TRIAGE_OK) {
+            memset(copy + HS_NAME_AT, 0, BODY_LEN_AT - HS_NAME_AT);
+            memcpy(copy + HS_NAME_AT, "0.0.0 another library", 21);
+            crc = tri_tdb_crc(copy, size);
+            memcpy(copy + CRC_AT, &crc, 4);
+            try_load(copy, size);
+        }
     }
     free(copy);
     return 0;

@@ -135,8 +135,11 @@ TRIAGE_API triage_status triage_ruleset_save(const triage_ruleset *rs,
                                              const char *path);
 /**
  * Load a saved table. A file from another format or engine version gives
- * TRIAGE_EVERSION, one built for other CPU features TRIAGE_EPLATFORM, a
- * damaged one TRIAGE_ECORRUPT; each means "recompile the rules".
+ * TRIAGE_EVERSION, a damaged one TRIAGE_ECORRUPT; each means "recompile
+ * the rules". A table whose Vectorscan databases were built by another
+ * Hyperscan library or for CPU features this machine lacks loads, its
+ * databases compiled again from the table (seconds for a large rule
+ * set): triage_ruleset_rebuilt() says so.
  */
 TRIAGE_API triage_status triage_ruleset_load(const char *path,
                                              triage_ruleset **out);
@@ -160,6 +163,15 @@ typedef struct triage_ruleset_info {
 /** Fill *info; the strings are borrowed from rs. */
 TRIAGE_API triage_status triage_ruleset_get_info(const triage_ruleset *rs,
                                                  triage_ruleset_info *info);
+
+/**
+ * Why a loaded table's Vectorscan databases were compiled at load instead
+ * of taken from the file: TRIAGE_EVERSION (another Hyperscan library) or
+ * TRIAGE_EPLATFORM (built for CPU features this machine lacks); TRIAGE_OK
+ * when they were not, or the rule set was compiled, not loaded. Saving the
+ * rule set again writes a table that loads here without that cost.
+ */
+TRIAGE_API triage_status triage_ruleset_rebuilt(const triage_ruleset *rs);
 
 /* ---- Vocabulary and rule introspection (for tools such as lint) ------ */
 

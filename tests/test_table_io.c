@@ -458,8 +458,10 @@ static void test_table_io_survives_damage_behind_a_good_checksum(void **state)
 
     assert_non_null(m);
     memcpy(m, f->tiny_tdb, f->tiny_len);
-    crc = tri_crc32(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
-    assert_memory_equal(m + OFF_CRC, &crc, 4);   /* the checksum is CRC-32 */
+    crc = tri_crc32_update(tri_crc32(m + OFF_HS_VERSION, OFF_BODY_LEN - OFF_HS_VERSION),
+                           m + HDR_SIZE, f->tiny_len - HDR_SIZE);
+    assert_memory_equal(m + OFF_CRC, &crc, 4);   /* CRC-32 of library name, body */
+    assert_int_equal(tri_tdb_crc(m, f->tiny_len), crc);
     /* The body ends with the Vectorscan blob: a u64 length, then bytes.
      * Vectorscan checks its own blob; the table before it is ours. */
     for (blob = HDR_SIZE; blob + 8 < f->tiny_len; blob++) {
@@ -482,7 +484,7 @@ static void test_table_io_survives_damage_behind_a_good_checksum(void **state)
             triage_status st;
 
             m[i] ^= xors[x];
-            crc = tri_crc32(m + HDR_SIZE, f->tiny_len - HDR_SIZE);
+            crc = tri_tdb_crc(m, f->tiny_len);
             memcpy(m + OFF_CRC, &crc, 4);
             st = triage_ruleset_load_mem(m, f->tiny_len, &rs);
             m[i] ^= xors[x];
@@ -507,6 +509,14 @@ static void test_table_io_survives_damage_behind_a_good_checksum(void **state)
     free(m);
 }
 
+/* The checksum a table of 'len' bytes should carry, put in place. */
+static void set_crc(unsigned char *m, size_t len)
+{
+    uint32_t crc = tri_tdb_crc(m, len);
+
+    memcpy(m + OFF_CRC, &crc, 4);
+}
+
 static void put32(unsigned char *p, uint32_t v)
 {
     memcpy(p, &v, 4);
@@ -518,13 +528,14 @@ static void test_table_io_header_names_version_and_damage(void **state)
     unsigned char *m = malloc(f->tiny_len);
     uint32_t u, format;
     uint64_t body;
+    unsigned char hs_name[OFF_BODY_LEN - OFF_HS_VERSION];
 
     assert_non_null(m);
     memcpy(m, f->tiny_tdb, f->tiny_len);
     /* The layout this test relies on. */
     assert_memory_equal(m, "TRIAGEDB", 8);
     memcpy(&format, m + OFF_FORMAT, 4);
-    assert_int_equal(format, 13);
+    assert_int_equal(format, 14);
     memcpy(&u, m + OFF_HEADER_SIZE, 4);
     assert_int_equal(u, HDR_SIZE);
     assert_string_equal((const char *)m + OFF_ENGINE, TRIAGE_VERSION_STRING);
@@ -548,9 +559,15 @@ static void test_table_io_header_names_version_and_damage(void **state)
     memcpy(m + OFF_ENGINE, "0.9.0", 5);                  /* older engine */
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
     memcpy(m + OFF_ENGINE, TRIAGE_VERSION_STRING, strlen(TRIAGE_VERSION_STRING));
-    m[OFF_HS_VERSION] ^= 1;                               /* Vectorscan version */
-    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_EVERSION);
+    m[OFF_HS_VERSION] ^= 1;            /* Vectorscan's name: the CRC covers it */
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_ECORRUPT);
     m[OFF_HS_VERSION] ^= 1;
+    memcpy(hs_name, m + OFF_HS_VERSION, sizeof hs_name);
+    memset(m + OFF_HS_VERSION, 'x', sizeof hs_name);   /* no NUL: not a name */
+    set_crc(m, f->tiny_len);
+    assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_ECORRUPT);
+    memcpy(m + OFF_HS_VERSION, hs_name, sizeof hs_name);
+    set_crc(m, f->tiny_len);
     m[OFF_BODY_LEN] ^= 1;                                 /* body length */
     assert_int_equal(load_copy(m, f->tiny_len), TRIAGE_ECORRUPT);
     m[OFF_BODY_LEN] ^= 1;
@@ -692,6 +709,108 @@ static void test_table_io_regexes_are_jit_compiled_on_first_use(void **state)
 }
 
 /* The byte-at-a-time CRC-32 the table format was defined with. */
+/* The saved bytes of 'rs' (malloc'd). */
+static unsigned char *saved(const struct fx *f, const triage_ruleset *rs, size_t *len)
+{
+    char p[128];
+    unsigned char *m;
+
+    path_in(f, "saved.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(rs, p), TRIAGE_OK);
+    m = slurp(p, len);
+    assert_non_null(m);
+    unlink(p);
+    return m;
+}
+
+/* Load m, check why its databases were rebuilt and that it classifies as
+ * 'want' does; then that saving it again gives a table that loads here
+ * without a rebuild. */
+static void assert_rebuilt_as(const struct fx *f, const unsigned char *m, size_t len,
+                              triage_status why, const triage_ruleset *want)
+{
+    triage_ruleset *rs = NULL, *again = NULL;
+    unsigned char *m2;
+    size_t len2;
+
+    assert_int_equal(triage_ruleset_load_mem(m, len, &rs), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_rebuilt(rs), why);
+    assert_same_results(want, rs);
+    m2 = saved(f, rs, &len2);
+    assert_int_equal(triage_ruleset_load_mem(m2, len2, &again), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_rebuilt(again), TRIAGE_OK);
+    assert_same_results(want, again);
+    triage_ruleset_destroy(again);
+    triage_ruleset_destroy(rs);
+    free(m2);
+}
+
+/* A table saved with another Hyperscan library (another version, or
+ * Vectorscan where this is Hyperscan) loads with its databases compiled
+ * again from its patterns, and classifies as the original does. */
+static void test_table_io_loads_a_table_of_another_library(void **state)
+{
+    static const char other[] = "5.4.9 another library";
+    struct fx *f = *state;
+    triage_ruleset *rs = NULL;
+    size_t len;
+    unsigned char *m = saved(f, f->classify, &len);
+
+    assert_int_equal(triage_ruleset_rebuilt(f->classify), TRIAGE_OK);  /* compiled */
+    assert_int_equal(triage_ruleset_rebuilt(NULL), TRIAGE_EINVAL);
+    assert_int_equal(triage_ruleset_load_mem(m, len, &rs), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_rebuilt(rs), TRIAGE_OK);          /* native */
+    triage_ruleset_destroy(rs);
+    memset(m + OFF_HS_VERSION, 0, OFF_BODY_LEN - OFF_HS_VERSION);
+    memcpy(m + OFF_HS_VERSION, other, sizeof other - 1);
+    assert_int_equal(load_copy(m, len), TRIAGE_ECORRUPT);   /* name changed */
+    set_crc(m, len);
+    assert_rebuilt_as(f, m, len, TRIAGE_EVERSION, f->classify);
+    free(m);
+}
+
+/* The offset of the Vectorscan blob that ends at 'end' of m: a u64
+ * length, then the blob, which opens with its magic. */
+static size_t blob_ending_at(const unsigned char *m, size_t end)
+{
+    size_t at;
+
+    for (at = HDR_SIZE; at + 8 + 4 <= end; at++) {
+        uint64_t n;
+
+        memcpy(&n, m + at, 8);
+        if (at + 8 + n == end && memcmp(m + at + 8, "\xdb\xdb\xdb\xdb", 4) == 0)
+            return at + 8;
+    }
+    fail_msg("no Vectorscan blob ends at %zu", end);
+    return 0;
+}
+
+/* Databases built for CPU features this machine lacks (the platform word
+ * of each blob changed, as a table from a newer CPU has it): the load
+ * compiles them again instead of failing. */
+static void test_table_io_loads_a_table_built_for_another_cpu(void **state)
+{
+    struct fx *f = *state;
+    size_t len, rx, words;
+    unsigned char *m = saved(f, f->classify, &len);
+
+    rx = blob_ending_at(m, len);
+    words = blob_ending_at(m, rx - 8);
+    m[rx + 12] ^= 0x40;       /* Vectorscan's platform word: bytes 12..19 */
+    m[words + 12] ^= 0x40;
+    set_crc(m, len);
+    assert_rebuilt_as(f, m, len, TRIAGE_EPLATFORM, f->classify);
+    m[words + 12] ^= 0x40;    /* one of the two is enough */
+    set_crc(m, len);
+    assert_rebuilt_as(f, m, len, TRIAGE_EPLATFORM, f->classify);
+    m[rx + 4] ^= 0x01;        /* its version word: another library */
+    m[rx + 12] ^= 0x40;
+    set_crc(m, len);
+    assert_rebuilt_as(f, m, len, TRIAGE_EVERSION, f->classify);
+    free(m);
+}
+
 static uint32_t crc32_bytewise(const unsigned char *p, size_t n)
 {
     uint32_t c = 0xffffffffu;
@@ -802,6 +921,8 @@ int main(void)
         cmocka_unit_test(test_table_io_refuses_flipped_bytes_of_a_large_table),
         cmocka_unit_test(test_table_io_survives_damage_behind_a_good_checksum),
         cmocka_unit_test(test_table_io_header_names_version_and_damage),
+        cmocka_unit_test(test_table_io_loads_a_table_of_another_library),
+        cmocka_unit_test(test_table_io_loads_a_table_built_for_another_cpu),
         cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
         cmocka_unit_test(test_table_io_missing_file_is_eio),
         cmocka_unit_test(test_table_io_refuses_a_shared_condition),

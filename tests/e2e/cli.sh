@@ -167,6 +167,29 @@ cp "$TMP/tables/c.tdb" "$TMP/tables/other.tdb"
 printf '\143' | dd of="$TMP/tables/other.tdb" bs=1 seek=8 conv=notrunc 2>/dev/null
 expect_exit "table of another format exits 3" 3 "$TRIAGE" classify -t "$TMP/tables/other.tdb" 过敏
 expect_grep "other format: another version" 'another version; recompile the rules' "$TMP/err"
+# A table saved with another Hyperscan library (its name in the header,
+# the checksum over name and body to match: gzip's trailer carries that
+# CRC-32) loads, its databases compiled again, and says so; compile -t
+# saves it again for this library.
+cp "$TMP/tables/c.tdb" "$TMP/tables/foreign.tdb"
+{ printf '0.0.0 another library'; head -c 43 /dev/zero; } |
+    dd of="$TMP/tables/foreign.tdb" bs=1 seek=32 conv=notrunc 2>/dev/null
+{ dd if="$TMP/tables/foreign.tdb" bs=1 skip=32 count=64 2>/dev/null
+  tail -c +113 "$TMP/tables/foreign.tdb"; } | gzip -c | tail -c 8 | head -c 4 |
+    dd of="$TMP/tables/foreign.tdb" bs=1 seek=104 conv=notrunc 2>/dev/null
+"$TRIAGE" classify -t "$TMP/tables/c.tdb" 我吃了这个药以后过敏了 > "$TMP/native.json" 2>/dev/null
+expect_exit "a table of another library loads" 0 "$TRIAGE" classify -t "$TMP/tables/foreign.tdb" 我吃了这个药以后过敏了
+expect_same "a table of another library classifies the same" "$TMP/out" "$TMP/native.json"
+expect_grep "a table of another library: the warning" "foreign.tdb: warning: its pattern databases were built with another Hyperscan library, so they were compiled again \\([0-9.]+ s\\); 'triage compile -t .*foreign.tdb -o NEW.tdb' saves" "$TMP/err"
+expect_exit "compile -t saves it again" 0 "$TRIAGE" compile -t "$TMP/tables/foreign.tdb" -o "$TMP/tables/again.tdb"
+expect_exit "the table saved again loads" 0 "$TRIAGE" classify -t "$TMP/tables/again.tdb" 我吃了这个药以后过敏了
+expect_same "the table saved again classifies the same" "$TMP/out" "$TMP/native.json"
+expect_no_grep "the table saved again loads without a warning" "warning" "$TMP/err"
+expect_exit "compile -t without -o is a usage error" 2 "$TRIAGE" compile -t "$TMP/tables/c.tdb"
+expect_exit "compile -t with rules too is a usage error" 2 "$TRIAGE" compile -t "$TMP/tables/c.tdb" -o "$TMP/tables/x.tdb" $R
+printf 'x' | dd of="$TMP/tables/foreign.tdb" bs=1 seek=40 conv=notrunc 2>/dev/null
+expect_exit "a library name changed in place is damage" 3 "$TRIAGE" classify -t "$TMP/tables/foreign.tdb" 过敏
+expect_grep "a library name changed in place: recompile" 'foreign.tdb: error: .*recompile the rules' "$TMP/err"
 expect_exit "missing table exits 4" 4 "$TRIAGE" classify -t "$TMP/tables/none.tdb" 过敏
 expect_grep "a missing table says why" 'none.tdb: error: cannot read the table: No such file or directory' "$TMP/err"
 expect_exit "a folder given as a table exits 4" 4 "$TRIAGE" classify -t "$TMP/tables" 过敏
