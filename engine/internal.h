@@ -532,6 +532,7 @@ struct triage_result {
 struct tri_profile {
     unsigned long long texts;
     double stage[TRIAGE_STAGE_COUNT];
+    double scan_regexes;         /* of the scan stage, the regex database */
     double clock_cost;           /* one clock read, taken off each span   */
     struct tri_rule_prof {
         double eval_s, regex_s;

@@ -304,10 +304,16 @@ triage_status tri_match(const struct triage_ruleset *rs, struct triage_scratch *
         if ((err != HS_SUCCESS && err != HS_SCAN_TERMINATED) || s->oom)
             return TRIAGE_ENOMEM;
     }
-    if (rs->hs[TRI_DB_REGEXES].db != NULL && s->norm.len > 0 &&
-        hs_scan(rs->hs[TRI_DB_REGEXES].db, s->norm.text, (unsigned)s->norm.len, 0,
-                s->hs, on_regex, s) != HS_SUCCESS)
-        return TRIAGE_ENOMEM;
+    if (rs->hs[TRI_DB_REGEXES].db != NULL && s->norm.len > 0) {
+        double t = s->prof ? tri_now() : 0;
+
+        err = hs_scan(rs->hs[TRI_DB_REGEXES].db, s->norm.text, (unsigned)s->norm.len,
+                      0, s->hs, on_regex, s);
+        if (s->prof)
+            s->prof->scan_regexes += tri_profile_since(s->prof, t);
+        if (err != HS_SUCCESS)
+            return TRIAGE_ENOMEM;
+    }
     /* No search starts at or past a nomination's last end: every match
      * ends by then, so one starting there is empty, and run_regex keeps
      * no empty match but the first, whose search starts before it. With

@@ -94,6 +94,7 @@ void triage_profile_reset(triage_scratch *s)
     memset(p->regexes, 0, (s->rs->t.n_patterns + 1) * sizeof *p->regexes);
     p->texts = 0;
     memset(p->stage, 0, sizeof p->stage);
+    p->scan_regexes = 0;
 }
 
 triage_status triage_profile_stages(const triage_scratch *s, triage_stage_profile *out)
@@ -105,6 +106,14 @@ triage_status triage_profile_stages(const triage_scratch *s, triage_stage_profil
     out->texts = s->prof->texts;
     for (k = 0; k < TRIAGE_STAGE_COUNT; k++)
         out->seconds[k] = s->prof->stage[k];
+    return TRIAGE_OK;
+}
+
+triage_status triage_profile_scan_regexes(const triage_scratch *s, double *seconds)
+{
+    if (s == NULL || s->prof == NULL || seconds == NULL)
+        return TRIAGE_EINVAL;
+    *seconds = s->prof->scan_regexes;
     return TRIAGE_OK;
 }
 

@@ -394,6 +394,14 @@ TRIAGE_API void triage_profile_reset(triage_scratch *s);
 /** TRIAGE_EINVAL when profiling is off. */
 TRIAGE_API triage_status triage_profile_stages(const triage_scratch *s,
                                                triage_stage_profile *out);
+/**
+ * Of the scan stage's seconds, those spent in the regex prefilters'
+ * database (the rest is the keywords' and context cues'): on a large rule
+ * set most of the scan, and what a regex costs beyond its PCRE2 runs.
+ * TRIAGE_EINVAL when profiling is off.
+ */
+TRIAGE_API triage_status triage_profile_scan_regexes(const triage_scratch *s,
+                                                     double *seconds);
 /** Rule i (as triage_rule_get) ; TRIAGE_EINVAL when off or out of range. */
 TRIAGE_API triage_status triage_profile_rule(const triage_scratch *s, unsigned i,
                                              triage_rule_profile *out);

@@ -162,12 +162,39 @@ static void test_profile_counts_each_regex(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* The regex prefilters' part of the scan: some of it, within the stage,
+ * zeroed by reset. */
+static void test_profile_splits_the_scan(void **state)
+{
+    struct fx *f = *state;
+    triage_stage_profile sp;
+    char text[40 * 40 + 1] = "";
+    double rx = -1;
+    int k;
+
+    assert_int_equal(triage_profile_scan_regexes(f->s, &rx), TRIAGE_EINVAL);  /* off */
+    assert_int_equal(triage_scratch_set_profile(f->s, 1), TRIAGE_OK);
+    assert_int_equal(triage_profile_scan_regexes(f->s, NULL), TRIAGE_EINVAL);
+    for (k = 0; k < 40; k++)   /* long enough to outweigh a clock read */
+        strcat(text, "药品里面发霉了，我过敏了。");
+    classify(f, text);
+    classify(f, "谢谢");
+    assert_int_equal(triage_profile_stages(f->s, &sp), TRIAGE_OK);
+    assert_int_equal(triage_profile_scan_regexes(f->s, &rx), TRIAGE_OK);
+    assert_true(rx > 0);
+    assert_true(rx <= sp.seconds[TRIAGE_STAGE_SCAN]);
+    triage_profile_reset(f->s);
+    assert_int_equal(triage_profile_scan_regexes(f->s, &rx), TRIAGE_OK);
+    assert_true(rx == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
         cmocka_unit_test(test_profile_counts_each_regex),
         T(test_profile_is_off_by_default),
+        T(test_profile_splits_the_scan),
         T(test_profile_counts_stages_and_rules),
         T(test_profile_resets_and_turns_off),
 #undef T

@@ -43,11 +43,14 @@ expect_grep "the missed bar says nothing was labelled" "no case is labelled on t
 expect_exit "test --profile" 0 "$TRIAGE" test --quiet --profile=1 -r $D/corpus/min.yaml $D/corpus/two.jsonl
 expect_grep "profile names its passes" "^== profile: 2 texts x [0-9]+ passes" "$TMP/out"
 expect_grep "profile splits the stages" "^  scan +[0-9.]+ +[0-9.]+%" "$TMP/out"
+expect_grep "profile splits the scan: words" "^    words +[0-9.]+ +[0-9.]+%  keywords and context cues$" "$TMP/out"
+expect_grep "profile splits the scan: regex prefilters" "^    regexes +[0-9.]+ +[0-9.]+%  regex prefilters$" "$TMP/out"
 expect_grep "profile ranks a rule with its place" "^  t\.(allergy|mold) .*min\.yaml:[0-9]+$" "$TMP/out"
 if [ "$(grep -c 'min\.yaml:' "$TMP/out")" = 1 ]; then pass "--profile=1 lists one rule"
 else fail "--profile=1 lists one rule" "$(cat "$TMP/out")"; fi
 expect_exit "test --profile --json" 0 "$TRIAGE" test --json --profile -r $D/corpus/min.yaml $D/corpus/two.jsonl
 expect_grep "JSON profile member" '"slowest_rules": \[' "$TMP/out"
+expect_grep "JSON profile splits the scan" '"regex_prefilters": [0-9.e-]+' "$TMP/out"
 expect_exit "--profile=0 is a usage error" 2 "$TRIAGE" test --profile=0 -r $D/corpus/min.yaml $D/corpus/two.jsonl
 expect_grep "--profile=0 says why" "positive count" "$TMP/err"
 expect_exit "explain --profile" 0 env NO_COLOR=1 "$TRIAGE" explain --profile=2 -r $D/corpus/min.yaml 药品发霉了
