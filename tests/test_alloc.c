@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include "test_util.h"
+#include "internal.h"
 
 /* Touches most of the compiler: header, vocabularies with data, defaults,
  * the built-in context, every condition kind, a field, a regex only PCRE2
@@ -381,6 +382,36 @@ static void test_alloc_cached_compile_fails_cleanly_at_every_allocation(void **s
     free(ref);
 }
 
+/* Load 'path' with allocation k refused, for every k up to total + 1:
+ * each load gives ENOMEM, or a rule set that classifies as 'ref' does,
+ * and leaks nothing. */
+static void load_fails_cleanly(const char *path, const char *ref, long total,
+                               long base, const char *what)
+{
+    triage_ruleset *rs = NULL;
+    long k;
+
+    for (k = 1; k <= total + 1; k++) {
+        triage_status st;
+
+        arm(k);
+        st = triage_ruleset_load(path, &rs);
+        if (st == TRIAGE_OK) {
+            if (F.refused)
+                check_same(rs, ref, k, what);
+            triage_ruleset_destroy(rs);
+        } else {
+            if (st != TRIAGE_ENOMEM)
+                fail_msg("allocation %ld of %ld refused: %s gave '%s'", k, total,
+                         what, triage_strerror(st));
+            assert_null(rs);
+        }
+        if (F.live != base)
+            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
+                     F.live - base);
+    }
+}
+
 static void test_alloc_load_fails_cleanly_at_every_allocation(void **state)
 {
     char path[] = "/tmp/triage-oom-XXXXXX";
@@ -414,25 +445,58 @@ static void test_alloc_load_fails_cleanly_at_every_allocation(void **state)
     }
     triage_ruleset_destroy(rs);
 
-    for (k = 1; k <= total + 1; k++) {
-        triage_status st;
+    load_fails_cleanly(path, ref, total, base, "load");
+    unlink(path);
+    free(ref);
+}
 
-        arm(k);
-        st = triage_ruleset_load(path, &rs);
-        if (st == TRIAGE_OK) {
-            if (F.refused)
-                check_same(rs, ref, k, "load");
-            triage_ruleset_destroy(rs);
-        } else {
-            if (st != TRIAGE_ENOMEM)
-                fail_msg("allocation %ld of %ld refused: load gave '%s'", k, total,
-                         triage_strerror(st));
-            assert_null(rs);
-        }
-        if (F.live != base)
-            fail_msg("allocation %ld of %ld refused: %ld block(s) leaked", k, total,
-                     F.live - base);
-    }
+/* A table of another Hyperscan library: its load compiles the databases,
+ * and fails as cleanly at each of those allocations. */
+static void test_alloc_rebuilding_load_fails_cleanly_at_every_allocation(void **state)
+{
+    static const char other[] = "0.0.0 another library";
+    char path[] = "/tmp/triage-oom-XXXXXX";
+    int fd = mkstemp(path);
+    triage_ruleset *rs = NULL;
+    unsigned char *m;
+    size_t len;
+    uint32_t crc;
+    char *ref;
+    long base = F.live;
+    FILE *fp;
+
+    (void)state;
+    assert_true(fd >= 0);
+    close(fd);
+    arm(0);
+    assert_int_equal(compile(&rs), TRIAGE_OK);
+    ref = reference(rs);
+    assert_int_equal(triage_ruleset_save(rs, path), TRIAGE_OK);
+    triage_ruleset_destroy(rs);
+    fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    len = (size_t)ftell(fp);
+    rewind(fp);
+    m = malloc(len);
+    assert_non_null(m);
+    assert_int_equal(fread(m, 1, len, fp), len);
+    fclose(fp);
+    memset(m + 32, 0, 64);                       /* the library's name */
+    memcpy(m + 32, other, sizeof other - 1);
+    crc = tri_tdb_crc(m, len);
+    memcpy(m + 104, &crc, 4);
+    fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(m, 1, len, fp), len);
+    fclose(fp);
+    free(m);
+    arm(0);
+    assert_int_equal(triage_ruleset_load(path, &rs), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_rebuilt(rs), TRIAGE_EVERSION);
+    check_same(rs, ref, 0, "rebuilding load");
+    triage_ruleset_destroy(rs);
+    load_fails_cleanly(path, ref, F.count, base, "rebuilding load");
     unlink(path);
     free(ref);
 }
@@ -507,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_alloc_compile_fails_cleanly_at_every_allocation),
         cmocka_unit_test(test_alloc_cached_compile_fails_cleanly_at_every_allocation),
         cmocka_unit_test(test_alloc_load_fails_cleanly_at_every_allocation),
+        cmocka_unit_test(test_alloc_rebuilding_load_fails_cleanly_at_every_allocation),
         cmocka_unit_test(test_alloc_classify_fails_cleanly_at_every_allocation),
     };
 
