@@ -412,15 +412,14 @@ static void load_fails_cleanly(const char *path, const char *ref, long total,
     }
 }
 
-static void test_alloc_load_fails_cleanly_at_every_allocation(void **state)
+/* The test rules compiled and saved to a new file at 'path' (a mkstemp
+ * template); returns their reference results. */
+static char *save_compiled(char *path)
 {
-    char path[] = "/tmp/triage-oom-XXXXXX";
     int fd = mkstemp(path);
     triage_ruleset *rs = NULL;
     char *ref;
-    long total, k, base = F.live;
 
-    (void)state;
     assert_true(fd >= 0);
     close(fd);
     arm(0);
@@ -428,6 +427,17 @@ static void test_alloc_load_fails_cleanly_at_every_allocation(void **state)
     ref = reference(rs);
     assert_int_equal(triage_ruleset_save(rs, path), TRIAGE_OK);
     triage_ruleset_destroy(rs);
+    return ref;
+}
+
+static void test_alloc_load_fails_cleanly_at_every_allocation(void **state)
+{
+    char path[] = "/tmp/triage-oom-XXXXXX";
+    triage_ruleset *rs = NULL;
+    long total, k, base = F.live;
+    char *ref = save_compiled(path);
+
+    (void)state;
     /* Saving fails cleanly too, and leaves the old file alone. */
     arm(0);
     assert_int_equal(triage_ruleset_load(path, &rs), TRIAGE_OK);
@@ -456,23 +466,15 @@ static void test_alloc_rebuilding_load_fails_cleanly_at_every_allocation(void **
 {
     static const char other[] = "0.0.0 another library";
     char path[] = "/tmp/triage-oom-XXXXXX";
-    int fd = mkstemp(path);
     triage_ruleset *rs = NULL;
     unsigned char *m;
     size_t len;
     uint32_t crc;
-    char *ref;
     long base = F.live;
+    char *ref = save_compiled(path);
     FILE *fp;
 
     (void)state;
-    assert_true(fd >= 0);
-    close(fd);
-    arm(0);
-    assert_int_equal(compile(&rs), TRIAGE_OK);
-    ref = reference(rs);
-    assert_int_equal(triage_ruleset_save(rs, path), TRIAGE_OK);
-    triage_ruleset_destroy(rs);
     fp = fopen(path, "rb");
     assert_non_null(fp);
     assert_int_equal(fseek(fp, 0, SEEK_END), 0);
