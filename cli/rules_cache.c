@@ -290,6 +290,11 @@ void rules_cache_prune(const char *table)
     free(v);
 }
 
+const char *rules_cache_dir(char *buf, size_t len)
+{
+    return !cache_off() && cache_dir(buf, len) == 0 ? buf : NULL;
+}
+
 void rules_cache_use(triage_compiler *c)
 {
     char dir[4096];

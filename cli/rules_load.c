@@ -64,7 +64,8 @@ static int is_table_file(const char *p)
 }
 
 /* A table from another machine loads, its Vectorscan databases compiled
- * again: say so, since that costs every run seconds. */
+ * again (then kept in the cache folder): say so, since that costs the
+ * first run seconds and every run the cache lookup. */
 static void warn_rebuilt(const char *path, const triage_ruleset *rs, double secs)
 {
     triage_status why = triage_ruleset_rebuilt(rs);
@@ -72,8 +73,8 @@ static void warn_rebuilt(const char *path, const triage_ruleset *rs, double secs
     if (why == TRIAGE_OK)
         return;
     fprintf(stderr, "%s: warning: its pattern databases were built %s, so they "
-            "were compiled again (%.1f s); 'triage compile -t %s -o NEW.tdb' "
-            "saves a table that loads here without that\n", path,
+            "were compiled again or taken from the cache (%.1f s); 'triage compile "
+            "-t %s -o NEW.tdb' saves a table that loads here without that\n", path,
             why == TRIAGE_EPLATFORM ? "for CPU features this machine lacks"
                                     : "with another Hyperscan library", secs, path);
 }
@@ -82,9 +83,10 @@ static int load_table(const char *path, triage_ruleset **out)
 {
     triage_status st;
     double t0 = cli_now();
+    char dir[4096];
 
     errno = 0;
-    st = triage_ruleset_load(path, out);
+    st = triage_ruleset_load_cached(path, rules_cache_dir(dir, sizeof dir), out);
 
     if (st == TRIAGE_OK) {
         warn_rebuilt(path, *out, cli_now() - t0);

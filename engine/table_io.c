@@ -633,8 +633,10 @@ static triage_status read_body(triage_ruleset *rs, struct reader *r, int foreign
     return st;
 }
 
-triage_status triage_ruleset_load_mem(const void *data, size_t len,
-                                      triage_ruleset **out)
+/* A table in memory; databases it must compile (read_hs) are taken from
+ * and kept in 'cache_dir' when it is not NULL. */
+static triage_status load_mem_in(const void *data, size_t len, const char *cache_dir,
+                                 triage_ruleset **out)
 {
     struct tdb_header h;
     struct reader r;
@@ -660,7 +662,7 @@ triage_status triage_ruleset_load_mem(const void *data, size_t len,
         return TRIAGE_ENOMEM;
     st = read_body(rs, &r, foreign);
     if (st == TRIAGE_OK)
-        st = tri_runtime_build(rs, NULL, NULL);
+        st = tri_runtime_build(rs, cache_dir, NULL);
     if (st != TRIAGE_OK) {
         triage_ruleset_destroy(rs);
         return st;
@@ -669,8 +671,14 @@ triage_status triage_ruleset_load_mem(const void *data, size_t len,
     return TRIAGE_OK;
 }
 
+triage_status triage_ruleset_load_mem(const void *data, size_t len,
+                                      triage_ruleset **out)
+{
+    return load_mem_in(data, len, NULL, out);
+}
+
 /* A pipe or other stream: read it whole. */
-static triage_status load_stream(int fd, triage_ruleset **out)
+static triage_status load_stream(int fd, const char *cache_dir, triage_ruleset **out)
 {
     struct tri_buf data = { 0 };
     char chunk[65536];
@@ -683,7 +691,7 @@ static triage_status load_stream(int fd, triage_ruleset **out)
         st = n < 0 ? TRIAGE_EIO : tri_buf_add(&data, chunk, (size_t)n);
     }
     if (st == TRIAGE_OK)
-        st = triage_ruleset_load_mem(data.data, data.len, out);
+        st = load_mem_in(data.data, data.len, cache_dir, out);
     tri_buf_free(&data);
     return st;
 }
@@ -693,7 +701,8 @@ static triage_status load_stream(int fd, triage_ruleset **out)
  * fresh heap pages cost ten times what mapping the page cache does. The
  * cache and `triage compile` replace a table by rename, never in place, so
  * the mapped file does not shrink under the load. */
-triage_status triage_ruleset_load(const char *path, triage_ruleset **out)
+triage_status triage_ruleset_load_cached(const char *path, const char *cache_dir,
+                                         triage_ruleset **out)
 {
     struct stat sb;
     void *map;
@@ -712,19 +721,24 @@ triage_status triage_ruleset_load(const char *path, triage_ruleset **out)
         errno = EISDIR;   /* what reading it says; the caller's message shows it */
         st = TRIAGE_EIO;
     } else if (!S_ISREG(sb.st_mode) || sb.st_size == 0) {
-        st = load_stream(fd, out);
+        st = load_stream(fd, cache_dir, out);
     } else if ((uint64_t)sb.st_size > SIZE_MAX) {
         st = TRIAGE_ELIMIT;
     } else {
         map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
                    fd, 0);
         if (map == MAP_FAILED) {
-            st = load_stream(fd, out);
+            st = load_stream(fd, cache_dir, out);
         } else {
-            st = triage_ruleset_load_mem(map, (size_t)sb.st_size, out);
+            st = load_mem_in(map, (size_t)sb.st_size, cache_dir, out);
             munmap(map, (size_t)sb.st_size);
         }
     }
     close(fd);
     return st;
+}
+
+triage_status triage_ruleset_load(const char *path, triage_ruleset **out)
+{
+    return triage_ruleset_load_cached(path, NULL, out);
 }

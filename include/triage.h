@@ -143,6 +143,15 @@ TRIAGE_API triage_status triage_ruleset_save(const triage_ruleset *rs,
  */
 TRIAGE_API triage_status triage_ruleset_load(const char *path,
                                              triage_ruleset **out);
+/**
+ * Same as triage_ruleset_load(); databases the load must compile (a table
+ * of another library or CPU) are taken from, or kept in, the folder
+ * 'cache_dir' (NULL: none), as triage_compiler_set_cache() keeps them:
+ * only the first load of such a table pays for the compile.
+ */
+TRIAGE_API triage_status triage_ruleset_load_cached(const char *path,
+                                                    const char *cache_dir,
+                                                    triage_ruleset **out);
 /** Same as triage_ruleset_load(), from memory (borrowed for the call). */
 TRIAGE_API triage_status triage_ruleset_load_mem(const void *data, size_t len,
                                                  triage_ruleset **out);

@@ -769,6 +769,66 @@ static void test_table_io_loads_a_table_of_another_library(void **state)
     free(m);
 }
 
+/* Entries of folder 'dir' whose names start with 'prefix'. */
+static unsigned files_with(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    unsigned n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* With a cache folder, the databases a foreign table's load compiles are
+ * kept, and the next load of it takes them from there; a native table's
+ * load writes nothing. */
+static void test_table_io_cached_load_keeps_rebuilt_databases(void **state)
+{
+    static const char other[] = "5.4.9 another library";
+    struct fx *f = *state;
+    triage_ruleset *rs = NULL;
+    char p[128], cache[128];
+    size_t len;
+    unsigned char *m = saved(f, f->classify, &len);
+    FILE *fp;
+    int k;
+
+    path_in(f, "cache", cache, sizeof cache);
+    assert_int_equal(mkdir(cache, 0700), 0);
+    path_in(f, "native.tdb", p, sizeof p);
+    assert_int_equal(triage_ruleset_save(f->classify, p), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_load_cached(p, cache, &rs), TRIAGE_OK);
+    assert_int_equal(triage_ruleset_rebuilt(rs), TRIAGE_OK);
+    triage_ruleset_destroy(rs);
+    assert_int_equal(files_with(cache, "hs-"), 0);
+    unlink(p);
+
+    memset(m + OFF_HS_VERSION, 0, OFF_BODY_LEN - OFF_HS_VERSION);
+    memcpy(m + OFF_HS_VERSION, other, sizeof other - 1);
+    set_crc(m, len);
+    path_in(f, "foreign.tdb", p, sizeof p);
+    fp = fopen(p, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(m, 1, len, fp), len);
+    fclose(fp);
+    for (k = 0; k < 2; k++) {   /* compiled and kept, then taken */
+        assert_int_equal(triage_ruleset_load_cached(p, cache, &rs), TRIAGE_OK);
+        assert_int_equal(triage_ruleset_rebuilt(rs), TRIAGE_EVERSION);
+        assert_int_equal(files_with(cache, "hs-"), 2);   /* words, regexes */
+        assert_true(rs->hs[TRI_DB_WORDS].cached == k && rs->hs[TRI_DB_REGEXES].cached == k);
+        assert_same_results(f->classify, rs);
+        triage_ruleset_destroy(rs);
+    }
+    unlink(p);
+    empty_dir(cache);
+    rmdir(cache);
+    free(m);
+}
+
 /* The offset of the Vectorscan blob that ends at 'end' of m: a u64
  * length, then the blob, which opens with its magic. */
 static size_t blob_ending_at(const unsigned char *m, size_t end)
@@ -923,6 +983,7 @@ int main(void)
         cmocka_unit_test(test_table_io_header_names_version_and_damage),
         cmocka_unit_test(test_table_io_loads_a_table_of_another_library),
         cmocka_unit_test(test_table_io_loads_a_table_built_for_another_cpu),
+        cmocka_unit_test(test_table_io_cached_load_keeps_rebuilt_databases),
         cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
         cmocka_unit_test(test_table_io_missing_file_is_eio),
         cmocka_unit_test(test_table_io_refuses_a_shared_condition),

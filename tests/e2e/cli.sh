@@ -180,7 +180,9 @@ cp "$TMP/tables/c.tdb" "$TMP/tables/foreign.tdb"
 "$TRIAGE" classify -t "$TMP/tables/c.tdb" 我吃了这个药以后过敏了 > "$TMP/native.json" 2>/dev/null
 expect_exit "a table of another library loads" 0 "$TRIAGE" classify -t "$TMP/tables/foreign.tdb" 我吃了这个药以后过敏了
 expect_same "a table of another library classifies the same" "$TMP/out" "$TMP/native.json"
-expect_grep "a table of another library: the warning" "foreign.tdb: warning: its pattern databases were built with another Hyperscan library, so they were compiled again \\([0-9.]+ s\\); 'triage compile -t .*foreign.tdb -o NEW.tdb' saves" "$TMP/err"
+expect_grep "a table of another library: the warning" "foreign.tdb: warning: its pattern databases were built with another Hyperscan library, so they were compiled again or taken from the cache \\([0-9.]+ s\\); 'triage compile -t .*foreign.tdb -o NEW.tdb' saves" "$TMP/err"
+expect_exit "a table of another library loads again" 0 "$TRIAGE" classify -t "$TMP/tables/foreign.tdb" 我吃了这个药以后过敏了
+expect_same "a table of another library classifies the same from the cache" "$TMP/out" "$TMP/native.json"
 expect_exit "compile -t saves it again" 0 "$TRIAGE" compile -t "$TMP/tables/foreign.tdb" -o "$TMP/tables/again.tdb"
 expect_exit "the table saved again loads" 0 "$TRIAGE" classify -t "$TMP/tables/again.tdb" 我吃了这个药以后过敏了
 expect_same "the table saved again classifies the same" "$TMP/out" "$TMP/native.json"
