@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <hs.h>
 #include "cli.h"
 
 struct command {
@@ -37,6 +38,29 @@ static void usage(FILE *fp)
             "6 internal, 130 batch interrupted\n");
 }
 
+/* The pattern library and the CPU features its databases are built for
+ * here: a saved table built elsewhere with others has them compiled again
+ * on load, and this line tells which machine built what. */
+static void print_patterns_line(void)
+{
+    static const struct { unsigned long long bit; const char *name; } feats[] = {
+        { HS_CPU_FEATURES_AVX2, "AVX2" }, { HS_CPU_FEATURES_AVX512, "AVX512" },
+        { HS_CPU_FEATURES_AVX512VBMI, "AVX512VBMI" },
+    };
+    hs_platform_info_t plat;
+    size_t i;
+    int any = 0;
+
+    printf("patterns: libhs %s, databases built for", hs_version());
+    if (hs_populate_platform(&plat) == HS_SUCCESS)
+        for (i = 0; i < sizeof feats / sizeof feats[0]; i++)
+            if (plat.cpu_features & feats[i].bit) {
+                printf(" %s", feats[i].name);
+                any = 1;
+            }
+    printf("%s\n", any ? "" : " the baseline instruction set");
+}
+
 static int version(int argc, char **argv)
 {
     struct rules_opt o;
@@ -50,6 +74,7 @@ static int version(int argc, char **argv)
         if (cli_rules_arg(&o, argc, argv, &i) != 1)
             return EXIT_USAGE;
     printf("triage %s (result schema %d)\n", triage_version(), TRIAGE_SCHEMA_VERSION);
+    print_patterns_line();
     if (cli_load_rules(&o, &rs) == EXIT_OK_ &&
         triage_ruleset_get_info(rs, &info) == TRIAGE_OK)
         printf("rules: %s %s (%u rules, hash %s)\n",

@@ -227,6 +227,7 @@ expect_grep "classify --help" '^usage: triage classify' "$TMP/out"
 V=$(sed -n 's/^#define TRIAGE_VERSION_STRING "\(.*\)"$/\1/p' include/triage.h)
 expect_exit "--version exits 0" 0 "$TRIAGE" --version
 expect_grep "--version prints the version" "^triage $V \(result schema 1\)$" "$TMP/out"
+expect_grep "--version names the pattern library and CPU features" "^patterns: libhs [0-9]+\.[0-9]+\.[0-9]+.*, databases built for .+$" "$TMP/out"
 expect_exit "--version with rules" 0 "$TRIAGE" --version -r $R
 expect_grep "--version names the rule set" '^rules: test-classify 1.2.3 \(12 rules, hash [0-9a-f]{32}\)$' "$TMP/out"
 
