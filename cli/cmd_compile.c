@@ -15,7 +15,8 @@ static void help(FILE *fp)
             "compiled table (load it later with -t). -q hides warnings.\n"
             "With -t, save a table again for this machine: one built with\n"
             "another Hyperscan library or on a CPU with other features\n"
-            "loads, but compiles its pattern databases on every load.\n");
+            "loads, but its pattern databases are compiled again (once,\n"
+            "then taken from the cache folder).\n");
 }
 
 int cmd_compile(int argc, char **argv)
