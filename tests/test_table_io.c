@@ -769,6 +769,44 @@ static void test_table_io_loads_a_table_of_another_library(void **state)
     free(m);
 }
 
+/* A foreign table holding a regex this library cannot take in its
+ * database (as if the other library took it: the "slow" mark cleared) is
+ * refused with the reason to recompile, not as an invalid pattern. */
+static void test_table_io_foreign_table_this_library_cannot_build(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: p.any_byte\n"
+        "    type: t\n"
+        "    match: { regex: 'a\\Cb' }\n";
+    static const char other[] = "5.4.9 another library";
+    struct fx *f = *state;
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+    unsigned char *m;
+    size_t len, i;
+
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "p.yaml", yaml, sizeof yaml - 1),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    triage_compiler_destroy(c);
+    for (i = 0; i < rs->t.n_patterns; i++)
+        if (rs->t.patterns[i].kind == TRI_PAT_REGEX &&
+            (rs->t.patterns[i].flags & TRI_PATF_SLOW) &&
+            rs->t.patterns[i].role == TRI_ROLE_RULE)
+            break;
+    assert_true(i < rs->t.n_patterns);          /* Vectorscan refused \C */
+    rs->t.patterns[i].flags &= ~TRI_PATF_SLOW;
+    m = saved(f, rs, &len);
+    triage_ruleset_destroy(rs);
+    memset(m + OFF_HS_VERSION, 0, OFF_BODY_LEN - OFF_HS_VERSION);
+    memcpy(m + OFF_HS_VERSION, other, sizeof other - 1);
+    set_crc(m, len);
+    assert_int_equal(load_copy(m, len), TRIAGE_EVERSION);
+    free(m);
+}
+
 /* Entries of folder 'dir' whose names start with 'prefix'. */
 static unsigned files_with(const char *dir, const char *prefix)
 {
@@ -984,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_table_io_loads_a_table_of_another_library),
         cmocka_unit_test(test_table_io_loads_a_table_built_for_another_cpu),
         cmocka_unit_test(test_table_io_cached_load_keeps_rebuilt_databases),
+        cmocka_unit_test(test_table_io_foreign_table_this_library_cannot_build),
         cmocka_unit_test(test_table_io_refuses_truncated_or_padded_file),
         cmocka_unit_test(test_table_io_missing_file_is_eio),
         cmocka_unit_test(test_table_io_refuses_a_shared_condition),
