@@ -139,6 +139,26 @@ static size_t class_end(const char *re, size_t len, size_t i)
     return j;
 }
 
+/* Whether the class re[i..end] holds \w or \W: under UCP and caseless
+ * that is hundreds of byte ranges, and with a run of letters that fold
+ * three ways (k, K and the Kelvin sign) it took Vectorscan seconds to
+ * build (fuzz/crashes/relax/library-slow-on-a-word-class-and-k-runs). Any
+ * character, one code point as the class is, matches wherever it does. */
+static int holds_word_class(const char *re, size_t i, size_t end)
+{
+    size_t j, e;
+
+    for (j = i + 1; j < end; j++) {
+        if (re[j] != '\\')
+            continue;
+        e = escape_end(re, end, j);
+        if (e == j + 1 && (re[e] == 'w' || re[e] == 'W'))
+            return 1;
+        j = e;
+    }
+    return 0;
+}
+
 /* Index of the ')' that closes the group opened at re[i], or len. */
 static size_t group_end(const char *re, size_t len, size_t i)
 {
@@ -296,12 +316,17 @@ static char *relax(const char *re, size_t len, int widen)
         branch_start = 0;
         if (c == '\\') {
             i = copy_escape(re, len, i, &o);
-        } else if (c == '[') {          /* a class is copied as written */
-            size_t n = class_end(re, len, i) + 1 - i;
+        } else if (c == '[') {          /* a class is copied as written, */
+            size_t end = class_end(re, len, i), n = end + 1 - i;
 
             n = i + n > len ? len - i : n;
-            memcpy(o, re + i, n);
-            o += n;
+            if (end < len && holds_word_class(re, i, end)) {
+                memcpy(o, "(?:.)", 5);     /* or as any character (copy_escape) */
+                o += 5;
+            } else {
+                memcpy(o, re + i, n);
+                o += n;
+            }
             i += n - 1;
         } else if (lookaround_at(re, len, i)) {
             if (depth == 0 && lookaround_kept(re, len, i, opens)) {

@@ -52,7 +52,10 @@ static void test_word_classes_become_any_character(void **state)
     (void)state;
     expect_relax("i.ll (\\w+ )?hurt", "i.ll ((?:.)+ )?hurt");
     expect_relax("a\\W{1,2}b", "a(?:.){1,}b");
-    expect_relax("[\\w-]{2}", "[\\w-]{2}");          /* in a class it stays */
+    expect_relax("[\\w-]{2}", "(?:.){2}");            /* so does a class holding one */
+    expect_relax("[^\\W\\d]+x", "(?:.)+x");
+    expect_relax("[\\\\w]", "[\\\\w]");              /* an escaped backslash, then w */
+    expect_relax("[a-z\\d]", "[a-z\\d]");
     expect_relax("\\\\w", "\\\\w");                /* an escaped backslash, then w */
 }
 
