@@ -72,6 +72,23 @@ static int big_repeat(const char *re, size_t len)
     return 0;
 }
 
+/* Whether a prefilter still holds \w or \W, which the relaxation leaves
+ * only in regexes it keeps as written ((?x), possessive...): under UCP and
+ * caseless such a class before a repeat took the library seconds to build
+ * (fuzz/crashes/relax/library-slow-on-*), not a question of its reports. */
+static int word_escape(const char *expr)
+{
+    size_t i;
+
+    for (i = 0; expr[i] != '\0'; i++)
+        if (expr[i] == '\\' && expr[i + 1] != '\0') {
+            if (expr[i + 1] == 'w' || expr[i + 1] == 'W')
+                return 1;
+            i++;
+        }
+    return 0;
+}
+
 /* The library's side for one regex: its prefilter's database, or none
  * when the library refuses it (the engine then runs PCRE2 alone). The
  * last regex's is kept: libFuzzer mostly mutates the subject, and
@@ -102,8 +119,9 @@ static const struct lib_side *lib_side_of(const char *re, size_t rlen)
     memcpy(last.re, re, rlen);
     last.len = rlen;
     last.reach = tri_regex_reach(re, rlen);
-    if (why != NULL || hs_compile(last.expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL,
-                                  &last.db, &why) != HS_SUCCESS)
+    if (why != NULL || word_escape(last.expr) ||
+        hs_compile(last.expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL,
+                   &last.db, &why) != HS_SUCCESS)
         hs_free_compile_error(why);
     else if (hs_alloc_scratch(last.db, &last.sc) != HS_SUCCESS)
         abort();
