@@ -103,6 +103,14 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         *flags |= TRI_PATF_CASED | TRI_PATF_SLOW;
         return 1;
     }
+    if (tri_regex_reads_apart(n->str, n->len)) {
+        tri_warn(b, n, "in extended mode (?x) PCRE2 skips the Unicode white space "
+                 "(U+0085, U+200E, U+200F, U+2028, U+2029) in this regex and "
+                 "Vectorscan would not; it runs through PCRE2 alone on every text, "
+                 "which is slow");
+        *flags |= TRI_PATF_SLOW;
+        return 1;
+    }
     /* As the runtime will build it: the relaxed form, else as written. */
     prefilter = tri_prefilter_expr(n->str, n->len, &herr);
     if (prefilter == NULL) {

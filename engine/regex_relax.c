@@ -33,14 +33,12 @@ static int holds_any(const char *re, size_t len, const char *const *list, size_t
  * are not parsed here, (?x) changes what a brace or bracket means. A regex
  * holding one is kept as written. Lookarounds are dropped instead
  * (lookaround_at), unless that is unsafe too (lookarounds_droppable). */
-static int unsafe_to_relax(const char *re, size_t len)
+/* Whether the regex holds an inline option list with x ("(?x)", "(?i-x:"). */
+static int x_option(const char *re, size_t len)
 {
-    static const char *const bad[] = { "(?>", "(*", "*+", "++", "?+", "}+", "(?#" };
     size_t i, k;
 
-    if (holds_any(re, len, bad, sizeof bad / sizeof *bad))
-        return 1;
-    for (i = 0; i + 2 < len; i++) {     /* an inline option list with x */
+    for (i = 0; i + 2 < len; i++) {
         int x = 0;
 
         if (re[i] != '(' || re[i + 1] != '?')
@@ -53,6 +51,22 @@ static int unsafe_to_relax(const char *re, size_t len)
             return 1;
     }
     return 0;
+}
+
+static int unsafe_to_relax(const char *re, size_t len)
+{
+    static const char *const bad[] = { "(?>", "(*", "*+", "++", "?+", "}+", "(?#" };
+
+    return holds_any(re, len, bad, sizeof bad / sizeof *bad) || x_option(re, len);
+}
+
+int tri_regex_reads_apart(const char *re, size_t len)
+{
+    /* U+0085, U+200E, U+200F, U+2028, U+2029 in UTF-8 */
+    static const char *const space[] = { "\xc2\x85", "\xe2\x80\x8e", "\xe2\x80\x8f",
+                                         "\xe2\x80\xa8", "\xe2\x80\xa9" };
+
+    return x_option(re, len) && holds_any(re, len, space, sizeof space / sizeof *space);
 }
 
 /* Whether a lookaround ("(?=", "(?!", "(?<=", "(?<!") opens at re[i].

@@ -462,9 +462,51 @@ static void test_nominations_bound_the_search(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* In extended mode PCRE2 skips Unicode's pattern white space, which
+ * Vectorscan reads as text: such a regex runs through PCRE2 alone, and its
+ * rule still fires (fuzz_relax found "(?x)\xc2\x85a" missed; in a rule
+ * file YAML reads U+0085 as a line break, but a left-to-right mark pasted
+ * from a web page stays). */
+static void test_extended_mode_unicode_space_runs_in_pcre2(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: x.nel\n"
+        "    type: t\n"
+        "    match: { regex: \"(?x)\xe2\x80\x8erefund\" }\n";   /* LRM */
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+    triage_scratch *s = NULL;
+    triage_ruleset_info info;
+    const triage_result *r;
+
+    (void)state;
+    assert_true(tri_regex_reads_apart("(?x)\xc2\x85" "a", 7));
+    assert_true(tri_regex_reads_apart("(?i-x:a)\xe2\x80\x8e" "b", 12));   /* LRM */
+    assert_true(tri_regex_reads_apart("(?x)a\xe2\x80\xa9", 8));       /* PS */
+    assert_false(tri_regex_reads_apart("\xc2\x85" "a", 3));               /* no x */
+    assert_false(tri_regex_reads_apart("(?x)a b", 7));                 /* ASCII space */
+    assert_false(tri_regex_reads_apart("(?x)\xe2\x80\x8d", 7));         /* ZWJ: no */
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "x.yaml", yaml, sizeof yaml - 1),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_int_equal(triage_compiler_warnings(c), 1);
+    assert_non_null(strstr(triage_compiler_last_diag(c)->message, "extended mode"));
+    triage_compiler_destroy(c);
+    assert_int_equal(triage_ruleset_get_info(rs, &info), TRIAGE_OK);
+    assert_true(info.slow_patterns >= 1);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, "I want a refund", 15, &r), TRIAGE_OK);
+    assert_true(fired(r, "x.nel"));
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_extended_mode_unicode_space_runs_in_pcre2),
         cmocka_unit_test(test_widens_bounded_repeats),
         cmocka_unit_test(test_keeps_what_is_not_a_range),
         cmocka_unit_test(test_drops_word_boundaries_outside_classes),
