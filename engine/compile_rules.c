@@ -74,6 +74,7 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
     pcre2_match_data *md;
     uint32_t names = 0;
     hs_compile_error_t *herr = NULL;
+    const char *apart;
     char *prefilter;
     char msg[256];
 
@@ -103,11 +104,9 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         *flags |= TRI_PATF_CASED | TRI_PATF_SLOW;
         return 1;
     }
-    if (tri_regex_reads_apart(n->str, n->len)) {
-        tri_warn(b, n, "in extended mode (?x) PCRE2 skips the Unicode white space "
-                 "(U+0085, U+200E, U+200F, U+2028, U+2029) in this regex and "
-                 "Vectorscan would not; it runs through PCRE2 alone on every text, "
-                 "which is slow");
+    if ((apart = tri_regex_reads_apart(n->str, n->len)) != NULL) {
+        tri_warn(b, n, "%s; it runs through PCRE2 alone on every text, which is slow",
+                 apart);
         *flags |= TRI_PATF_SLOW;
         return 1;
     }

@@ -132,12 +132,13 @@ char *tri_regex_relax(const char *re, size_t len);
  * lengths of a kept lookbehind and lookahead, so the form's widest match
  * bounds how far before the end of a nomination a match can start. */
 char *tri_regex_relax_spans(const char *re, size_t len);
-/* Whether PCRE2 and Vectorscan read the regex apart: in extended mode
- * PCRE2 also skips Unicode's pattern white space (U+0085, U+200E, U+200F,
- * U+2028, U+2029), which Vectorscan takes as text, so a prefilter would
- * miss what PCRE2 matches (fuzz_relax found "(?x)\u0085a"). Such a regex
- * runs through PCRE2 alone. */
-int tri_regex_reads_apart(const char *re, size_t len);
+/* Why PCRE2 and Vectorscan read the regex apart, or NULL: in extended
+ * mode PCRE2 also skips Unicode's pattern white space (U+0085, U+200E,
+ * U+200F, U+2028, U+2029), which Vectorscan takes as text; PCRE2 reads a
+ * script property by script extensions ("\p{Han}" takes 。), Vectorscan by
+ * script. Either way a prefilter would miss what PCRE2 matches (both found
+ * by fuzz_relax), so such a regex runs through PCRE2 alone. */
+const char *tri_regex_reads_apart(const char *re, size_t len);
 /* The length of the lookbehind "(?<=X)" or "(?<!X)" a regex opens with,
  * when the regex is that and one branch Y after it, with no capture in X
  * and no \K or \G in Y, so that the regex's matches are Y's matches

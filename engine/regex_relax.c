@@ -60,13 +60,38 @@ static int unsafe_to_relax(const char *re, size_t len)
     return holds_any(re, len, bad, sizeof bad / sizeof *bad) || x_option(re, len);
 }
 
-int tri_regex_reads_apart(const char *re, size_t len)
+/* Whether the regex names a script property ("\p{Han}", "\P{^Latin}"):
+ * a name longer than a general category's two letters. */
+static int script_property(const char *re, size_t len)
+{
+    size_t i, k;
+
+    for (i = 0; i + 3 < len; i++) {
+        if (re[i] == '\\' && (re[i + 1] == 'p' || re[i + 1] == 'P') && re[i + 2] == '{') {
+            k = i + 3 + (re[i + 3] == '^');
+            while (k < len && re[k] != '}')
+                k++;
+            if (k - (i + 3 + (re[i + 3] == '^')) > 2)
+                return 1;
+        }
+        i += re[i] == '\\';   /* an escaped backslash is not an escape's start */
+    }
+    return 0;
+}
+
+const char *tri_regex_reads_apart(const char *re, size_t len)
 {
     /* U+0085, U+200E, U+200F, U+2028, U+2029 in UTF-8 */
     static const char *const space[] = { "\xc2\x85", "\xe2\x80\x8e", "\xe2\x80\x8f",
                                          "\xe2\x80\xa8", "\xe2\x80\xa9" };
 
-    return x_option(re, len) && holds_any(re, len, space, sizeof space / sizeof *space);
+    if (x_option(re, len) && holds_any(re, len, space, sizeof space / sizeof *space))
+        return "in extended mode (?x) PCRE2 skips the Unicode white space (U+0085, "
+               "U+200E, U+200F, U+2028, U+2029) in this regex and Vectorscan would not";
+    if (script_property(re, len))
+        return "PCRE2 reads a script property such as \\p{Han} by script extensions "
+               "(so 。 is Han) and Vectorscan by script";
+    return NULL;
 }
 
 /* Whether a lookaround ("(?=", "(?!", "(?<=", "(?<!") opens at re[i].

@@ -119,7 +119,7 @@ static const struct lib_side *lib_side_of(const char *re, size_t rlen)
     memcpy(last.re, re, rlen);
     last.len = rlen;
     last.reach = tri_regex_reach(re, rlen);
-    if (why != NULL || word_escape(last.expr) || tri_regex_reads_apart(re, rlen) ||
+    if (why != NULL || word_escape(last.expr) || tri_regex_reads_apart(re, rlen) != NULL ||
         hs_compile(last.expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL,
                    &last.db, &why) != HS_SUCCESS)
         hs_free_compile_error(why);

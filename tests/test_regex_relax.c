@@ -462,18 +462,23 @@ static void test_nominations_bound_the_search(void **state)
     triage_ruleset_destroy(rs);
 }
 
-/* In extended mode PCRE2 skips Unicode's pattern white space, which
- * Vectorscan reads as text: such a regex runs through PCRE2 alone, and its
- * rule still fires (fuzz_relax found "(?x)\xc2\x85a" missed; in a rule
+/* Regexes PCRE2 and Vectorscan read apart run through PCRE2 alone, and
+ * their rules still fire. In extended mode PCRE2 skips Unicode's pattern
+ * white space, which Vectorscan reads as text (fuzz_relax found "(?x)\xc2\x85a" missed; in a rule
  * file YAML reads U+0085 as a line break, but a left-to-right mark pasted
  * from a web page stays). */
-static void test_extended_mode_unicode_space_runs_in_pcre2(void **state)
+static void test_regexes_read_apart_run_in_pcre2(void **state)
 {
     static const char yaml[] =
         "rules:\n"
         "  - id: x.nel\n"
         "    type: t\n"
         "    match: { regex: \"(?x)\xe2\x80\x8erefund\" }\n";   /* LRM */
+    static const char han[] =
+        "rules:\n"
+        "  - id: x.han\n"
+        "    type: t\n"
+        "    match: { regex: 'a\\p{Han}b' }\n";
     triage_compiler *c = NULL;
     triage_ruleset *rs = NULL;
     triage_scratch *s = NULL;
@@ -481,12 +486,16 @@ static void test_extended_mode_unicode_space_runs_in_pcre2(void **state)
     const triage_result *r;
 
     (void)state;
-    assert_true(tri_regex_reads_apart("(?x)\xc2\x85" "a", 7));
-    assert_true(tri_regex_reads_apart("(?i-x:a)\xe2\x80\x8e" "b", 12));   /* LRM */
-    assert_true(tri_regex_reads_apart("(?x)a\xe2\x80\xa9", 8));       /* PS */
-    assert_false(tri_regex_reads_apart("\xc2\x85" "a", 3));               /* no x */
-    assert_false(tri_regex_reads_apart("(?x)a b", 7));                 /* ASCII space */
-    assert_false(tri_regex_reads_apart("(?x)\xe2\x80\x8d", 7));         /* ZWJ: no */
+    assert_non_null(tri_regex_reads_apart("(?x)\xc2\x85" "a", 7));
+    assert_non_null(tri_regex_reads_apart("(?i-x:a)\xe2\x80\x8e" "b", 12));   /* LRM */
+    assert_non_null(tri_regex_reads_apart("(?x)a\xe2\x80\xa9", 8));       /* PS */
+    assert_null(tri_regex_reads_apart("\xc2\x85" "a", 3));               /* no x */
+    assert_null(tri_regex_reads_apart("(?x)a b", 7));                 /* ASCII space */
+    assert_null(tri_regex_reads_apart("(?x)\xe2\x80\x8d", 7));         /* ZWJ: no */
+    assert_non_null(tri_regex_reads_apart("\\p{Han}+", 8));          /* a script */
+    assert_non_null(tri_regex_reads_apart("[\\P{^Latin}x]", 13));
+    assert_null(tri_regex_reads_apart("\\p{Lu}\\pL\\P{N}", 14));   /* categories */
+    assert_null(tri_regex_reads_apart("\\\\p{Han}", 9));            /* \\ then p */
     assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
     assert_int_equal(triage_compiler_add_string(c, "x.yaml", yaml, sizeof yaml - 1),
                      TRIAGE_OK);
@@ -501,12 +510,27 @@ static void test_extended_mode_unicode_space_runs_in_pcre2(void **state)
     assert_true(fired(r, "x.nel"));
     triage_scratch_destroy(s);
     triage_ruleset_destroy(rs);
+
+    /* PCRE2's \p{Han} takes 。 (script extensions), Vectorscan's not. */
+    rs = NULL;
+    s = NULL;
+    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
+    assert_int_equal(triage_compiler_add_string(c, "h.yaml", han, sizeof han - 1),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_non_null(strstr(triage_compiler_last_diag(c)->message, "script extensions"));
+    triage_compiler_destroy(c);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    assert_int_equal(triage_classify(rs, s, "a。b", strlen("a。b"), &r), TRIAGE_OK);
+    assert_true(fired(r, "x.han"));
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_extended_mode_unicode_space_runs_in_pcre2),
+        cmocka_unit_test(test_regexes_read_apart_run_in_pcre2),
         cmocka_unit_test(test_widens_bounded_repeats),
         cmocka_unit_test(test_keeps_what_is_not_a_range),
         cmocka_unit_test(test_drops_word_boundaries_outside_classes),
