@@ -64,14 +64,14 @@ static int unsafe_to_relax(const char *re, size_t len)
  * a name longer than a general category's two letters. */
 static int script_property(const char *re, size_t len)
 {
-    size_t i, k;
+    size_t i, k, name;
 
     for (i = 0; i + 3 < len; i++) {
         if (re[i] == '\\' && (re[i + 1] == 'p' || re[i + 1] == 'P') && re[i + 2] == '{') {
-            k = i + 3 + (re[i + 3] == '^');
-            while (k < len && re[k] != '}')
-                k++;
-            if (k - (i + 3 + (re[i + 3] == '^')) > 2)
+            name = i + 3 + (re[i + 3] == '^');
+            for (k = name; k < len && re[k] != '}'; k++)
+                ;
+            if (k - name > 2)
                 return 1;
         }
         i += re[i] == '\\';   /* an escaped backslash is not an escape's start */
@@ -294,6 +294,14 @@ static size_t mark_gap(const char *re, size_t len, size_t end, char **o)
     return end;
 }
 
+/* Any one character, in place of \w, \W or a class holding one. Grouped:
+ * a bare ".]" after a "[." could end what PCRE2 takes for "[.x.]". */
+static void put_any(char **o)
+{
+    memcpy(*o, "(?:.)", 5);
+    *o += 5;
+}
+
 /* An escape at re[i] (a backslash, outside a class): copy it whole, or
  * drop \b, \B (an assertion only ever removes matches) and \K (it only
  * moves where a match is said to start; Vectorscan refuses it) and write \w
@@ -307,8 +315,7 @@ static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
     if (end == i + 1 && (re[end] == 'b' || re[end] == 'B' || re[end] == 'K'))
         return mark_gap(re, len, end, o);
     if (end == i + 1 && (re[end] == 'w' || re[end] == 'W')) {
-        memcpy(*o, "(?:.)", 5);   /* grouped: a bare ".]" after a "[." could */
-        *o += 5;                  /* end what PCRE2 takes for "[.x.]"      */
+        put_any(o);
         return end;
     }
     memcpy(*o, re + i, end + 1 - i);
@@ -360,8 +367,7 @@ static char *relax(const char *re, size_t len, int widen)
 
             n = i + n > len ? len - i : n;
             if (end < len && holds_word_class(re, i, end)) {
-                memcpy(o, "(?:.)", 5);     /* or as any character (copy_escape) */
-                o += 5;
+                put_any(&o);               /* or as any character */
             } else {
                 memcpy(o, re + i, n);
                 o += n;
