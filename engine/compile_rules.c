@@ -74,6 +74,7 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
     pcre2_match_data *md;
     uint32_t names = 0;
     hs_compile_error_t *herr = NULL;
+    unsigned hs_flags;
     const char *apart;
     char *prefilter;
     char msg[256];
@@ -111,7 +112,7 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         return 1;
     }
     /* As the runtime will build it: the relaxed form, else as written. */
-    prefilter = tri_prefilter_expr(n->str, n->len, &herr);
+    prefilter = tri_prefilter_expr(n->str, n->len, &hs_flags, &herr);
     if (prefilter == NULL) {
         tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
         return 0;

@@ -139,6 +139,14 @@ char *tri_regex_relax_spans(const char *re, size_t len);
  * script. Either way a prefilter would miss what PCRE2 matches (both found
  * by fuzz_relax), so such a regex runs through PCRE2 alone. */
 const char *tri_regex_reads_apart(const char *re, size_t len);
+
+/* ---- regex_uncase.c --------------------------------------------------- */
+/* The prefilter form re[0..len) written so that, compiled without
+ * CASELESS, it matches on casefolded text exactly what re matches with it:
+ * ASCII capitals in lowercase. NULL when that is not known to hold (then
+ * *oom is 0) or when out of memory (*oom is 1). NUL-terminated, tri_free
+ * it. */
+char *tri_regex_uncase(const char *re, size_t len, int *oom);
 /* The length of the lookbehind "(?<=X)" or "(?<!X)" a regex opens with,
  * when the regex is that and one branch Y after it, with no capture in X
  * and no \K or \G in Y, so that the regex's matches are Y's matches
@@ -478,9 +486,11 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir
  * earliest, and match.c searches from the earliest to the latest. */
 #define TRI_HS_REGEX_FLAGS (HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS | \
                             HS_FLAG_PREFILTER | HS_FLAG_DOTALL)
-/* The expression Vectorscan compiles to nominate a regex (runtime.c);
- * 'why', when not NULL, receives Vectorscan's refusal of it or NULL. */
-char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why);
+/* The expression Vectorscan compiles to nominate a regex and, in
+ * '*flags', the flags to compile it with (runtime.c); 'why', when not
+ * NULL, receives Vectorscan's refusal of it or NULL. */
+char *tri_prefilter_expr(const char *re, size_t len, unsigned *flags,
+                         hs_compile_error_t **why);
 /* How far before the end of its first nomination a regex's first match
  * can start, in bytes; 0 when not known (runtime.c). */
 uint32_t tri_regex_reach(const char *re, size_t len);

@@ -153,26 +153,48 @@ static char *escape_literal(const char *s, size_t n)
     return out;
 }
 
-/* What Vectorscan compiles for a regex: its relaxed form (regex_relax.c),
- * unless Vectorscan refuses that form (say it now matches the empty
- * string), then the regex itself. PCRE2 confirms each nomination. NULL
- * when out of memory. With 'why', Vectorscan's refusal of the result (or
- * NULL when it takes it) is left there for the caller to free. */
-char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why)
+/* Without CASELESS when the form needs none (regex_uncase.c): it builds
+ * faster. Not asked of Vectorscan again: the lowercase form has the same
+ * syntax and widths, and without the flag a letter is one character, not
+ * two or three, so the library takes it wherever it took the form with the
+ * flag (fuzz_relax checks that). 'flags' is set to the flags to compile
+ * the result with. */
+static char *uncased(char *expr, unsigned *flags)
+{
+    int oom;
+    char *form = tri_regex_uncase(expr, strlen(expr), &oom);
+
+    if (form == NULL)
+        return oom ? (tri_free(expr), NULL) : expr;
+    tri_free(expr);
+    *flags &= ~(unsigned)HS_FLAG_CASELESS;
+    return form;
+}
+
+/* What Vectorscan compiles for a regex, with the flags it takes in
+ * '*flags': its relaxed form (regex_relax.c), unless Vectorscan refuses
+ * that form (say it now matches the empty string), then the regex itself;
+ * either without CASELESS where that changes nothing on folded text. PCRE2
+ * confirms each nomination. NULL when out of memory. With 'why',
+ * Vectorscan's refusal of the result (or NULL when it takes it) is left
+ * there for the caller to free. */
+char *tri_prefilter_expr(const char *re, size_t len, unsigned *flags,
+                         hs_compile_error_t **why)
 {
     char *expr = tri_regex_relax(re, len);
     hs_expr_info_t *info = NULL;
     hs_compile_error_t *err = NULL;
 
+    *flags = TRI_HS_REGEX_FLAGS;
     if (why != NULL)
         *why = NULL;
     if (expr == NULL)
         return NULL;
     if (strlen(expr) != len || memcmp(expr, re, len) != 0) {
-        if (hs_expression_info(expr, TRI_HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS &&
+        if (hs_expression_info(expr, *flags, &info, &err) == HS_SUCCESS &&
             info->min_width > 0) {
             free(info);  /* Vectorscan allocates it with the C library */
-            return expr;
+            return uncased(expr, flags);
         }
         free(info);
         hs_free_compile_error(err);
@@ -180,9 +202,9 @@ char *tri_prefilter_expr(const char *re, size_t len, hs_compile_error_t **why)
         if ((expr = tri_strndup(re, len)) == NULL)
             return NULL;
     }
-    if (why != NULL && hs_expression_info(expr, TRI_HS_REGEX_FLAGS, &info, why) == HS_SUCCESS)
+    if (why != NULL && hs_expression_info(expr, *flags, &info, why) == HS_SUCCESS)
         free(info);
-    return expr;
+    return why == NULL || *why == NULL ? uncased(expr, flags) : expr;
 }
 
 /*
@@ -295,9 +317,9 @@ static triage_status hs_input_of(const struct triage_ruleset *rs, int which,
             const struct tri_pattern *p = &t->patterns[rs->rx_pat[i]];
             int oom;
 
-            in->expr[i] = tri_prefilter_expr(tri_str(t, p->src), p->src_len, NULL);
+            in->expr[i] = tri_prefilter_expr(tri_str(t, p->src), p->src_len,
+                                             &in->flags[i], NULL);
             in->span[i] = reach_form(tri_str(t, p->src), p->src_len, &oom);
-            in->flags[i] = TRI_HS_REGEX_FLAGS;
             in->ids[i] = i;
             in->n = i + 1;
             if (in->expr[i] == NULL || oom)

@@ -5,8 +5,9 @@
  * takes it: DOTALL), or Vectorscan would never nominate the regex and a
  * rule would silently miss. A relaxed form PCRE2 refuses is a bug too,
  * unless only for its size (the compiler then uses the regex as written).
- * Then the same on the library: its database of the prefilter, scanned
- * over the folded subject as the engine scans it, must report an end at
+ * Then the same on the library: its database of the prefilter (without
+ * CASELESS where regex_uncase.c says it needs none), scanned over the
+ * folded subject as the engine scans it, must report an end at
  * or after each match of the regex and no match may start more than the
  * regex's reach before the first end, or match.c's search would miss it.
  */
@@ -99,7 +100,22 @@ struct lib_side {
     hs_database_t *db;
     hs_scratch_t *sc;
     uint32_t reach;
+    unsigned flags;
 };
+
+/* Whether the library builds expr with these flags. runtime.c does not
+ * ask it of a prefilter it lowercases (regex_uncase.c): that one must
+ * build wherever its caseless form does. */
+static int builds(const char *expr, unsigned flags)
+{
+    hs_database_t *db = NULL;
+    hs_compile_error_t *err = NULL;
+    int ok = hs_compile(expr, flags, HS_MODE_BLOCK, NULL, &db, &err) == HS_SUCCESS;
+
+    hs_free_compile_error(err);
+    hs_free_database(db);
+    return ok;
+}
 
 static const struct lib_side *lib_side_of(const char *re, size_t rlen)
 {
@@ -114,16 +130,25 @@ static const struct lib_side *lib_side_of(const char *re, size_t rlen)
     free(last.re);
     memset(&last, 0, sizeof last);
     if ((last.re = malloc(rlen + 1)) == NULL ||
-        (last.expr = tri_prefilter_expr(re, rlen, &why)) == NULL)
+        (last.expr = tri_prefilter_expr(re, rlen, &last.flags, &why)) == NULL)
         abort();
     memcpy(last.re, re, rlen);
     last.len = rlen;
     last.reach = tri_regex_reach(re, rlen);
-    if (why != NULL || word_escape(last.expr) || tri_regex_reads_apart(re, rlen) != NULL ||
-        hs_compile(last.expr, TRI_HS_REGEX_FLAGS, HS_MODE_BLOCK, NULL,
-                   &last.db, &why) != HS_SUCCESS)
+    if (why != NULL || word_escape(last.expr) || tri_regex_reads_apart(re, rlen) != NULL) {
         hs_free_compile_error(why);
-    else if (hs_alloc_scratch(last.db, &last.sc) != HS_SUCCESS)
+        return &last;
+    }
+    if (hs_compile(last.expr, last.flags, HS_MODE_BLOCK, NULL, &last.db, &why) != HS_SUCCESS) {
+        hs_free_compile_error(why);
+        if (!(last.flags & HS_FLAG_CASELESS) && builds(last.expr, last.flags | HS_FLAG_CASELESS)) {
+            fprintf(stderr, "the library refuses the lowercase prefilter '%s' without "
+                    "CASELESS and takes it with: '%.*s'\n", last.expr, (int)rlen, re);
+            abort();
+        }
+        return &last;
+    }
+    if (hs_alloc_scratch(last.db, &last.sc) != HS_SUCCESS)
         abort();
     return &last;
 }
