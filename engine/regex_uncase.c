@@ -7,8 +7,8 @@
  * longer folds k and s three ways (K, the Kelvin sign, the long s), which
  * made some of its builds take seconds. ASCII capitals are written in
  * lowercase; anything this reader does not know to be caseless keeps the
- * flag (a \x or \p escape, a POSIX class, inline options, a cased letter
- * outside ASCII).
+ * flag (a \x or \p escape, a POSIX class, (?x), a back-reference, a
+ * cased letter outside ASCII).
  */
 #include <string.h>
 #include <utf8proc.h>
@@ -209,7 +209,26 @@ static int class(struct uncase *u)
     return put_char(u, ']');
 }
 
-/* A group's opening at u->i: only those without names or options. */
+/* Inline options at u->i ("(?s)", "(?-m:") that keep matching caseless
+ * and the pattern read as it is: not x (white space and '#' become
+ * syntax), and no i after '-' or '^' ("(?-i)[^A-Z]" takes 'a', and
+ * "[^A-Za-z]" would not). The length of the opening, or 0. */
+static size_t options(const struct uncase *u)
+{
+    size_t k = u->i + 2;
+    int off = 0;
+
+    for (; k < u->len && strchr("imsnUJ-", u->re[k]) != NULL && u->re[k] != '\0'; k++) {
+        off |= u->re[k] == '-';
+        if (off && u->re[k] == 'i')
+            return 0;
+    }
+    if (k == u->i + 2 || k >= u->len || (u->re[k] != ')' && u->re[k] != ':'))
+        return 0;
+    return k + 1 - u->i;
+}
+
+/* A group's opening at u->i: only those without names. */
 static int group(struct uncase *u)
 {
     static const char *const kinds[] = { "(?:", "(?=", "(?!", "(?<=", "(?<!", "(?>", "(?|" };
@@ -228,7 +247,10 @@ static int group(struct uncase *u)
             return put(u, kinds[k], m);
         }
     }
-    return 0;
+    if ((m = options(u)) == 0)
+        return 0;
+    u->i += m;
+    return put(u, u->re + u->i - m, m);
 }
 
 char *tri_regex_uncase(const char *re, size_t len, int *oom)

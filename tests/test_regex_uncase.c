@@ -33,6 +33,9 @@ static void test_writes_ascii_capitals_in_lowercase(void **state)
     expect_uncase("\\D\\S\\W\\bX\\B\\d{2,}", "\\D\\S\\W\\bx\\B\\d{2,}");
     expect_uncase("\\.\\-\\。x", "\\.\\-\\。x");
     expect_uncase("(?=A)(?!B)(?<=C)(?<!D)(?>E)(?|F)", "(?=a)(?!b)(?<=c)(?<!d)(?>e)(?|f)");
+    /* Options that keep matching caseless and the pattern read as it is. */
+    expect_uncase("(?s)\\A(?m:X$)", "(?s)\\A(?m:x$)");
+    expect_uncase("(?i)A(?-sm)B(?U:C)", "(?i)a(?-sm)b(?U:c)");
 }
 
 /* A range of capitals gains its lowercase: [A-Z] and caseless [A-Z]
@@ -60,7 +63,8 @@ static void test_keeps_caseless_where_unsure(void **state)
     static const char *const keep[] = {
         "\\x41", "\\x{41}", "\\101", "\\p{Lu}", "\\PL", "\\N{U+41}", "\\cA",
         "[[:upper:]]", "[\\x41-Z]", "[a-\\d]", "[\\QA\\E]",
-        "(?i)a", "(?-i)A", "(?<n>a)", "(?P<n>a)", "(?#x)a", "(*UTF)a", "(?s)a",
+        "(?x)a", "(?xx)a", "(?i-x:a)", "(?<n>a)", "(?P<n>a)", "(?#x)a", "(*UTF)a",
+        "(?", "(?s", "(?)a", "(?-i)[^A-Z]", "(?s-mi:[^A-Z])", "(?^:[^A-Z])",
         "(a)\\1", "(?<n>a)\\k<n>", "\\g1",
         "ς", "Σ", "É", "\xc2\xb5",           /* cased letters outside ASCII */
         "[α-ω]", "[À-ÿ]", "[ -\xe2\x84\xaa]",   /* ranges holding one */
@@ -91,7 +95,8 @@ static void test_prefilters_drop_caseless_when_they_can(void **state)
         { "REFUND {1,3}NOW", 0 },      /* relaxed, then lowercased */
         { "退款[^。]{0,8}没", 0 },
         { "\\x{41}pp", 1 },
-        { "(?s)\\A([^a-z]{6,}\\z)", 1 },   /* kept as written, options */
+        { "(?s)\\A([^A-Z]{6,}\\z)", 0 },   /* kept as written: options */
+        { "(?x)A B", 1 },
     };
     size_t i;
 
