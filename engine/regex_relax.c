@@ -122,6 +122,8 @@ static size_t escape_end(const char *re, size_t len, size_t i)
     if (one_of(re[end], "xopPNgk") && end + 1 < len && re[end + 1] == '{')
         while (end + 1 < len && re[end] != '}')
             end++;
+    else if (one_of(re[end], "pP") && end + 1 < len)   /* \pL: one letter */
+        end++;
     return end;
 }
 
@@ -182,16 +184,21 @@ static size_t class_end(const char *re, size_t len, size_t i)
  * that is hundreds of byte ranges, and with a run of letters that fold
  * three ways (k, K and the Kelvin sign) it took Vectorscan seconds to
  * build (fuzz/crashes/relax/library-slow-on-a-word-class-and-k-runs). Any
- * character, one code point as the class is, matches wherever it does. */
-static int holds_word_class(const char *re, size_t i, size_t end)
+ * character, one code point as the class is, matches wherever it does.
+ * With 'props', a property (\pL) or POSIX class ([:alpha:]) counts too. */
+static int holds_wide_class(const char *re, size_t i, size_t end, int props)
 {
     size_t j, e;
 
     for (j = i + 1; j < end; j++) {
+        if (props && re[j] == '[' && re[j + 1] == ':' && posix_end(re, end + 1, j) > 0)
+            return 1;
         if (re[j] != '\\')
             continue;
         e = escape_end(re, end, j);
         if (e == j + 1 && (re[e] == 'w' || re[e] == 'W'))
+            return 1;
+        if (props && (re[j + 1] == 'p' || re[j + 1] == 'P'))
             return 1;
         j = e;
     }
@@ -307,14 +314,16 @@ static void put_any(char **o)
  * moves where a match is said to start; Vectorscan refuses it) and write \w
  * and \W as any character (under UCP and caseless a word class is hundreds of byte
  * ranges: one "(\w+ )?" made a regex's automaton 0.7 MB and 0.8 s to build;
- * the regexes are compiled with DOTALL). Returns the index of its last byte. */
-static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
+ * the regexes are compiled with DOTALL). With 'props', a property (\pL,
+ * \p{Lu}) is any character too. Returns the index of its last byte. */
+static size_t copy_escape(const char *re, size_t len, size_t i, char **o, int props)
 {
     size_t end = escape_end(re, len, i);
 
     if (end == i + 1 && (re[end] == 'b' || re[end] == 'B' || re[end] == 'K'))
         return mark_gap(re, len, end, o);
-    if (end == i + 1 && (re[end] == 'w' || re[end] == 'W')) {
+    if ((end == i + 1 && (re[end] == 'w' || re[end] == 'W')) ||
+        (props && i + 1 < len && (re[i + 1] == 'p' || re[i + 1] == 'P'))) {
         put_any(o);
         return end;
     }
@@ -341,7 +350,11 @@ static int lookaround_kept(const char *re, size_t len, size_t i, int branch_star
     return next >= len || re[next] == '|';
 }
 
-/* tri_regex_relax, with bounded repeats widened or kept as written. */
+/* tri_regex_relax, with bounded repeats widened, or kept as written for
+ * the reach (tri_regex_relax_spans). The reach's form also writes a
+ * property or POSIX class as any character: the library took 6 s to size
+ * "\pL{2,80}" (and refused it, too large), and under UCP such a class
+ * holds four-byte characters, so its widest match is the same. */
 static char *relax(const char *re, size_t len, int widen)
 {
     char *out = tri_malloc(3 * len + 1), *o = out;   /* "\w" -> "(?:.)" */
@@ -361,12 +374,12 @@ static char *relax(const char *re, size_t len, int widen)
 
         branch_start = 0;
         if (c == '\\') {
-            i = copy_escape(re, len, i, &o);
+            i = copy_escape(re, len, i, &o, !widen);
         } else if (c == '[') {          /* a class is copied as written, */
             size_t end = class_end(re, len, i), n = end + 1 - i;
 
             n = i + n > len ? len - i : n;
-            if (end < len && holds_word_class(re, i, end)) {
+            if (end < len && holds_wide_class(re, i, end, !widen)) {
                 put_any(&o);               /* or as any character */
             } else {
                 memcpy(o, re + i, n);

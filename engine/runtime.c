@@ -223,13 +223,24 @@ static uint32_t form_reach(const char *form)
     hs_expr_info_t *info = NULL;
     hs_compile_error_t *err = NULL;
     uint32_t reach = 0;
+    unsigned flags = TRI_HS_REGEX_FLAGS;
+    char *lower = NULL;
+    int oom;
 
-    if (form != NULL && hs_expression_info(form, TRI_HS_REGEX_FLAGS, &info, &err) == HS_SUCCESS) {
+    /* Measured as the folded text is matched: lowercase and without
+     * CASELESS where that changes nothing there, "s" is one byte, not the
+     * two of U+017F (regex_uncase.c). */
+    if (form != NULL && (lower = tri_regex_uncase(form, strlen(form), &oom)) != NULL) {
+        form = lower;
+        flags &= ~(unsigned)HS_FLAG_CASELESS;
+    }
+    if (form != NULL && hs_expression_info(form, flags, &info, &err) == HS_SUCCESS) {
         if (info->max_width != UINT_MAX)
             reach = info->max_width;
         free(info);   /* Vectorscan allocates it with the C library */
     }
     hs_free_compile_error(err);
+    tri_free(lower);
     return reach;
 }
 

@@ -24,6 +24,31 @@ static void test_widens_bounded_repeats(void **state)
     expect_relax("(ab){1,12}", "(ab){1,}");
 }
 
+static void expect_spans(const char *re, const char *want)
+{
+    char *got = tri_regex_relax_spans(re, strlen(re));
+
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    tri_free(got);
+}
+
+/* The reach's form keeps repeats, and writes a property or POSIX class as
+ * any character: the library took 6 s to size "\pL{2,80}" (then refused
+ * it). The prefilter keeps them: its repeats are widened. */
+static void test_reach_form_widens_property_classes(void **state)
+{
+    (void)state;
+    expect_spans("\\pL{2,80}x", "(?:.){2,80}x");
+    expect_spans("\\p{Lu}\\P{N}?", "(?:.)(?:.)?");
+    expect_spans("[[:alpha:]-]{1,3}", "(?:.){1,3}");
+    expect_spans("[^\\pL]{0,4}", "(?:.){0,4}");
+    expect_spans("[a-z]{2,80}", "[a-z]{2,80}");
+    expect_spans("[\\[:x]{1,2}", "[\\[:x]{1,2}");     /* "[:" but no POSIX class */
+    expect_relax("\\pL{2,80}x", "\\pL{2,}x");
+    expect_relax("[[:alpha:]]{1,3}", "[[:alpha:]]{1,}");
+}
+
 static void test_keeps_what_is_not_a_range(void **state)
 {
     (void)state;
@@ -359,12 +384,14 @@ static void test_split_lookbehind_finds_what_the_whole_regex_finds(void **state)
 }
 
 /* How far before its first nomination's end a regex's match can start:
- * the widest match of its prefilter with repeats as written, in bytes
- * (caseless: "s" also matches U+017F, two bytes; "k" U+212A, three). */
+ * the widest match of its prefilter with repeats as written, in bytes, as
+ * it matches folded text: "s" one byte (no U+017F there), but "ſ" is
+ * measured caseless. A property class is any character (four bytes). */
 static void test_reach_is_the_widest_prefilter_match(void **state)
 {
     static const struct { const char *re; uint32_t want; } cases[] = {
-        { "abc", 3 }, { "a{1,3}", 3 }, { "ab|c", 2 }, { "s", 2 }, { "k", 3 },
+        { "abc", 3 }, { "a{1,3}", 3 }, { "ab|c", 2 }, { "s", 1 }, { "K", 1 },
+        { "\xc5\xbf", 2 }, { "\\pL{2,80}x", 321 }, { "[[:alpha:]-]{1,3}", 12 },
         { "过敏", 6 },
         { "(?<=没)过敏", 9 },       /* a kept lookbehind is part of the match */
         { "过敏(?=了)", 9 },        /* so is a kept lookahead */
@@ -533,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_regexes_read_apart_run_in_pcre2),
         cmocka_unit_test(test_widens_bounded_repeats),
         cmocka_unit_test(test_keeps_what_is_not_a_range),
+        cmocka_unit_test(test_reach_form_widens_property_classes),
         cmocka_unit_test(test_drops_word_boundaries_outside_classes),
         cmocka_unit_test(test_word_classes_become_any_character),
         cmocka_unit_test(test_classes_and_quotes_are_opaque),
