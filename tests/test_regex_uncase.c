@@ -191,18 +191,13 @@ static void test_rules_with_capitals_fire(void **state)
         "    type: t\n"
         "    match: { regex: '\\d+ ?KG|OVERDOSE [A-C]\\d' }\n";
     static const char *const texts[] = { "took 5\xe2\x84\xaaG", "overdose b2", "OverDose C7" };
-    triage_compiler *c = NULL;
-    triage_ruleset *rs = NULL;
+    triage_ruleset *rs = compile_rules_string(yaml);
     triage_scratch *s = NULL;
     const triage_result *r;
     size_t i;
 
     (void)state;
-    assert_int_equal(triage_compiler_create(&c), TRIAGE_OK);
-    assert_int_equal(triage_compiler_add_string(c, "x.yaml", yaml, sizeof yaml - 1),
-                     TRIAGE_OK);
-    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
-    triage_compiler_destroy(c);
+    assert_non_null(rs);
     assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
     for (i = 0; i < sizeof texts / sizeof *texts; i++) {
         assert_int_equal(triage_classify(rs, s, texts[i], strlen(texts[i]), &r), TRIAGE_OK);

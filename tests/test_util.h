@@ -29,6 +29,25 @@ static inline triage_ruleset *compile_rules_file(const char *path)
     return rs;
 }
 
+/* The rules in the string 'yaml' compiled with no error and no warning,
+ * or NULL. */
+static inline triage_ruleset *compile_rules_string(const char *yaml)
+{
+    triage_compiler *c = NULL;
+    triage_ruleset *rs = NULL;
+
+    if (triage_compiler_create(&c) != TRIAGE_OK)
+        return NULL;
+    if (triage_compiler_add_string(c, "rules.yaml", yaml, strlen(yaml)) != TRIAGE_OK ||
+        triage_compiler_finish(c, &rs) != TRIAGE_OK ||
+        triage_compiler_errors(c) + triage_compiler_warnings(c) != 0) {
+        triage_ruleset_destroy(rs);
+        rs = NULL;
+    }
+    triage_compiler_destroy(c);
+    return rs;
+}
+
 /* 1 if rule 'id' fired in result r. */
 static inline int fired(const triage_result *r, const char *id)
 {
