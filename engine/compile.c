@@ -48,6 +48,7 @@ static void build_free(struct tri_build *b)
     tri_buf_free(&b->script_files);
     tri_buf_free(&b->tagnodes);
     tri_buf_free(&b->lists);
+    tri_prefilters_free(b);
     for (a = 0; a < TRIAGE_AXIS_COUNT; a++)
         tri_buf_free(&b->vaxis[a]);
     tri_free(b->pat_hash);
@@ -231,7 +232,9 @@ triage_status triage_compiler_finish(triage_compiler *c, triage_ruleset **out)
     if (st == TRIAGE_OK && c->diag.errors == 0)
         st = move_into_table(&b);
     if (st == TRIAGE_OK && c->diag.errors == 0)
-        st = tri_runtime_build(rs, c->cache_dir, &c->diag);
+        st = tri_runtime_build(rs, c->cache_dir, &c->diag,
+                               (struct tri_prefilter *)b.prefilters.data,
+                               b.prefilters.len / sizeof(struct tri_prefilter));
     build_free(&b);
     if (st == TRIAGE_OK && c->diag.errors > 0)
         st = c->diag.first_error;

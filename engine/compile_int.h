@@ -76,6 +76,7 @@ struct tri_build {
     struct tri_buf vaxis[TRIAGE_AXIS_COUNT]; /* tri_vocab_entry per axis */
     struct tri_buf tagnodes;     /* first use of each open value (lint)   */
     struct tri_buf lists;        /* named conditions (compile_lists.c)    */
+    struct tri_buf prefilters;   /* tri_prefilter per pattern, for runtime */
     uint32_t *pat_hash;          /* open addressing: pattern index + 1    */
     size_t pat_hash_cap;
 };
@@ -121,6 +122,7 @@ void tri_lists_finish(struct tri_build *b);
 triage_status tri_context_default(struct tri_build *b);
 uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
                          enum tri_pat_kind kind, enum tri_cue_role role);
+void tri_prefilters_free(struct tri_build *b);
 
 /* Escalation, scripts, reply checks (compile_tables.c). */
 triage_status tri_escalation_compile(struct tri_build *b, const struct tri_ynode *seq);

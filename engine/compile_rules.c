@@ -73,10 +73,7 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
     pcre2_code *re;
     pcre2_match_data *md;
     uint32_t names = 0;
-    hs_compile_error_t *herr = NULL;
-    unsigned hs_flags;
     const char *apart;
-    char *prefilter;
     char msg[256];
 
     re = pcre2_compile((PCRE2_SPTR)n->str, n->len,
@@ -111,20 +108,69 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         *flags |= TRI_PATF_SLOW;
         return 1;
     }
-    /* As the runtime will build it: the relaxed form, else as written. */
-    prefilter = tri_prefilter_expr(n->str, n->len, &hs_flags, &herr);
-    if (prefilter == NULL) {
-        tri_err(b, n, TRIAGE_ENOMEM, "out of memory");
+    return 1;
+}
+
+static void warn_refused(struct tri_build *b, const struct tri_ynode *n, const char *why)
+{
+    tri_warn(b, n, "Vectorscan cannot take this regex (%s); it runs through "
+             "PCRE2 alone on every text, which is slow", why);
+}
+
+/* The entry of pattern 'pat' in b->prefilters, the array grown to hold
+ * it; NULL when out of memory. */
+static struct tri_prefilter *prefilter_of(struct tri_build *b, uint32_t pat)
+{
+    static const struct tri_prefilter none;
+
+    while (b->prefilters.len / sizeof none <= pat)
+        if (tri_buf_add(&b->prefilters, &none, sizeof none) != TRIAGE_OK)
+            return NULL;
+    return (struct tri_prefilter *)b->prefilters.data + pat;
+}
+
+/* New regex pattern 'pat' (s[0..len), folded) as the runtime will build it:
+ * the relaxed form, else as written; a form Vectorscan refuses makes the
+ * regex slow. Kept for the runtime. 0 when out of memory. */
+static int prefilter_add(struct tri_build *b, const struct tri_ynode *n, uint32_t pat,
+                         const char *s, size_t len, uint32_t *flags)
+{
+    struct tri_prefilter *pf = prefilter_of(b, pat);
+    hs_compile_error_t *herr = NULL;
+
+    if (pf == NULL || (pf->expr = tri_prefilter_expr(s, len, &pf->flags, &herr)) == NULL)
         return 0;
-    }
-    tri_free(prefilter);
     if (herr != NULL) {
-        tri_warn(b, n, "Vectorscan cannot take this regex (%s); it runs through "
-                 "PCRE2 alone on every text, which is slow", herr->message);
-        *flags |= TRI_PATF_SLOW;
+        tri_free(pf->expr);
+        pf->expr = NULL;
+        pf->why = tri_strndup(herr->message, strlen(herr->message));
         hs_free_compile_error(herr);
+        if (pf->why == NULL)
+            return 0;
+        warn_refused(b, n, pf->why);
+        *flags |= TRI_PATF_SLOW;
     }
     return 1;
+}
+
+/* Why Vectorscan refused pattern 'pat', or NULL. */
+static const char *refusal(const struct tri_build *b, uint32_t pat)
+{
+    const struct tri_prefilter *pf = (const struct tri_prefilter *)b->prefilters.data;
+
+    return pat < b->prefilters.len / sizeof *pf ? pf[pat].why : NULL;
+}
+
+void tri_prefilters_free(struct tri_build *b)
+{
+    struct tri_prefilter *pf = (struct tri_prefilter *)b->prefilters.data;
+    size_t i, n = b->prefilters.len / sizeof *pf;
+
+    for (i = 0; i < n; i++) {
+        tri_free(pf[i].expr);
+        tri_free(pf[i].why);
+    }
+    tri_buf_free(&b->prefilters);
 }
 
 uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
@@ -135,6 +181,7 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
     const char *s = n->str;
     size_t len = n->len;
     uint32_t *slot, np;
+    const char *why;
 
     if (!tri_expect(b, n, TRI_Y_SCALAR, kind == TRI_PAT_REGEX ? "a regex" : "a keyword"))
         return TRI_NONE;
@@ -167,12 +214,18 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
         goto oom;
     slot = pat_slot(b, kind, role, s, len);
     if (*slot == 0) {
+        pats(b, &np);
+        if (kind == TRI_PAT_REGEX && !(p.flags & TRI_PATF_SLOW) &&
+            !prefilter_add(b, n, np, s, len, &p.flags))
+            goto oom;
         p.src_len = (uint32_t)len;
         if (tri_pool_add(b->t, s, len, &p.src) != TRIAGE_OK ||
             tri_buf_add(&b->patterns, &p, sizeof p) != TRIAGE_OK)
             goto oom;
         pats(b, &np);
         *slot = np;
+    } else if (kind == TRI_PAT_REGEX && (why = refusal(b, *slot - 1)) != NULL) {
+        warn_refused(b, n, why);   /* at each place the regex is written */
     }
     tri_buf_free(&folded);
     return *slot - 1;

@@ -477,10 +477,22 @@ triage_status tri_pool_add(struct tri_table *t, const char *s, size_t n,
 /* Build the runtime parts (Vectorscan databases, PCRE2 codes, indexes) of
  * a ruleset whose table is filled (runtime.c); a database a loaded table
  * brought is kept, a missing one taken from the cache folder 'cache_dir'
- * (NULL: none) or compiled. Errors go to 'diag' when it is not NULL. */
+ * (NULL: none) or compiled. Errors go to 'diag' when it is not NULL.
+ * 'pre', when not NULL, holds the compiler's prefilters for the first
+ * 'n_pre' patterns; the regex database takes their expressions (set to
+ * NULL) instead of computing them again. */
 struct tri_diag_sink;
+/* A regex's prefilter as the compiler made it (compile_rules.c): asking
+ * Vectorscan about 1,471 relaxed forms took a fifth of a cached compile,
+ * and the runtime asked again. 'why' is the library's refusal (then no
+ * expression), for the warning at each place the regex is written. */
+struct tri_prefilter {
+    char *expr, *why;
+    unsigned flags;
+};
 triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir,
-                                struct tri_diag_sink *diag);
+                                struct tri_diag_sink *diag, struct tri_prefilter *pre,
+                                size_t n_pre);
 /* How the regex database compiles each prefilter. No SINGLEMATCH: the
  * library does not promise that the one match it would report is the
  * earliest, and match.c searches from the earliest to the latest. */

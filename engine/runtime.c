@@ -310,7 +310,8 @@ static void hs_input_free(struct hs_input *in)
 }
 
 static triage_status hs_input_of(const struct triage_ruleset *rs, int which,
-                                 struct hs_input *in)
+                                 struct hs_input *in, struct tri_prefilter *pre,
+                                 size_t n_pre)
 {
     const struct tri_table *t = &rs->t;
     uint32_t i, cap = which == TRI_DB_REGEXES ? rs->n_rx_pat : t->n_patterns;
@@ -325,11 +326,18 @@ static triage_status hs_input_of(const struct triage_ruleset *rs, int which,
         if ((in->span = tri_calloc(cap + 1, sizeof *in->span)) == NULL)
             return TRIAGE_ENOMEM;
         for (i = 0; i < rs->n_rx_pat; i++) {
-            const struct tri_pattern *p = &t->patterns[rs->rx_pat[i]];
+            uint32_t k = rs->rx_pat[i];
+            const struct tri_pattern *p = &t->patterns[k];
             int oom;
 
-            in->expr[i] = tri_prefilter_expr(tri_str(t, p->src), p->src_len,
-                                             &in->flags[i], NULL);
+            if (k < n_pre && pre[k].expr != NULL) {   /* the compiler's */
+                in->expr[i] = pre[k].expr;
+                in->flags[i] = pre[k].flags;
+                pre[k].expr = NULL;
+            } else {
+                in->expr[i] = tri_prefilter_expr(tri_str(t, p->src), p->src_len,
+                                                 &in->flags[i], NULL);
+            }
             in->span[i] = reach_form(tri_str(t, p->src), p->src_len, &oom);
             in->ids[i] = i;
             in->n = i + 1;
@@ -436,7 +444,8 @@ static triage_status compile_db(struct triage_ruleset *rs, int which,
  * go first, so a cache hit marks theirs recently used before the words'
  * database is stored and the folder pruned. */
 static triage_status compile_dbs(struct triage_ruleset *rs, const char *cache_dir,
-                                 struct tri_diag_sink *d)
+                                 struct tri_diag_sink *d, struct tri_prefilter *pre,
+                                 size_t n_pre)
 {
     static const int order[TRI_DB_COUNT] = { TRI_DB_REGEXES, TRI_DB_WORDS };
     struct hs_input in[TRI_DB_COUNT];
@@ -446,7 +455,7 @@ static triage_status compile_dbs(struct triage_ruleset *rs, const char *cache_di
     memset(in, 0, sizeof in);
     for (i = 0; st == TRIAGE_OK && i < TRI_DB_COUNT; i++)
         if (rs->hs[i].db == NULL)
-            st = hs_input_of(rs, i, &in[i]);
+            st = hs_input_of(rs, i, &in[i], pre, n_pre);
     for (i = 0; st == TRIAGE_OK && i < TRI_DB_COUNT; i++)
         if (rs->hs[order[i]].db == NULL)
             st = compile_db(rs, order[i], &in[order[i]], cache_dir, d);
@@ -721,7 +730,8 @@ static triage_status render_json(struct triage_ruleset *rs)
 }
 
 triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir,
-                                struct tri_diag_sink *d)
+                                struct tri_diag_sink *d, struct tri_prefilter *pre,
+                                size_t n_pre)
 {
     triage_status st = compile_regexes(rs, d);
 
@@ -737,7 +747,7 @@ triage_status tri_runtime_build(struct triage_ruleset *rs, const char *cache_dir
     if (st == TRIAGE_OK)
         st = index_regexes(rs);
     if (st == TRIAGE_OK)
-        st = compile_dbs(rs, cache_dir, d);
+        st = compile_dbs(rs, cache_dir, d, pre, n_pre);
     if (st == TRIAGE_OK)
         st = tri_bayes_build(rs);
     return st;

@@ -662,7 +662,7 @@ static triage_status load_mem_in(const void *data, size_t len, const char *cache
         return TRIAGE_ENOMEM;
     st = read_body(rs, &r, foreign);
     if (st == TRIAGE_OK)
-        st = tri_runtime_build(rs, cache_dir, NULL);
+        st = tri_runtime_build(rs, cache_dir, NULL, NULL, 0);
     /* A regex the table's library took and this one refuses: the table
      * must be compiled here from its rules, which the reason says. */
     if (st == TRIAGE_EPATTERN && rs->rebuilt != TRIAGE_OK)

@@ -505,7 +505,10 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
         "    match: { regex: '(?:药品|药片)\\K变色' }\n"
         "  - id: backref\n"
         "    type: efficacy\n"
-        "    match: { regex: '(药)\\1' }\n";
+        "    match: { regex: '(药)\\1' }\n"
+        "  - id: slow.again\n"
+        "    type: product_quality\n"
+        "    match: { regex: '药品(?C1)\\K发霉' }\n";
     struct log lg;
     triage_compiler *c = new_compiler(&lg);
     triage_ruleset *rs = NULL;
@@ -520,14 +523,19 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
     assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
     assert_non_null(rs);
     assert_int_equal(lg.errors, 0);
-    assert_int_equal(lg.warnings, 1);
-    assert_int_equal(triage_compiler_warnings(c), 1);
+    /* The regex is stored and checked once, and warned about where each
+     * rule writes it. */
+    assert_int_equal(lg.warnings, 2);
+    assert_int_equal(triage_compiler_warnings(c), 2);
     assert_true(lg.d[0].is_warning);
     assert_string_equal(lg.d[0].file, "slow.yaml");
     assert_int_equal(lg.d[0].line, 4);
     assert_int_equal(lg.d[0].column, 21);
     assert_string_equal(lg.d[0].rule, "slow.k");
     assert_non_null(strstr(lg.d[0].message, "PCRE2 alone"));
+    assert_int_equal(lg.d[1].line, 13);
+    assert_string_equal(lg.d[1].rule, "slow.again");
+    assert_string_equal(lg.d[1].message, lg.d[0].message);
     triage_compiler_destroy(c);
 
     assert_int_equal(triage_ruleset_get_info(rs, &info), TRIAGE_OK);
@@ -537,7 +545,8 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
      * what Vectorscan cannot take. */
     r = classify(rs, s, "这盒药品发霉了");
     assert_true(fired(r, "slow.k"));
-    assert_int_equal(triage_result_hit_count(r), 1);
+    assert_true(fired(r, "slow.again"));
+    assert_int_equal(triage_result_hit_count(r), 2);   /* one a rule */
     assert_int_equal(triage_result_hit(r, 0, &h), TRIAGE_OK);
     assert_int_equal(h.start, 12);   /* 这盒 is 6 bytes, 药品 6 more */
     assert_int_equal(h.end, 18);
