@@ -11,16 +11,14 @@
 #include <cmocka.h>
 #include "triage.h"
 
-/* The rules at 'path' compiled with no error and no warning, or NULL. */
-static inline triage_ruleset *compile_rules_file(const char *path)
+/* The rule set of compiler c, to which the rules were added with status
+ * 'added', when it compiles with no error and no warning; else NULL.
+ * Destroys c. */
+static inline triage_ruleset *finish_clean(triage_compiler *c, triage_status added)
 {
-    triage_compiler *c = NULL;
     triage_ruleset *rs = NULL;
 
-    if (triage_compiler_create(&c) != TRIAGE_OK)
-        return NULL;
-    if (triage_compiler_add_path(c, path) != TRIAGE_OK ||
-        triage_compiler_finish(c, &rs) != TRIAGE_OK ||
+    if (added != TRIAGE_OK || triage_compiler_finish(c, &rs) != TRIAGE_OK ||
         triage_compiler_errors(c) + triage_compiler_warnings(c) != 0) {
         triage_ruleset_destroy(rs);
         rs = NULL;
@@ -29,23 +27,24 @@ static inline triage_ruleset *compile_rules_file(const char *path)
     return rs;
 }
 
-/* The rules in the string 'yaml' compiled with no error and no warning,
- * or NULL. */
-static inline triage_ruleset *compile_rules_string(const char *yaml)
+/* The rules at 'path' compiled with no error and no warning, or NULL. */
+static inline triage_ruleset *compile_rules_file(const char *path)
 {
     triage_compiler *c = NULL;
-    triage_ruleset *rs = NULL;
 
     if (triage_compiler_create(&c) != TRIAGE_OK)
         return NULL;
-    if (triage_compiler_add_string(c, "rules.yaml", yaml, strlen(yaml)) != TRIAGE_OK ||
-        triage_compiler_finish(c, &rs) != TRIAGE_OK ||
-        triage_compiler_errors(c) + triage_compiler_warnings(c) != 0) {
-        triage_ruleset_destroy(rs);
-        rs = NULL;
-    }
-    triage_compiler_destroy(c);
-    return rs;
+    return finish_clean(c, triage_compiler_add_path(c, path));
+}
+
+/* The rules in the string 'yaml', the same way. */
+static inline triage_ruleset *compile_rules_string(const char *yaml)
+{
+    triage_compiler *c = NULL;
+
+    if (triage_compiler_create(&c) != TRIAGE_OK)
+        return NULL;
+    return finish_clean(c, triage_compiler_add_string(c, "rules.yaml", yaml, strlen(yaml)));
 }
 
 /* 1 if rule 'id' fired in result r. */
