@@ -14,6 +14,7 @@
  * RSS is its own, pinned to one CPU so the engine and its baselines are
  * timed on the same core.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -734,6 +735,8 @@ static long child_hwm_kb(pid_t pid)
     return kb;
 }
 
+static void spawn_run(char *const argv[], struct batch_run *out);
+
 /* 'hits': a --hits value, or NULL for the default (fired rules' hits);
  * 'summary': a --summary file, or NULL for none. */
 static void spawn_batch(const char *triage, const char *tdb, const char *log, int threads,
@@ -742,13 +745,7 @@ static void spawn_batch(const char *triage, const char *tdb, const char *log, in
     char th[16];
     char *argv[16];
     int a = 0;
-    posix_spawn_file_actions_t fa;
-    struct rusage ru;
-    pid_t pid;
-    int status = 0, rc;
-    double t;
 
-    out->rc = -1;
     snprintf(th, sizeof th, "%d", threads);
     argv[a++] = (char *)triage;
     argv[a++] = "batch";
@@ -769,14 +766,28 @@ static void spawn_batch(const char *triage, const char *tdb, const char *log, in
         argv[a++] = (char *)summary;
     }
     argv[a] = NULL;
+    spawn_run(argv, out);
+}
+
+/* Run argv[0] with argv, its output to /dev/null, into *out: wall and
+ * CPU time, peak memory and exit code (-1 when it could not start). */
+static void spawn_run(char *const argv[], struct batch_run *out)
+{
+    posix_spawn_file_actions_t fa;
+    struct rusage ru;
+    pid_t pid;
+    int status = 0, rc;
+    double t;
+
+    out->rc = -1;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
     t = now();
-    rc = posix_spawn(&pid, triage, &fa, NULL, argv, environ);
+    rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
-        fprintf(stderr, "bench: cannot run %s: %s\n", triage, strerror(rc));
+        fprintf(stderr, "bench: cannot run %s: %s\n", argv[0], strerror(rc));
         return;
     }
     /* ru_maxrss of a spawned child counts the bench's own memory at the
@@ -879,6 +890,73 @@ static void run_batch(const char *dir, const char *triage, size_t n, struct batc
         spawn_batch(triage, tdb, log, 1, "all", NULL, &b->tenth);
     recs.n = n;
     gen_records_free(&recs);
+}
+
+/* ---- a rule author's compile ------------------------------------------------ */
+
+struct compile_result {
+    struct batch_run cold, cached;   /* an empty cache folder, then its own */
+    const char *rules;
+};
+
+/* Empty the flat cache folder 'dir' (made if missing). */
+static void empty_dir(const char *dir)
+{
+    char path[4096];
+    struct dirent *e;
+    DIR *d;
+
+    mkdir(dir, 0777);
+    if ((d = opendir(dir)) == NULL)
+        return;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.') {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+}
+
+/* `triage compile RULES -o T.tdb` as a rule author runs it: cold (the
+ * Vectorscan databases built), then again with the cache folder that run
+ * filled (databases loaded, the rest compiled): the wait after most edits. */
+static void run_compile(const char *dir, const char *triage, const char *rules,
+                        struct compile_result *c)
+{
+    char cache[4096], tdb[4096];
+    char *argv[] = { (char *)triage, "compile", "-q", "-o", tdb, (char *)rules, NULL };
+
+    c->rules = rules;
+    c->cold.rc = c->cached.rc = -1;
+    snprintf(cache, sizeof cache, "%s/compile-cache", dir);
+    snprintf(tdb, sizeof tdb, "%s/rules-shipped.tdb", dir);
+    empty_dir(cache);
+    setenv("TRIAGE_CACHE_DIR", cache, 1);
+    spawn_run(argv, &c->cold);
+    spawn_run(argv, &c->cached);
+    unsetenv("TRIAGE_CACHE_DIR");
+    empty_dir(cache);
+}
+
+static void print_compile(const struct compile_result *c)
+{
+    const struct batch_run *r[2] = { &c->cold, &c->cached };
+    static const char *const label[2] = { "cold (empty cache folder)", "cached databases" };
+    int k;
+
+    printf("\nrule author's compile: triage compile %s (the shipped rules), one process\n", c->rules);
+    printf("  %-42s %12s %12s %9s\n", "", "wall (s)", "CPU (s)", "peak RSS");
+    printf("  %-42s %12s %12s %9s\n", "", "", "", "(MiB)");
+    for (k = 0; k < 2; k++) {
+        if (r[k]->rc != 0) {
+            printf("  %-42s failed (exit %d)\n", label[k], r[k]->rc);
+            continue;
+        }
+        printf("  %-42s %12.2f %12.2f %9.0f\n", label[k], r[k]->wall, r[k]->cpu,
+               (double)r[k]->rss_kb / 1024.0);
+    }
+    if (c->cold.rc == 0 && c->cached.rc == 0)
+        printf("  %-42s %11.1fx\n", "cold vs cached", c->cold.wall / c->cached.wall);
 }
 
 /* ---- report ----------------------------------------------------------------- */
@@ -1158,7 +1236,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: bench [--out DIR] [--triage PATH] [--records N] [--batch-records N]\n"
-            "             [--sizes 100,1000,10000] [--no-batch] [--engine-only]\n");
+            "             [--sizes 100,1000,10000] [--no-batch] [--engine-only]\n"
+            "             [--rules DIR] [--no-compile]\n");
     exit(2);
 }
 
@@ -1182,7 +1261,7 @@ static void pin_to_cpu(int cpu)
 
 int main(int argc, char **argv)
 {
-    const char *dir = "build/bench", *triage = "build/triage";
+    const char *dir = "build/bench", *triage = "build/triage", *rules = "rules";
     size_t n_rec = 50000, n_batch = 1000000, sizes[MAX_SIZES] = { 100, 1000, 10000 };
     size_t n_sizes = 3, i;
     int do_batch = 1;
@@ -1202,6 +1281,11 @@ int main(int argc, char **argv)
         if (!strcmp(o, "--engine-only")) {
             engine_only = 1;
             do_batch = 0;
+            rules = NULL;
+            continue;
+        }
+        if (!strcmp(o, "--no-compile")) {
+            rules = NULL;
             continue;
         }
         if (v == NULL)
@@ -1211,6 +1295,8 @@ int main(int argc, char **argv)
             dir = v;
         else if (!strcmp(o, "--triage"))
             triage = v;
+        else if (!strcmp(o, "--rules"))
+            rules = v;
         else if (!strcmp(o, "--records"))
             n_rec = strtoul(v, NULL, 10);
         else if (!strcmp(o, "--batch-records"))
@@ -1296,6 +1382,14 @@ int main(int argc, char **argv)
         run_batch(dir, triage, n_batch, &batch);
         fprintf(stderr, "bench: batch done in %.1f s\n", now() - t);
         print_batch(&batch);
+    }
+    if (rules != NULL) {
+        struct compile_result comp;
+        double t = now();
+
+        run_compile(dir, triage, rules, &comp);
+        fprintf(stderr, "bench: compile done in %.1f s\n", now() - t);
+        print_compile(&comp);
     }
     {
         char la[64];
