@@ -142,7 +142,7 @@ static int member(struct uncase *u, utf8proc_int32_t *c, size_t *k)
     }
     if (u->re[at] == '[' && at + 1 < u->len && strchr(":.=", u->re[at + 1]) != NULL)
         return 0;                      /* a POSIX class, maybe */
-    return (*k = char_at(u, at, c)) != 0;
+    return (*k = char_at(u, at, c)) != 0 && *c != 0;   /* no NUL: a C string */
 }
 
 /* The range lo-hi, as written in src[0..n): with the lowercase of its

@@ -86,6 +86,7 @@ static void test_keeps_caseless_for_a_nul_byte(void **state)
     assert_null(tri_regex_uncase("a\0b", 3, &oom));
     assert_int_equal(oom, 0);
     assert_null(tri_regex_uncase("[a\0]", 4, &oom));
+    assert_null(tri_regex_uncase("[\0-a]", 5, &oom));
 }
 
 /* The flags the runtime compiles a prefilter with. */
