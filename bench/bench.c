@@ -735,40 +735,6 @@ static long child_hwm_kb(pid_t pid)
     return kb;
 }
 
-static void spawn_run(char *const argv[], struct batch_run *out);
-
-/* 'hits': a --hits value, or NULL for the default (fired rules' hits);
- * 'summary': a --summary file, or NULL for none. */
-static void spawn_batch(const char *triage, const char *tdb, const char *log, int threads,
-                        const char *hits, const char *summary, struct batch_run *out)
-{
-    char th[16];
-    char *argv[16];
-    int a = 0;
-
-    snprintf(th, sizeof th, "%d", threads);
-    argv[a++] = (char *)triage;
-    argv[a++] = "batch";
-    argv[a++] = "--format";
-    argv[a++] = "jsonl";
-    argv[a++] = "--threads";
-    argv[a++] = th;
-    argv[a++] = "--quiet";
-    argv[a++] = "-t";
-    argv[a++] = (char *)tdb;
-    argv[a++] = (char *)log;
-    if (hits != NULL) {
-        argv[a++] = "--hits";
-        argv[a++] = (char *)hits;
-    }
-    if (summary != NULL) {
-        argv[a++] = "--summary";
-        argv[a++] = (char *)summary;
-    }
-    argv[a] = NULL;
-    spawn_run(argv, out);
-}
-
 /* Run argv[0] with argv, its output to /dev/null, into *out: wall and
  * CPU time, peak memory and exit code (-1 when it could not start). */
 static void spawn_run(char *const argv[], struct batch_run *out)
@@ -810,6 +776,38 @@ static void spawn_run(char *const argv[], struct batch_run *out)
     out->wall = now() - t;
     out->cpu = tv(ru.ru_utime) + tv(ru.ru_stime);
     out->rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* 'hits': a --hits value, or NULL for the default (fired rules' hits);
+ * 'summary': a --summary file, or NULL for none. */
+static void spawn_batch(const char *triage, const char *tdb, const char *log, int threads,
+                        const char *hits, const char *summary, struct batch_run *out)
+{
+    char th[16];
+    char *argv[16];
+    int a = 0;
+
+    snprintf(th, sizeof th, "%d", threads);
+    argv[a++] = (char *)triage;
+    argv[a++] = "batch";
+    argv[a++] = "--format";
+    argv[a++] = "jsonl";
+    argv[a++] = "--threads";
+    argv[a++] = th;
+    argv[a++] = "--quiet";
+    argv[a++] = "-t";
+    argv[a++] = (char *)tdb;
+    argv[a++] = (char *)log;
+    if (hits != NULL) {
+        argv[a++] = "--hits";
+        argv[a++] = (char *)hits;
+    }
+    if (summary != NULL) {
+        argv[a++] = "--summary";
+        argv[a++] = (char *)summary;
+    }
+    argv[a] = NULL;
+    spawn_run(argv, out);
 }
 
 static void run_batch(const char *dir, const char *triage, size_t n, struct batch_result *b)

@@ -106,7 +106,6 @@ static int regex_check(struct tri_build *b, const struct tri_ynode *n,
         tri_warn(b, n, "%s; it runs through PCRE2 alone on every text, which is slow",
                  apart);
         *flags |= TRI_PATF_SLOW;
-        return 1;
     }
     return 1;
 }
@@ -214,7 +213,7 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
         goto oom;
     slot = pat_slot(b, kind, role, s, len);
     if (*slot == 0) {
-        pats(b, &np);
+        pats(b, &np);   /* the new pattern's index */
         if (kind == TRI_PAT_REGEX && !(p.flags & TRI_PATF_SLOW) &&
             !prefilter_add(b, n, np, s, len, &p.flags))
             goto oom;
@@ -222,8 +221,7 @@ uint32_t tri_pattern_add(struct tri_build *b, const struct tri_ynode *n,
         if (tri_pool_add(b->t, s, len, &p.src) != TRIAGE_OK ||
             tri_buf_add(&b->patterns, &p, sizeof p) != TRIAGE_OK)
             goto oom;
-        pats(b, &np);
-        *slot = np;
+        *slot = np + 1;
     } else if (kind == TRI_PAT_REGEX && (why = refusal(b, *slot - 1)) != NULL) {
         warn_refused(b, n, why);   /* at each place the regex is written */
     }
