@@ -26,6 +26,14 @@ expect_grep "test --json has rules" '"rule": "t.mold"' "$TMP/out"
 expect_exit "test --baseline" 1 "$TRIAGE" test -r $D/corpus/min.yaml --baseline $D/lint/problems.yaml --min-accuracy escalation=1 $D/corpus/two.jsonl
 expect_grep "baseline reports changes" "fixed|broke|changed" "$TMP/out"
 expect_grep "baseline reports under-escalation" "UNDER-ESCALATED b" "$TMP/out"
+# Types no case expects are columns of the confusion matrix, every one of
+# them, so that no case drops out of it.
+expect_exit "test: types only got" 1 "$TRIAGE" test -r $D/corpus/min.yaml --min-accuracy type=1 $D/corpus/unexpected.jsonl
+expect_grep "confusion: a column per type got" "^ +other facil adver produ$" "$TMP/out"
+expect_grep "confusion: each case placed" "^other +0 +0 +1 +1$" "$TMP/out"
+expect_grep "confusion: a case wanting another type" "^facility +0 +0 +1 +0$" "$TMP/out"
+expect_grep "rule frequencies: fired and agreeing" "^ +2 +1  t\\.allergy$" "$TMP/out"
+expect_grep "rule frequencies: fired, label never agrees" "^ +2 +0  t\\.mold$" "$TMP/out"
 expect_exit "test broken corpus line" 4 "$TRIAGE" test -r $D/corpus/min.yaml $D/corpus/broken.jsonl
 expect_grep "broken corpus names file and line" "broken.jsonl:1:[0-9]+: error:" "$TMP/err"
 expect_exit "a case with no label stops test" 4 "$TRIAGE" test -r $D/corpus/min.yaml $D/corpus/unlabelled.jsonl
