@@ -121,6 +121,31 @@ static inline size_t tri_utf8_ceil(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* ---- regex_lex.c ------------------------------------------------------ */
+/* Index of the last byte of the escape at re[i] (a backslash). */
+size_t tri_rx_escape_end(const char *re, size_t len, size_t i);
+/* Index of the first byte from re[j] on that PCRE2 does not ignore (a \E
+ * outside a quote, an empty \Q\E). */
+size_t tri_rx_skip_ignored(const char *re, size_t len, size_t j);
+/* Index of the ']' that ends a POSIX member ("[:alpha:]") at re[j] inside
+ * a class, or 0 when PCRE2 reads that '[' as a plain member. */
+size_t tri_rx_posix_end(const char *re, size_t len, size_t j);
+/* Index of the ']' that closes the class opened at re[i], or len. */
+size_t tri_rx_class_end(const char *re, size_t len, size_t i);
+/* Digits at re[*i], *i moved past them; the value, or -1 when none. */
+long tri_rx_read_count(const char *re, size_t len, size_t *i);
+/* Whether re holds an inline option list with x ("(?x)", "(?i-x:"). */
+int tri_rx_x_option(const char *re, size_t len);
+
+/* ---- regex_plain.c ---------------------------------------------------- */
+/* re with atomic groups and possessive quantifiers written plainly (they
+ * only remove matches), comments dropped and a leading "(?x)" undone: a
+ * regex regex_relax.c can loosen. NULL when a leading "(?x)" cannot be
+ * undone (then *oom is 0) or out of memory (*oom is 1); else its length is
+ * *out_len (it may hold a NUL byte, as re may), NUL-terminated, tri_free
+ * it. */
+char *tri_regex_plain(const char *re, size_t len, size_t *out_len, int *oom);
+
 /* ---- regex_relax.c ---------------------------------------------------- */
 /* A superset of a regex's matches that Vectorscan compiles far faster:
  * bounded repeats {m,n} become {m,}, \b and \B go; a regex where that could

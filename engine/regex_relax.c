@@ -31,33 +31,26 @@ static int holds_any(const char *re, size_t len, const char *const *list, size_t
 /* Constructs under which widening a repeat or dropping \b could lose a
  * match: possessive and atomic forms stop backtracking, verbs and comments
  * are not parsed here, (?x) changes what a brace or bracket means. A regex
- * holding one is kept as written. Lookarounds are dropped instead
+ * still holding one once written plainly (regex_plain.c) is kept as
+ * written. Lookarounds are dropped instead
  * (lookaround_at), unless that is unsafe too (lookarounds_droppable). */
-/* Whether the regex holds an inline option list with x ("(?x)", "(?i-x:"). */
-static int x_option(const char *re, size_t len)
+static int unsafe_once_plain(const char *re, size_t len)
 {
-    size_t i, k;
+    /* Left in a plain form only where that reader was unsure: a "(?>" or
+     * "(?#" after an escaped '(', a "}+" after a brace PCRE2's versions
+     * read apart ("{,3}"). */
+    static const char *const unread[] = { "(?>", "(*", "}+", "(?#" };
 
-    for (i = 0; i + 2 < len; i++) {
-        int x = 0;
-
-        if (re[i] != '(' || re[i + 1] != '?')
-            continue;
-        for (k = i + 2; k < len && (one_of(re[k], "-^") ||
-                                    (re[k] >= 'a' && re[k] <= 'z') ||
-                                    (re[k] >= 'A' && re[k] <= 'Z')); k++)
-            x |= re[k] == 'x';
-        if (x && k < len && (re[k] == ')' || re[k] == ':'))
-            return 1;
-    }
-    return 0;
+    return holds_any(re, len, unread, sizeof unread / sizeof *unread) ||
+           tri_rx_x_option(re, len);
 }
 
 static int unsafe_to_relax(const char *re, size_t len)
 {
-    static const char *const bad[] = { "(?>", "(*", "*+", "++", "?+", "}+", "(?#" };
+    static const char *const possessive[] = { "*+", "++", "?+" };
 
-    return holds_any(re, len, bad, sizeof bad / sizeof *bad) || x_option(re, len);
+    return unsafe_once_plain(re, len) ||
+           holds_any(re, len, possessive, sizeof possessive / sizeof *possessive);
 }
 
 /* Whether the regex names a script property ("\p{Han}", "\P{^Latin}"):
@@ -85,7 +78,7 @@ const char *tri_regex_reads_apart(const char *re, size_t len)
     static const char *const space[] = { "\xc2\x85", "\xe2\x80\x8e", "\xe2\x80\x8f",
                                          "\xe2\x80\xa8", "\xe2\x80\xa9" };
 
-    if (x_option(re, len) && holds_any(re, len, space, sizeof space / sizeof *space))
+    if (tri_rx_x_option(re, len) && holds_any(re, len, space, sizeof space / sizeof *space))
         return "in extended mode (?x) PCRE2 skips the Unicode white space (U+0085, "
                "U+200E, U+200F, U+2028, U+2029) in this regex and Vectorscan would not";
     if (script_property(re, len))
@@ -105,100 +98,25 @@ static int lookaround_at(const char *re, size_t len, size_t i)
     return i + 2 < len && (re[i + 2] == '=' || re[i + 2] == '!');
 }
 
-/* Index of the last byte of the escape at re[i] (a backslash). */
-static size_t escape_end(const char *re, size_t len, size_t i)
-{
-    size_t end = i + 1;
-
-    if (end >= len)
-        return i;
-    if (re[end] == 'Q') {               /* \Q...\E quotes everything */
-        while (end + 1 < len && !(re[end] == '\\' && re[end + 1] == 'E'))
-            end++;
-        return end + 1 < len ? end + 1 : len - 1;
-    }
-    if (re[end] == 'c')                 /* \cX: X is any character */
-        return end + 1 < len ? end + 1 : end;
-    if (one_of(re[end], "xopPNgk") && end + 1 < len && re[end + 1] == '{')
-        while (end + 1 < len && re[end] != '}')
-            end++;
-    else if (one_of(re[end], "pP") && end + 1 < len)   /* \pL: one letter */
-        end++;
-    return end;
-}
-
-/* Index of the first byte from re[j] on that PCRE2 does not ignore: a
- * \E outside a quote and an empty \Q\E mean nothing. */
-static size_t skip_ignored(const char *re, size_t len, size_t j)
-{
-    for (;;) {
-        if (j + 1 < len && re[j] == '\\' && re[j + 1] == 'E')
-            j += 2;
-        else if (j + 3 < len && memcmp(re + j, "\\Q\\E", 4) == 0)
-            j += 4;
-        else
-            return j;
-    }
-}
-
-/* Index of the ']' that ends the POSIX class "[:name:]" (or "[.x.]",
- * "[=x=]") at re[j] inside a class, or 0 when PCRE2 reads that '[' as a
- * plain member: as its check_posix_syntax, the ":]" must come before any
- * ']' or another "[:". */
-static size_t posix_end(const char *re, size_t len, size_t j)
-{
-    char term = re[j + 1];
-    size_t k;
-
-    for (k = j + 2; k + 1 < len; k++) {
-        if (re[k] == '\\' && (re[k + 1] == ']' || re[k + 1] == '\\'))
-            k++;
-        else if ((re[k] == '[' && re[k + 1] == term) || re[k] == ']')
-            return 0;
-        else if (re[k] == term && re[k + 1] == ']')
-            return k + 1;
-    }
-    return 0;
-}
-
-/* Index of the ']' that closes the class opened at re[i], or len. */
-static size_t class_end(const char *re, size_t len, size_t i)
-{
-    size_t j = skip_ignored(re, len, i + 1), end;
-
-    if (j < len && re[j] == '^')        /* PCRE2 skips \E and \Q\E here too */
-        j = skip_ignored(re, len, j + 1);
-    if (j < len && re[j] == ']')        /* a leading ']' is a member */
-        j++;
-    for (; j < len && re[j] != ']'; j++) {
-        if (re[j] == '\\')
-            j = escape_end(re, len, j);
-        else if (re[j] == '[' && j + 1 < len && one_of(re[j + 1], ":.=") &&
-                 (end = posix_end(re, len, j)) > 0)
-            j = end;
-    }
-    return j;
-}
-
-/* Whether the class re[i..end] holds \w or \W: under UCP and caseless
- * that is hundreds of byte ranges, and with a run of letters that fold
- * three ways (k, K and the Kelvin sign) it took Vectorscan seconds to
- * build (fuzz/crashes/relax/library-slow-on-a-word-class-and-k-runs). Any
- * character, one code point as the class is, matches wherever it does.
- * With 'props', a property (\pL) or POSIX class ([:alpha:]) counts too. */
-static int holds_wide_class(const char *re, size_t i, size_t end, int props)
+/* Whether the class re[i..end] holds \w or \W, a property (\pL) or a
+ * POSIX class ([:alpha:]): under UCP that is hundreds of byte ranges, and
+ * with a run of letters that fold three ways (k, K and the Kelvin sign) it
+ * took Vectorscan seconds to build (fuzz/crashes/relax/library-slow-on-*).
+ * Any character, one code point as the class is, matches wherever it
+ * does, and in complaint text a letter class is nearly any character. */
+static int holds_wide_class(const char *re, size_t i, size_t end)
 {
     size_t j, e;
 
     for (j = i + 1; j < end; j++) {
-        if (props && re[j] == '[' && re[j + 1] == ':' && posix_end(re, end + 1, j) > 0)
+        if (re[j] == '[' && re[j + 1] == ':' && tri_rx_posix_end(re, end + 1, j) > 0)
             return 1;
         if (re[j] != '\\')
             continue;
-        e = escape_end(re, end, j);
+        e = tri_rx_escape_end(re, end, j);
         if (e == j + 1 && (re[e] == 'w' || re[e] == 'W'))
             return 1;
-        if (props && (re[j + 1] == 'p' || re[j + 1] == 'P'))
+        if (re[j + 1] == 'p' || re[j + 1] == 'P')
             return 1;
         j = e;
     }
@@ -212,9 +130,9 @@ static size_t group_end(const char *re, size_t len, size_t i)
 
     for (j = i; j < len; j++) {
         if (re[j] == '\\')
-            j = escape_end(re, len, j);
+            j = tri_rx_escape_end(re, len, j);
         else if (re[j] == '[')
-            j = class_end(re, len, j);
+            j = tri_rx_class_end(re, len, j);
         else if (re[j] == '(')
             depth++;
         else if (re[j] == ')' && --depth == 0)
@@ -241,14 +159,14 @@ static int lookarounds_droppable(const char *re, size_t len)
         return 0;
     for (i = 0; i < len; i++) {
         if (re[i] == '\\') {
-            i = escape_end(re, len, i);
+            i = tri_rx_escape_end(re, len, i);
         } else if (re[i] == '[') {
-            i = class_end(re, len, i);
+            i = tri_rx_class_end(re, len, i);
         } else if (lookaround_at(re, len, i)) {
             end = group_end(re, len, i);
             if (end >= len)
                 return 0;
-            n = skip_ignored(re, len, end + 1);
+            n = tri_rx_skip_ignored(re, len, end + 1);
             if (n < len && one_of(re[n], "*+?{"))
                 return 0;
             i = end;
@@ -257,29 +175,17 @@ static int lookarounds_droppable(const char *re, size_t len)
     return 1;
 }
 
-/* Digits at re[*i]; the value, or -1 when there are none. */
-static long read_count(const char *re, size_t len, size_t *i)
-{
-    long v = -1;
-
-    while (*i < len && re[*i] >= '0' && re[*i] <= '9' && v < 100000) {
-        v = (v < 0 ? 0 : v * 10) + (re[*i] - '0');
-        (*i)++;
-    }
-    return v;
-}
-
 /* A "{m,n}" at re[i] with n > m: write "{m," and return the index of its
  * '}', which the caller copies; else return i. */
 static size_t widen_repeat(const char *re, size_t len, size_t i, char **o)
 {
     size_t j = i + 1, comma;
-    long m = read_count(re, len, &j), n;
+    long m = tri_rx_read_count(re, len, &j), n;
 
     if (m < 0 || j >= len || re[j] != ',')
         return i;
     comma = j++;
-    n = read_count(re, len, &j);
+    n = tri_rx_read_count(re, len, &j);
     if (n <= m || j >= len || re[j] != '}')
         return i;
     memcpy(*o, re + i, comma + 1 - i);
@@ -292,7 +198,7 @@ static size_t widen_repeat(const char *re, size_t len, size_t i, char **o)
  * quantifier "x{1,2}"), write an empty group between them. */
 static size_t mark_gap(const char *re, size_t len, size_t end, char **o)
 {
-    size_t next = skip_ignored(re, len, end + 1);
+    size_t next = tri_rx_skip_ignored(re, len, end + 1);
 
     if (next < len && one_of(re[next], "0123456789,}*+?{")) {
         memcpy(*o, "(?:)", 4);
@@ -314,16 +220,16 @@ static void put_any(char **o)
  * moves where a match is said to start; Vectorscan refuses it) and write \w
  * and \W as any character (under UCP and caseless a word class is hundreds of byte
  * ranges: one "(\w+ )?" made a regex's automaton 0.7 MB and 0.8 s to build;
- * the regexes are compiled with DOTALL). With 'props', a property (\pL,
- * \p{Lu}) is any character too. Returns the index of its last byte. */
-static size_t copy_escape(const char *re, size_t len, size_t i, char **o, int props)
+ * the regexes are compiled with DOTALL), and so a property (\pL, \p{Lu}).
+ * Returns the index of its last byte. */
+static size_t copy_escape(const char *re, size_t len, size_t i, char **o)
 {
-    size_t end = escape_end(re, len, i);
+    size_t end = tri_rx_escape_end(re, len, i);
 
     if (end == i + 1 && (re[end] == 'b' || re[end] == 'B' || re[end] == 'K'))
         return mark_gap(re, len, end, o);
     if ((end == i + 1 && (re[end] == 'w' || re[end] == 'W')) ||
-        (props && i + 1 < len && (re[i + 1] == 'p' || re[i + 1] == 'P'))) {
+        (i + 1 < len && (re[i + 1] == 'p' || re[i + 1] == 'P'))) {
         put_any(o);
         return end;
     }
@@ -346,16 +252,17 @@ static int lookaround_kept(const char *re, size_t len, size_t i, int branch_star
         return branch_start && re[i + 3] == '=';
     if (re[i + 2] != '=')
         return 0;
-    next = skip_ignored(re, len, group_end(re, len, i) + 1);
+    next = tri_rx_skip_ignored(re, len, group_end(re, len, i) + 1);
     return next >= len || re[next] == '|';
 }
 
-/* tri_regex_relax, with bounded repeats widened, or kept as written for
- * the reach (tri_regex_relax_spans). The reach's form also writes a
- * property or POSIX class as any character: the library took 6 s to size
- * "\pL{2,80}" (and refused it, too large), and under UCP such a class
- * holds four-byte characters, so its widest match is the same. */
-static char *relax(const char *re, size_t len, int widen)
+/* A regex safe to loosen, with bounded repeats widened, or kept as written
+ * for the reach (tri_regex_relax_spans). Either writes a property or POSIX
+ * class as any character: the library took 6 s to size "\pL{2,80}" (and
+ * refused it, too large) and 1.3 s to build "[[:alpha:]]{2,}" beside runs
+ * of K; under UCP such a class holds four-byte characters, so its widest
+ * match is the same. */
+static char *loosen(const char *re, size_t len, int widen)
 {
     char *out = tri_malloc(3 * len + 1), *o = out;   /* "\w" -> "(?:.)" */
     size_t i;
@@ -363,23 +270,18 @@ static char *relax(const char *re, size_t len, int widen)
 
     if (out == NULL)
         return NULL;
-    if (unsafe_to_relax(re, len) || !lookarounds_droppable(re, len)) {
-        memcpy(out, re, len);
-        out[len] = '\0';
-        return out;
-    }
     for (i = 0; i < len; i++) {
         char c = re[i];
         int opens = branch_start;
 
         branch_start = 0;
         if (c == '\\') {
-            i = copy_escape(re, len, i, &o, !widen);
+            i = copy_escape(re, len, i, &o);
         } else if (c == '[') {          /* a class is copied as written, */
-            size_t end = class_end(re, len, i), n = end + 1 - i;
+            size_t end = tri_rx_class_end(re, len, i), n = end + 1 - i;
 
             n = i + n > len ? len - i : n;
-            if (end < len && holds_wide_class(re, i, end, !widen)) {
+            if (end < len && holds_wide_class(re, i, end)) {
                 put_any(&o);               /* or as any character */
             } else {
                 memcpy(o, re + i, n);
@@ -408,6 +310,28 @@ static char *relax(const char *re, size_t len, int widen)
         }
     }
     *o = '\0';
+    return out;
+}
+
+/* The regex written plainly, then loosened; as written when a construct
+ * under which loosening could lose a match is left. */
+static char *relax(const char *re, size_t len, int widen)
+{
+    int oom;
+    size_t n;
+    char *plain = tri_regex_plain(re, len, &n, &oom), *out;
+
+    if (plain != NULL && !unsafe_once_plain(plain, n) && lookarounds_droppable(plain, n)) {
+        out = loosen(plain, n, widen);
+    } else if (plain != NULL || !oom) {
+        if ((out = tri_malloc(len + 1)) != NULL) {
+            memcpy(out, re, len);
+            out[len] = '\0';
+        }
+    } else {
+        out = NULL;
+    }
+    tri_free(plain);
     return out;
 }
 
@@ -442,12 +366,12 @@ static int split_blocked(const char *re, size_t from, size_t to, int in_lookbehi
 
     for (i = from; i < to; i++) {
         if (re[i] == '\\') {
-            end = escape_end(re, to, i);
+            end = tri_rx_escape_end(re, to, i);
             if (end == i + 1 && (re[end] == 'K' || re[end] == 'G'))
                 return 1;
             i = end;
         } else if (re[i] == '[') {
-            i = class_end(re, to, i);
+            i = tri_rx_class_end(re, to, i);
         } else if (re[i] == '(') {
             if (in_lookbehind && opens_capture(re, to, i))
                 return 1;

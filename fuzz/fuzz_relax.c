@@ -74,7 +74,7 @@ static int big_repeat(const char *re, size_t len)
 }
 
 /* Whether a prefilter still holds \w or \W, which the relaxation leaves
- * only in regexes it keeps as written ((?x), possessive...): under UCP and
+ * only in regexes it keeps as written (verbs, x turned off...): under UCP and
  * caseless such a class before a repeat took the library seconds to build
  * (fuzz/crashes/relax/library-slow-on-*), not a question of its reports. */
 static int word_escape(const char *expr)

@@ -569,6 +569,49 @@ static void test_compiler_warns_on_regex_vectorscan_cannot_take(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* Atomic groups, possessive repeats, comments and a leading (?x) are
+ * written plainly for the prefilter: no warning, nothing run on every
+ * text (kept as written, the library took 4 s to refuse the first). */
+static void test_compiler_prefilters_restricting_forms(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: possessive\n"
+        "    type: logistics\n"
+        "    match: { regex: 'order\\s*[\\w.]{2,80}+ lost' }\n"
+        "  - id: extended\n"
+        "    type: logistics\n"
+        "    match: { regex: \"(?x) order \\\\s* [\\\\w.]{2,80} \\\\s lost  # the id\" }\n"
+        "  - id: atomic\n"
+        "    type: product_quality\n"
+        "    match: { regex: '(?>药品|药)(?#what)发霉' }\n";
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+    triage_ruleset_info info;
+    triage_scratch *s = NULL;
+    const triage_result *r;
+
+    (void)state;
+    assert_int_equal(triage_compiler_add_string(c, "plain.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_int_equal(lg.errors + lg.warnings, 0);
+    triage_compiler_destroy(c);
+    assert_int_equal(triage_ruleset_get_info(rs, &info), TRIAGE_OK);
+    assert_int_equal(info.slow_patterns, 0);
+    assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
+    r = classify(rs, s, "My ORDER ab.cd lost again");
+    assert_true(fired(r, "possessive"));
+    assert_true(fired(r, "extended"));
+    r = classify(rs, s, "order lost");
+    assert_int_equal(triage_result_fired_count(r), 0);
+    r = classify(rs, s, "这盒药品发霉了");
+    assert_true(fired(r, "atomic"));
+    triage_scratch_destroy(s);
+    triage_ruleset_destroy(rs);
+}
+
 /* ---- lint: regexes that are lists of words ----------------------------- */
 
 /* The word that would match differently as a keyword comes first, and
@@ -1021,6 +1064,7 @@ int main(void)
         cmocka_unit_test(test_compiler_refuses_missing_path_and_no_input),
         cmocka_unit_test(test_compiler_add_returns_its_own_documents_status),
         cmocka_unit_test(test_compiler_warns_on_regex_vectorscan_cannot_take),
+        cmocka_unit_test(test_compiler_prefilters_restricting_forms),
         cmocka_unit_test(test_compiler_combines_documents_in_order),
         cmocka_unit_test(test_compiler_searches_folders_recursively_in_path_order),
         cmocka_unit_test(test_compiler_opens_vocabularies_with_documented_defaults),

@@ -1,0 +1,207 @@
+/*
+ * regex_plain.c - a rule regex with the constructs that only ever remove
+ * matches written plainly, so that regex_relax.c can loosen it into a
+ * prefilter instead of handing Vectorscan the regex as written (which ran
+ * PCRE2 on every text when the library refused it, after seconds of
+ * trying: "[\w.]{2,80}+" took 4 s and 170 MB).
+ *
+ * - An atomic group "(?>X)" becomes "(?:X)" and a possessive quantifier
+ *   ("X*+", "X{2,5}+") a greedy one: both only cut PCRE2's backtracking,
+ *   so every match they find is one of the plain regex's, with the same
+ *   span.
+ * - A comment "(?#...)" goes.
+ * - A regex that opens with "(?x)" loses it, with the white space and the
+ *   "#" comments that extended mode skips: the same regex.
+ *
+ * Anything this reader is unsure of stays as written: verbs, other inline
+ * x options, a brace holding white space in extended mode (PCRE2 10.42
+ * reads "{2, 4}" as text, later versions as a repeat).
+ */
+#include <string.h>
+#include "internal.h"
+
+/* PCRE2's pattern white space in extended mode, ASCII part; regexes with
+ * the Unicode part are refused earlier (tri_regex_reads_apart). */
+static int x_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Whether "{...}" at re[i] is a repeat as PCRE2 10.42 reads one: {m},
+ * {m,} or {m,n}; *end is then the index of its '}'. */
+static int repeat_at(const char *re, size_t len, size_t i, size_t *end)
+{
+    size_t j = i + 1;
+
+    if (tri_rx_read_count(re, len, &j) < 0)
+        return 0;
+    if (j < len && re[j] == ',') {
+        j++;
+        tri_rx_read_count(re, len, &j);
+    }
+    *end = j;
+    return j < len && re[j] == '}';
+}
+
+/* Whether the brace at re[i] holds white space before its '}' with only
+ * digits and commas beside it: a repeat or text, by PCRE2's version. */
+static int brace_reads_apart(const char *re, size_t len, size_t i)
+{
+    size_t j;
+    int space = 0;
+
+    for (j = i + 1; j < len && re[j] != '}'; j++) {
+        if (x_space(re[j]))
+            space = 1;
+        else if (!(re[j] >= '0' && re[j] <= '9') && re[j] != ',')
+            return 0;
+    }
+    return space && j < len;
+}
+
+/* Index of the ')' that ends the comment "(?#" at re[i], or len. */
+static size_t comment_end(const char *re, size_t len, size_t i)
+{
+    const char *close = memchr(re + i, ')', len - i);
+
+    return close != NULL ? (size_t)(close - re) : len;
+}
+
+/* re without its leading "(?x)", the white space and the comments that
+ * extended mode skips; NULL when it cannot be written so (or out of
+ * memory: *oom). */
+static char *drop_extended(const char *re, size_t len, size_t *out_len, int *oom)
+{
+    char *out = tri_malloc(len + 1), *o = out;
+    size_t i, end;
+
+    if (out == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+    for (i = 4; i < len; i++) {
+        char c = re[i];
+
+        if (x_space(c))
+            continue;
+        if (c == '#') {                 /* a comment runs to the newline */
+            while (i + 1 < len && re[i + 1] != '\n')
+                i++;
+            continue;
+        }
+        if (c == '{' && brace_reads_apart(re, len, i))
+            goto refuse;
+        if (c == '\\')
+            end = tri_rx_escape_end(re, len, i);
+        else if (c == '[')
+            end = tri_rx_class_end(re, len, i);
+        else if (c == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '#')
+            end = comment_end(re, len, i);
+        else
+            end = i;
+        if (end >= len)                 /* unclosed: PCRE2 refused it */
+            goto refuse;
+        memcpy(o, re + i, end + 1 - i);
+        o += end + 1 - i;
+        i = end;
+    }
+    *o = '\0';
+    *out_len = (size_t)(o - out);
+    return out;
+refuse:
+    tri_free(out);
+    return NULL;
+}
+
+/* A quantifier's lazy '?' is kept and its possessive '+' dropped; re[i]
+ * is the quantifier's last byte. Returns the index of the last byte
+ * consumed. */
+static size_t after_quantifier(const char *re, size_t len, size_t i, char **o)
+{
+    if (i + 1 < len && re[i + 1] == '?') {
+        *(*o)++ = '?';
+        return i + 1;
+    }
+    return i + 1 < len && re[i + 1] == '+' ? i + 1 : i;
+}
+
+/* The token pass: atomic groups plain, possessive quantifiers greedy,
+ * comments gone. 'atom' says whether a quantifier may follow (what PCRE2
+ * calls a repeatable item). */
+static void drop_restrictions(const char *re, size_t len, char *out, size_t *out_len)
+{
+    char *o = out;
+    size_t i, end;
+    int atom = 0;
+
+    for (i = 0; i < len; i++) {
+        char c = re[i];
+
+        if (c == '\\' || c == '[') {
+            end = c == '\\' ? tri_rx_escape_end(re, len, i) : tri_rx_class_end(re, len, i);
+            end = end < len ? end : len - 1;
+            memcpy(o, re + i, end + 1 - i);
+            o += end + 1 - i;
+            i = end;
+            atom = 1;
+        } else if (c == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '#' &&
+                   comment_end(re, len, i) < len) {
+            i = comment_end(re, len, i);
+            /* "x{1,(?#c)2}" is text: without the comment it would be a
+             * repeat, so an empty group keeps the two apart. */
+            if (i + 1 < len && ((re[i + 1] >= '0' && re[i + 1] <= '9') ||
+                                re[i + 1] == ',' || re[i + 1] == '}')) {
+                memcpy(o, "(?:)", 4);
+                o += 4;
+            }
+        } else if (c == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '>') {
+            memcpy(o, "(?:", 3);
+            o += 3;
+            i += 2;
+            atom = 0;
+        } else if (c == '(') {
+            *o++ = c;
+            if (i + 1 < len && re[i + 1] == '?')   /* "(?" opens, never repeats */
+                *o++ = re[++i];
+            atom = 0;
+        } else if ((c == '*' || c == '+' || c == '?') && atom) {
+            *o++ = c;
+            i = after_quantifier(re, len, i, &o);
+            atom = 0;
+        } else if (c == '{' && atom && repeat_at(re, len, i, &end)) {
+            memcpy(o, re + i, end + 1 - i);
+            o += end + 1 - i;
+            i = after_quantifier(re, len, end, &o);
+            atom = 0;
+        } else {
+            *o++ = c;
+            atom = c != '|';
+        }
+    }
+    *o = '\0';
+    *out_len = (size_t)(o - out);
+}
+
+char *tri_regex_plain(const char *re, size_t len, size_t *out_len, int *oom)
+{
+    char *x = NULL, *out;
+    size_t n = len;
+
+    *oom = 0;
+    if (len >= 4 && memcmp(re, "(?x)", 4) == 0) {
+        if (tri_rx_x_option(re + 4, len - 4))   /* x turned off or on again */
+            return NULL;
+        if ((x = drop_extended(re, len, &n, oom)) == NULL)
+            return NULL;
+        re = x;
+    }
+    /* "(?>" -> "(?:" keeps the length, so the token pass fits in len + 1;
+     * a comment's "(?:)" is never longer than the comment it replaces. */
+    if ((out = tri_malloc(n + 1)) == NULL) {
+        *oom = 1;
+    } else {
+        drop_restrictions(re, n, out, out_len);
+    }
+    tri_free(x);
+    return out;
+}
