@@ -400,6 +400,66 @@ static void key_of(const struct hs_input *in, uint64_t key[2])
     }
 }
 
+/* The index in 'in' of an expression the library refuses in in[lo, hi),
+ * or -1 when it takes each half: it names one only sometimes ("Resource
+ * limit exceeded" names none), so the halves are built in turn, about one
+ * more build of the database, and only when the database was refused. */
+static long refused_expr(const struct hs_input *in, unsigned lo, unsigned hi)
+{
+    hs_database_t *db = NULL;
+    hs_compile_error_t *err = NULL;
+    unsigned mid = lo + (hi - lo) / 2;
+    long at;
+
+    if (hs_compile_multi((const char *const *)in->expr + lo, in->flags + lo, in->ids + lo,
+                         hi - lo, HS_MODE_BLOCK, NULL, &db, &err) == HS_SUCCESS) {
+        hs_free_database(db);
+        return -1;
+    }
+    at = err != NULL && err->expression >= 0 ? (long)lo + err->expression : -2;
+    hs_free_compile_error(err);
+    if (at >= 0 || hi - lo == 1)
+        return at >= 0 ? at : (long)lo;
+    if ((at = refused_expr(in, lo, mid)) >= 0)
+        return at;
+    return refused_expr(in, mid, hi);
+}
+
+/* Why the library refused a database, at the first rule that uses the
+ * pattern it refused: a prefilter the compiler's check let through
+ * ("x{32767}": hs_expression_info takes it, the build does not) would
+ * otherwise fail the whole rule set with nothing to go to. */
+static void refused_db(const struct triage_ruleset *rs, int which,
+                       const struct hs_input *in, const hs_compile_error_t *err,
+                       struct tri_diag_sink *d)
+{
+    const struct tri_table *t = &rs->t;
+    const char *why = err != NULL ? err->message : "unknown error";
+    const struct tri_pattern *p;
+    const struct tri_rule *r;
+    long at;
+    uint32_t k;
+    int same;
+
+    if (d == NULL)
+        return;
+    at = err != NULL && err->expression >= 0 ? err->expression : refused_expr(in, 0, in->n);
+    if (at < 0 || (unsigned long)at >= in->n) {
+        rdiag(d, TRIAGE_EPATTERN, "Vectorscan could not build the database: ", why);
+        return;
+    }
+    k = which == TRI_DB_REGEXES ? rs->rx_pat[in->ids[at]] : in->ids[at];
+    p = &t->patterns[k];
+    r = p->rules_count > 0 ? &t->rules[t->rule_refs[p->rules_first]] : NULL;
+    same = strlen(in->expr[at]) == p->src_len &&
+           memcmp(in->expr[at], tri_str(t, p->src), p->src_len) == 0;
+    tri_diag(d, TRIAGE_EPATTERN, 0, r ? tri_str(t, r->file) : NULL, r ? r->line : 0,
+             r ? r->column : 0, r ? tri_str(t, r->id) : NULL, (int)k, -1,
+             "Vectorscan could not build the database: it refuses '%s'%s%s%s: %s",
+             tri_str(t, p->src), same ? "" : " (as '", same ? "" : in->expr[at],
+             same ? "" : "')", why);
+}
+
 /* Database 'which' from input 'in': from the cache in 'cache_dir' when it
  * holds one built from the same input, else compiled (and then cached).
  * The regexes' reach goes with their database, into the table: asking
@@ -423,8 +483,7 @@ static triage_status compile_db(struct triage_ruleset *rs, int which,
                          n_reach * sizeof *reach) != 0) {
         if (hs_compile_multi((const char *const *)in->expr, in->flags, in->ids, in->n,
                              HS_MODE_BLOCK, NULL, &rs->hs[which].db, &err) != HS_SUCCESS) {
-            rdiag(d, TRIAGE_EPATTERN, "Vectorscan could not build the database: ",
-                  err ? err->message : "unknown error");
+            refused_db(rs, which, in, err, d);
             hs_free_compile_error(err);
             tri_free(reach);
             return TRIAGE_EPATTERN;

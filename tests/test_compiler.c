@@ -612,6 +612,36 @@ static void test_compiler_prefilters_restricting_forms(void **state)
     triage_ruleset_destroy(rs);
 }
 
+/* The library may take a regex when asked about it alone and refuse the
+ * database holding it, naming no expression ("x{32767}": a resource
+ * limit): the error still says which regex and which rule. */
+static void test_compiler_names_the_regex_a_database_refuses(void **state)
+{
+    static const char yaml[] =
+        "rules:\n"
+        "  - id: fine\n"
+        "    type: logistics\n"
+        "    match: { regex: '快递.{0,4}丢' }\n"
+        "  - id: huge\n"
+        "    type: logistics\n"
+        "    match: { regex: 'x{32767}' }\n";
+    struct log lg;
+    triage_compiler *c = new_compiler(&lg);
+    triage_ruleset *rs = NULL;
+
+    (void)state;
+    assert_int_equal(triage_compiler_add_string(c, "huge.yaml", yaml, strlen(yaml)),
+                     TRIAGE_OK);
+    assert_int_not_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_null(rs);
+    assert_int_equal(lg.errors, 1);
+    assert_string_equal(lg.d[0].file, "huge.yaml");
+    assert_int_equal(lg.d[0].line, 5);
+    assert_string_equal(lg.d[0].rule, "huge");
+    assert_non_null(strstr(lg.d[0].message, "refuses 'x{32767}'"));
+    triage_compiler_destroy(c);
+}
+
 /* ---- lint: regexes that are lists of words ----------------------------- */
 
 /* The word that would match differently as a keyword comes first, and
@@ -1065,6 +1095,7 @@ int main(void)
         cmocka_unit_test(test_compiler_add_returns_its_own_documents_status),
         cmocka_unit_test(test_compiler_warns_on_regex_vectorscan_cannot_take),
         cmocka_unit_test(test_compiler_prefilters_restricting_forms),
+        cmocka_unit_test(test_compiler_names_the_regex_a_database_refuses),
         cmocka_unit_test(test_compiler_combines_documents_in_order),
         cmocka_unit_test(test_compiler_searches_folders_recursively_in_path_order),
         cmocka_unit_test(test_compiler_opens_vocabularies_with_documented_defaults),
