@@ -14,8 +14,9 @@
  *   "#" comments that extended mode skips: the same regex.
  *
  * Anything this reader is unsure of stays as written: verbs, other inline
- * x options, a brace holding white space in extended mode (PCRE2 10.42
- * reads "{2, 4}" as text, later versions as a repeat).
+ * x options or "(?^" (which resets x), a brace holding white space in
+ * extended mode (PCRE2 10.42 reads "{2, 4}" as text, later versions as a
+ * repeat), a comment holding a line break other than LF.
  */
 #include <string.h>
 #include "internal.h"
@@ -59,6 +60,18 @@ static int brace_reads_apart(const char *re, size_t len, size_t i)
     return space && j < len;
 }
 
+/* Whether re[i] starts a line break other than LF (CR, VT, FF, U+0085,
+ * U+2028, U+2029): Debian's PCRE2 ends an extended-mode comment at LF
+ * only, a build with another newline convention at these too. */
+static int other_newline(const char *re, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)re + i;
+
+    return *u == '\r' || *u == '\v' || *u == '\f' ||
+           (i + 1 < len && u[0] == 0xc2 && u[1] == 0x85) ||
+           (i + 2 < len && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9));
+}
+
 /* Index of the ')' that ends the comment "(?#" at re[i], or len. */
 static size_t comment_end(const char *re, size_t len, size_t i)
 {
@@ -86,7 +99,8 @@ static char *drop_extended(const char *re, size_t len, size_t *out_len, int *oom
             continue;
         if (c == '#') {                 /* a comment runs to the newline */
             while (i + 1 < len && re[i + 1] != '\n')
-                i++;
+                if (other_newline(re, len, ++i))
+                    goto refuse;
             continue;
         }
         if (c == '{' && brace_reads_apart(re, len, i))
@@ -189,7 +203,8 @@ char *tri_regex_plain(const char *re, size_t len, size_t *out_len, int *oom)
 
     *oom = 0;
     if (len >= 4 && memcmp(re, "(?x)", 4) == 0) {
-        if (tri_rx_x_option(re + 4, len - 4))   /* x turned off or on again */
+        /* x turned off or on again, or every option reset by "(?^" */
+        if (tri_rx_x_option(re + 4, len - 4) || memmem(re, len, "(?^", 3) != NULL)
             return NULL;
         if ((x = drop_extended(re, len, &n, oom)) == NULL)
             return NULL;

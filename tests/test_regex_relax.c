@@ -158,6 +158,8 @@ static void test_unsafe_forms_are_kept_whole(void **state)
     expect_relax("(?ix) a{1,3} # {2,4}", "(?ix) a{1,3} # {2,4}"); /* x not alone */
     expect_relax("(?x)a(?-x) b{1,2}", "(?x)a(?-x) b{1,2}");       /* x turned off */
     expect_relax("(?x)a{2, 4}", "(?x)a{2, 4}");   /* text in 10.42, a repeat later */
+    expect_relax("(?x)a b(?^)c d", "(?x)a b(?^)c d");   /* (?^) resets x */
+    expect_relax("(?x)a #c\r|b\n", "(?x)a #c\r|b\n");  /* CR may end a comment */
     expect_relax("(*UCP)a{1,2}", "(*UCP)a{1,2}");   /* verbs are not read */
     expect_relax("a{1,3}(*SKIP)b", "a{1,3}(*SKIP)b");
 }
@@ -217,7 +219,7 @@ static void test_relaxed_form_never_loses_a_match(void **state)
         "(a|(?!x)b){1,2}(?<!a)y", "a\\w{1,2}b", "x\\W+y",
         "(?<=x|ab)y{1,2}|b(?=a)", "a(?=[xy]{2}\\b)", "x\\Kab{1,2}",
         "a{1,3}+a", "(?>a|ab)b{1,2}", "(a|ab)*+b", "a?+ab{0,2}", "x(?#c)+y{1,2}",
-        "(?x) a {1,2} b # c",
+        "(?x) a {1,2} b # c", "(?x)a b # x\n | y{1,2}",
     };
     static const char alphabet[] = "abxy. ";
     unsigned seed = 12345, r, k, i, hits = 0;
