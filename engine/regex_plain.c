@@ -21,11 +21,21 @@
 #include <string.h>
 #include "internal.h"
 
-/* PCRE2's pattern white space in extended mode, ASCII part; regexes with
- * the Unicode part are refused earlier (tri_regex_reads_apart). */
+/* PCRE2's pattern white space in extended mode, ASCII part; a regex with
+ * the Unicode part stays as written (unicode_space). */
 static int x_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* Whether re holds U+0085, U+200E, U+200F, U+2028 or U+2029, which PCRE2
+ * also skips in extended mode (such a regex runs through PCRE2 alone:
+ * tri_regex_reads_apart). */
+static int unicode_space(const char *re, size_t len)
+{
+    return memmem(re, len, "\xc2\x85", 2) != NULL || memmem(re, len, "\xe2\x80\x8e", 3) != NULL ||
+           memmem(re, len, "\xe2\x80\x8f", 3) != NULL || memmem(re, len, "\xe2\x80\xa8", 3) != NULL ||
+           memmem(re, len, "\xe2\x80\xa9", 3) != NULL;
 }
 
 /* Whether "{...}" at re[i] is a repeat as PCRE2 10.42 reads one: {m},
@@ -60,16 +70,13 @@ static int brace_reads_apart(const char *re, size_t len, size_t i)
     return space && j < len;
 }
 
-/* Whether re[i] starts a line break other than LF (CR, VT, FF, U+0085,
- * U+2028, U+2029): Debian's PCRE2 ends an extended-mode comment at LF
- * only, a build with another newline convention at these too. */
-static int other_newline(const char *re, size_t len, size_t i)
+/* Whether c is a line break other than LF (CR, VT, FF; the Unicode ones
+ * keep the regex as written: unicode_space): Debian's PCRE2 ends an
+ * extended-mode comment at LF only, a build with another newline
+ * convention at these too. */
+static int other_newline(char c)
 {
-    const unsigned char *u = (const unsigned char *)re + i;
-
-    return *u == '\r' || *u == '\v' || *u == '\f' ||
-           (i + 1 < len && u[0] == 0xc2 && u[1] == 0x85) ||
-           (i + 2 < len && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9));
+    return c == '\r' || c == '\v' || c == '\f';
 }
 
 /* Index of the ')' that ends the comment "(?#" at re[i], or len. */
@@ -99,7 +106,7 @@ static char *drop_extended(const char *re, size_t len, size_t *out_len, int *oom
             continue;
         if (c == '#') {                 /* a comment runs to the newline */
             while (i + 1 < len && re[i + 1] != '\n')
-                if (other_newline(re, len, ++i))
+                if (other_newline(re[++i]))
                     goto refuse;
             continue;
         }
@@ -204,7 +211,8 @@ char *tri_regex_plain(const char *re, size_t len, size_t *out_len, int *oom)
     *oom = 0;
     if (len >= 4 && memcmp(re, "(?x)", 4) == 0) {
         /* x turned off or on again, or every option reset by "(?^" */
-        if (tri_rx_x_option(re + 4, len - 4) || memmem(re, len, "(?^", 3) != NULL)
+        if (tri_rx_x_option(re + 4, len - 4) || memmem(re, len, "(?^", 3) != NULL ||
+            unicode_space(re, len))
             return NULL;
         if ((x = drop_extended(re, len, &n, oom)) == NULL)
             return NULL;
