@@ -59,6 +59,20 @@ static triage_compiler *new_compiler(struct log *lg)
     return c;
 }
 
+/* Compiles one document called 'name', its diagnostics into 'lg'; returns
+ * what finishing the compile returned, the rule set in *rs. */
+static triage_status compile_logged(const char *name, const char *yaml, struct log *lg,
+                                    triage_ruleset **rs)
+{
+    triage_compiler *c = new_compiler(lg);
+    triage_status st;
+
+    assert_int_equal(triage_compiler_add_string(c, name, yaml, strlen(yaml)), TRIAGE_OK);
+    st = triage_compiler_finish(c, rs);
+    triage_compiler_destroy(c);
+    return st;
+}
+
 /* A diagnostic a test expects once: a piece of its message, its line and
  * column (0: any), whether it is a warning and its rule ("" : any). */
 struct want {
@@ -586,18 +600,14 @@ static void test_compiler_prefilters_restricting_forms(void **state)
         "    type: product_quality\n"
         "    match: { regex: '(?>药品|药)(?#what)发霉' }\n";
     struct log lg;
-    triage_compiler *c = new_compiler(&lg);
     triage_ruleset *rs = NULL;
     triage_ruleset_info info;
     triage_scratch *s = NULL;
     const triage_result *r;
 
     (void)state;
-    assert_int_equal(triage_compiler_add_string(c, "plain.yaml", yaml, strlen(yaml)),
-                     TRIAGE_OK);
-    assert_int_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_int_equal(compile_logged("plain.yaml", yaml, &lg, &rs), TRIAGE_OK);
     assert_int_equal(lg.errors + lg.warnings, 0);
-    triage_compiler_destroy(c);
     assert_int_equal(triage_ruleset_get_info(rs, &info), TRIAGE_OK);
     assert_int_equal(info.slow_patterns, 0);
     assert_int_equal(triage_scratch_create(rs, &s), TRIAGE_OK);
@@ -627,20 +637,16 @@ static void test_compiler_names_the_regex_a_database_refuses(void **state)
         "    type: logistics\n"
         "    match: { regex: '(?ix)x{32767}' }\n";
     struct log lg;
-    triage_compiler *c = new_compiler(&lg);
     triage_ruleset *rs = NULL;
 
     (void)state;
-    assert_int_equal(triage_compiler_add_string(c, "huge.yaml", yaml, strlen(yaml)),
-                     TRIAGE_OK);
-    assert_int_not_equal(triage_compiler_finish(c, &rs), TRIAGE_OK);
+    assert_int_not_equal(compile_logged("huge.yaml", yaml, &lg, &rs), TRIAGE_OK);
     assert_null(rs);
     assert_int_equal(lg.errors, 1);
     assert_string_equal(lg.d[0].file, "huge.yaml");
     assert_int_equal(lg.d[0].line, 5);
     assert_string_equal(lg.d[0].rule, "huge");
     assert_non_null(strstr(lg.d[0].message, "refuses '(?ix)x{32767}'"));
-    triage_compiler_destroy(c);
 }
 
 /* ---- lint: regexes that are lists of words ----------------------------- */
