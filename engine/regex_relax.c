@@ -37,9 +37,8 @@ static int holds_any(const char *re, size_t len, const char *const *list, size_t
 static int unsafe_once_plain(const char *re, size_t len)
 {
     /* Left in a plain form only where that reader was unsure: a "(?>" or
-     * "(?#" after an escaped '(', a "}+" after a brace PCRE2's versions
-     * read apart ("{,3}"). */
-    static const char *const unread[] = { "(?>", "(*", "}+", "(?#" };
+     * "(?#" after an escaped '(' (a "}+" left repeats a '}'). */
+    static const char *const unread[] = { "(?>", "(*", "(?#" };
 
     return holds_any(re, len, unread, sizeof unread / sizeof *unread) ||
            tri_rx_x_option(re, len);
@@ -47,7 +46,7 @@ static int unsafe_once_plain(const char *re, size_t len)
 
 static int unsafe_to_relax(const char *re, size_t len)
 {
-    static const char *const possessive[] = { "*+", "++", "?+" };
+    static const char *const possessive[] = { "*+", "++", "?+", "}+" };
 
     return unsafe_once_plain(re, len) ||
            holds_any(re, len, possessive, sizeof possessive / sizeof *possessive);
@@ -147,21 +146,21 @@ static size_t group_end(const char *re, size_t len, size_t i)
  * may hold a group, and conditionals test assertions). */
 static int lookarounds_droppable(const char *re, size_t len)
 {
-    static const char *const refs[] = { "\\g", "\\k", "(?P", "(?&", "(?R", "(?(",
-                                        "(?+", "(?-", "(?0", "(?1", "(?2", "(?3",
-                                        "(?4", "(?5", "(?6", "(?7", "(?8", "(?9" };
     size_t i, n, end;
 
-    for (i = 0; i + 1 < len; i++)
-        if (re[i] == '\\' && re[i + 1] >= '1' && re[i + 1] <= '9')
-            return 0;
-    if (holds_any(re, len, refs, sizeof refs / sizeof *refs))
-        return 0;
     for (i = 0; i < len; i++) {
         if (re[i] == '\\') {
+            /* \1 to \9, \g, \k: not "\\1" (a backslash, then 1) nor a
+             * class's octal "[\1]", which the fuzzer found kept whole */
+            if (i + 1 < len && ((re[i + 1] >= '1' && re[i + 1] <= '9') ||
+                                re[i + 1] == 'g' || re[i + 1] == 'k'))
+                return 0;
             i = tri_rx_escape_end(re, len, i);
         } else if (re[i] == '[') {
             i = tri_rx_class_end(re, len, i);
+        } else if (re[i] == '(' && i + 2 < len && re[i + 1] == '?' &&
+                   one_of(re[i + 2], "P&R(+-0123456789")) {
+            return 0;   /* a reference, call or conditional; "(?-i)" too */
         } else if (lookaround_at(re, len, i)) {
             end = group_end(re, len, i);
             if (end >= len)

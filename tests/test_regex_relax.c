@@ -162,6 +162,22 @@ static void test_drops_match_start_reset(void **state)
     expect_relax("a\\K{2}", "a(?:){2}");
 }
 
+/* What keeps a regex whole is read as tokens, not bytes: "(?1" in a class
+ * is text, \\1 an escaped backslash and a 1, [\1] an octal code, and "}+"
+ * after a brace that is no repeat repeats a '}'. Kept whole, each made the
+ * library size a POSIX class for seconds (fuzz/crashes/relax/
+ * library-slow-to-size-a-posix-class-kept-for-*). */
+static void test_reads_what_keeps_a_regex_whole_as_tokens(void **state)
+{
+    (void)state;
+    expect_relax("[(?1]{1,3}", "[(?1]{1,}");
+    expect_relax("\\\\1{1,3}", "\\\\1{1,}");
+    expect_relax("[\\1]{1,3}", "[\\1]{1,}");
+    expect_relax("x{4,.1}+y{1,2}", "x{4,.1}+y{1,}");
+    expect_relax("(a)\\1{1,2}", "(a)\\1{1,2}");         /* a reference stays whole */
+    expect_relax("(?(1)a|b){1,2}", "(?(1)a|b){1,2}");
+}
+
 static void test_unsafe_forms_are_kept_whole(void **state)
 {
     (void)state;
@@ -620,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_drops_lookarounds),
         cmocka_unit_test(test_keeps_edge_lookarounds_as_text),
         cmocka_unit_test(test_drops_match_start_reset),
+        cmocka_unit_test(test_reads_what_keeps_a_regex_whole_as_tokens),
         cmocka_unit_test(test_unsafe_forms_are_kept_whole),
         cmocka_unit_test(test_writes_restrictions_plainly),
         cmocka_unit_test(test_caps_large_lower_bounds),
