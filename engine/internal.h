@@ -139,8 +139,8 @@ int tri_rx_x_option(const char *re, size_t len);
 
 /* ---- regex_plain.c ---------------------------------------------------- */
 /* re with atomic groups and possessive quantifiers written plainly (they
- * only remove matches), comments dropped and a leading "(?x)" undone: a
- * regex regex_relax.c can loosen. NULL when a leading "(?x)" cannot be
+ * only remove matches), comments dropped and a "(?x)" outside any group
+ * undone: a regex regex_relax.c can loosen. NULL when that "(?x)" cannot be
  * undone (then *oom is 0) or out of memory (*oom is 1); else its length is
  * *out_len (it may hold a NUL byte, as re may), NUL-terminated, tri_free
  * it. */

@@ -10,8 +10,8 @@
  *   so every match they find is one of the plain regex's, with the same
  *   span.
  * - A comment "(?#...)" goes.
- * - A regex that opens with "(?x)" loses it, with the white space and the
- *   "#" comments that extended mode skips: the same regex.
+ * - A "(?x)" outside any group goes, with the white space and the "#"
+ *   comments that extended mode skips after it: the same regex.
  *
  * Anything this reader is unsure of stays as written: verbs, other inline
  * x options or "(?^" (which resets x), a brace holding white space in
@@ -87,10 +87,37 @@ static size_t comment_end(const char *re, size_t len, size_t i)
     return close != NULL ? (size_t)(close - re) : len;
 }
 
-/* re without its leading "(?x)", the white space and the comments that
- * extended mode skips; NULL when it cannot be written so (or out of
- * memory: *oom). */
-static char *drop_extended(const char *re, size_t len, size_t *out_len, int *oom)
+/* Index of the first "(?x)" outside any group, class, escape or comment,
+ * or len: PCRE2 reads the rest of the regex in extended mode from there,
+ * later alternatives too; what comes before is read as it is. */
+static size_t extended_from(const char *re, size_t len)
+{
+    size_t i;
+    int depth = 0;
+
+    for (i = 0; i < len; i++) {
+        if (re[i] == '\\') {
+            i = tri_rx_escape_end(re, len, i);
+        } else if (re[i] == '[') {
+            i = tri_rx_class_end(re, len, i);
+        } else if (re[i] == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '#') {
+            i = comment_end(re, len, i);
+        } else if (re[i] == '(') {
+            if (depth == 0 && len - i >= 4 && memcmp(re + i, "(?x)", 4) == 0)
+                return i;
+            depth++;
+        } else if (re[i] == ')') {
+            depth--;
+        }
+    }
+    return len;
+}
+
+/* re without the "(?x)" at re[from], and without the white space and the
+ * comments that extended mode skips after it; NULL when it cannot be
+ * written so (or out of memory: *oom). */
+static char *drop_extended(const char *re, size_t len, size_t from, size_t *out_len,
+                           int *oom)
 {
     char *out = tri_malloc(len + 1), *o = out;
     size_t i, end;
@@ -99,7 +126,9 @@ static char *drop_extended(const char *re, size_t len, size_t *out_len, int *oom
         *oom = 1;
         return NULL;
     }
-    for (i = 4; i < len; i++) {
+    memcpy(o, re, from);
+    o += from;
+    for (i = from + 4; i < len; i++) {
         char c = re[i];
 
         if (x_space(c))
@@ -206,15 +235,16 @@ static void drop_restrictions(const char *re, size_t len, char *out, size_t *out
 char *tri_regex_plain(const char *re, size_t len, size_t *out_len, int *oom)
 {
     char *x = NULL, *out;
-    size_t n = len;
+    size_t n = len, from;
 
     *oom = 0;
-    if (len >= 4 && memcmp(re, "(?x)", 4) == 0) {
-        /* x turned off or on again, or every option reset by "(?^" */
-        if (tri_rx_x_option(re + 4, len - 4) || memmem(re, len, "(?^", 3) != NULL ||
-            unicode_space(re, len))
+    if ((from = extended_from(re, len)) < len) {
+        /* x set inside a group before, turned off or on again after, or
+         * every option reset by "(?^" */
+        if (tri_rx_x_option(re, from) || tri_rx_x_option(re + from + 4, len - from - 4) ||
+            memmem(re, len, "(?^", 3) != NULL || unicode_space(re, len))
             return NULL;
-        if ((x = drop_extended(re, len, &n, oom)) == NULL)
+        if ((x = drop_extended(re, len, from, &n, oom)) == NULL)
             return NULL;
         re = x;
     }

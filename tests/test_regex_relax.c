@@ -221,6 +221,12 @@ static void test_writes_restrictions_plainly(void **state)
     expect_relax("(?x)a +b # c {1,2}\nd\\ e[ #]", "a+bd\\ e[ #]");
     expect_relax("(?x)(?#a # b)c", "c");
     expect_relax("(?x)a\\Q b #\\E", "a\\Q b #\\E");
+    /* Later in the regex, outside any group: the rest is read extended,
+     * later alternatives too (fuzz_relax: 5 s to build one kept whole) */
+    expect_relax("a b|(?x)c d{1,2}|e f", "a b|cd{1,}|ef");
+    expect_relax("[[]S(?x) x # y\n", "[[]Sx");
+    expect_relax("(a(?x) b)c d", "(a(?x) b)c d");   /* inside a group: kept whole */
+    expect_relax("(?#(?x))a b(?x)c d", "(?#(?x))a b(?x)c d");
 }
 
 static int matches(const char *re, const char *subject)
@@ -252,7 +258,7 @@ static void test_relaxed_form_never_loses_a_match(void **state)
         "(a|(?!x)b){1,2}(?<!a)y", "a\\w{1,2}b", "x\\W+y",
         "(?<=x|ab)y{1,2}|b(?=a)", "a(?=[xy]{2}\\b)", "x\\Kab{1,2}",
         "a{1,3}+a", "(?>a|ab)b{1,2}", "(a|ab)*+b", "a?+ab{0,2}", "x(?#c)+y{1,2}",
-        "(?x) a {1,2} b # c", "(?x)a b # x\n | y{1,2}",
+        "(?x) a {1,2} b # c", "(?x)a b # x\n | y{1,2}", "a b|(?x)y x|b {1,2}",
     };
     static const char alphabet[] = "abxy. ";
     unsigned seed = 12345, r, k, i, hits = 0;
