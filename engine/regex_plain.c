@@ -113,14 +113,64 @@ static size_t extended_from(const char *re, size_t len)
     return len;
 }
 
+/* What the last token written was, for joins (joins_after). */
+enum last_token { LAST_OTHER = 0, LAST_ESCAPE, LAST_OPEN_BRACE };
+
+/* Whether a token starting with c, once what stood between it and the
+ * last token is gone, could read as part of it: "\x4" and "1" as "\x41",
+ * a literal "{2," and "80}" as a repeat. */
+static int is_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int joins_after(enum last_token last, char c)
+{
+    if (last == LAST_ESCAPE)
+        return is_alnum(c) || c == '{' || c == '<' || c == '\'' || c == '-' || c == '+';
+    return last == LAST_OPEN_BRACE && ((c >= '0' && c <= '9') || c == ',' || c == '}');
+}
+
+/* Whether the escape re[i..end] could read on into what follows it: "\x"
+ * and "\x4" take hex digits, "\1" more digits, a bare "\o", "\N", "\g"
+ * or "\k" what names its code or group. "\s", "\x{41}" could not. */
+static int extensible_escape(const char *re, size_t i, size_t end)
+{
+    char k = re[i + 1];
+
+    if (end == i)
+        return 0;
+    if (k == 'x')
+        return end - i < 3 && re[end] != '}';
+    return (k >= '0' && k <= '9') ||
+           (end == i + 1 && (k == 'o' || k == 'N' || k == 'g' || k == 'k'));
+}
+
+/* The last token of re[0..n), roughly: an escape anywhere in its last
+ * four bytes counts as one (unsure is safe: the caller then refuses). */
+static enum last_token last_of(const char *re, size_t n)
+{
+    size_t k = n;
+
+    while (k > 0 && ((re[k - 1] >= '0' && re[k - 1] <= '9') || re[k - 1] == ','))
+        k--;
+    if (k > 0 && re[k - 1] == '{')
+        return LAST_OPEN_BRACE;
+    return memchr(re + (n > 4 ? n - 4 : 0), '\\', n > 4 ? 4 : n) != NULL ? LAST_ESCAPE
+                                                                         : LAST_OTHER;
+}
+
 /* re without the "(?x)" at re[from], and without the white space and the
  * comments that extended mode skips after it; NULL when it cannot be
- * written so (or out of memory: *oom). */
+ * written so (or out of memory: *oom), such as when two tokens could
+ * join once what stood between them is gone. */
 static char *drop_extended(const char *re, size_t len, size_t from, size_t *out_len,
                            int *oom)
 {
     char *out = tri_malloc(len + 1), *o = out;
-    size_t i, end;
+    size_t i, end, rep;
+    enum last_token last = last_of(re, from);
+    int skipped = 1;                    /* the "(?x)" itself */
 
     if (out == NULL) {
         *oom = 1;
@@ -131,15 +181,18 @@ static char *drop_extended(const char *re, size_t len, size_t from, size_t *out_
     for (i = from + 4; i < len; i++) {
         char c = re[i];
 
-        if (x_space(c))
+        if (x_space(c)) {
+            skipped = 1;
             continue;
+        }
         if (c == '#') {                 /* a comment runs to the newline */
             while (i + 1 < len && re[i + 1] != '\n')
                 if (other_newline(re[++i]))
                     goto refuse;
+            skipped = 1;
             continue;
         }
-        if (c == '{' && brace_reads_apart(re, len, i))
+        if ((c == '{' && brace_reads_apart(re, len, i)) || (skipped && joins_after(last, c)))
             goto refuse;
         if (c == '\\')
             end = tri_rx_escape_end(re, len, i);
@@ -153,6 +206,14 @@ static char *drop_extended(const char *re, size_t len, size_t from, size_t *out_
             goto refuse;
         memcpy(o, re + i, end + 1 - i);
         o += end + 1 - i;
+        if (c == '\\')
+            last = extensible_escape(re, i, end) ? LAST_ESCAPE : LAST_OTHER;
+        else if (c == '{' && !repeat_at(re, len, i, &rep))
+            last = LAST_OPEN_BRACE;
+        else if (!(last == LAST_OPEN_BRACE && ((c >= '0' && c <= '9') || c == ',')) &&
+                 !(last == LAST_ESCAPE && is_alnum(c)))   /* "\x" "4": one escape */
+            last = LAST_OTHER;
+        skipped = 0;
         i = end;
     }
     *o = '\0';
@@ -175,6 +236,16 @@ static size_t after_quantifier(const char *re, size_t len, size_t i, char **o)
     return i + 1 < len && re[i + 1] == '+' ? i + 1 : i;
 }
 
+/* Whether the comment "(?#" at re[i] can go: it is closed, and no escape
+ * before it could read on into what follows ("\x4(?#c)1"). Such a
+ * comment stays, and with it the regex is kept as written. */
+static int droppable_comment(const char *re, size_t len, size_t i, int after_escape)
+{
+    size_t end = comment_end(re, len, i);
+
+    return end < len && !(after_escape && end + 1 < len && joins_after(LAST_ESCAPE, re[end + 1]));
+}
+
 /* The token pass: atomic groups plain, possessive quantifiers greedy,
  * comments gone. 'atom' says whether a quantifier may follow (what PCRE2
  * calls a repeatable item). */
@@ -182,20 +253,13 @@ static void drop_restrictions(const char *re, size_t len, char *out, size_t *out
 {
     char *o = out;
     size_t i, end;
-    int atom = 0;
+    int atom = 0, escaped = 0;  /* the last token: an escape that reads on */
 
     for (i = 0; i < len; i++) {
         char c = re[i];
 
-        if (c == '\\' || c == '[') {
-            end = c == '\\' ? tri_rx_escape_end(re, len, i) : tri_rx_class_end(re, len, i);
-            end = end < len ? end : len - 1;
-            memcpy(o, re + i, end + 1 - i);
-            o += end + 1 - i;
-            i = end;
-            atom = 1;
-        } else if (c == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '#' &&
-                   comment_end(re, len, i) < len) {
+        if (c == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '#' &&
+            droppable_comment(re, len, i, escaped)) {
             i = comment_end(re, len, i);
             /* "x{1,(?#c)2}" is text: without the comment it would be a
              * repeat, so an empty group keeps the two apart. */
@@ -204,6 +268,18 @@ static void drop_restrictions(const char *re, size_t len, char *out, size_t *out
                 memcpy(o, "(?:)", 4);
                 o += 4;
             }
+            continue;                   /* what came before it is still last */
+        }
+        /* the digits after "\x" or "\1" are still the escape's */
+        escaped = escaped && is_alnum(c);
+        if (c == '\\' || c == '[') {
+            end = c == '\\' ? tri_rx_escape_end(re, len, i) : tri_rx_class_end(re, len, i);
+            end = end < len ? end : len - 1;
+            escaped = c == '\\' && extensible_escape(re, i, end);
+            memcpy(o, re + i, end + 1 - i);
+            o += end + 1 - i;
+            i = end;
+            atom = 1;
         } else if (c == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '>') {
             memcpy(o, "(?:", 3);
             o += 3;

@@ -227,6 +227,15 @@ static void test_writes_restrictions_plainly(void **state)
     expect_relax("[[]S(?x) x # y\n", "[[]Sx");
     expect_relax("(a(?x) b)c d", "(a(?x) b)c d");   /* inside a group: kept whole */
     expect_relax("(?#(?x))a b(?x)c d", "(?#(?x))a b(?x)c d");
+    /* Two tokens that would join once what stood between them is gone
+     * keep the regex whole: "{2," and "80}" (fuzz_relax: the repeat then
+     * had nothing to repeat), "\x4" and "1", a comment inside braces. */
+    expect_relax("{2,(?x)80} order", "{2,(?x)80} order");
+    expect_relax("(?x)\\x4 1", "(?x)\\x4 1");
+    expect_relax("(?x)\\1 0(a)", "(?x)\\1 0(a)");
+    expect_relax("(?x)x{2#c\n,3}", "(?x)x{2#c\n,3}");
+    expect_relax("\\x4(?#c)a{1,2}", "\\x4(?#c)a{1,2}");
+    expect_relax("(?x)\\s l \\x{41} b", "\\sl\\x{41}b");   /* complete escapes */
 }
 
 static int matches(const char *re, const char *subject)
