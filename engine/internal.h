@@ -122,6 +122,9 @@ static inline size_t tri_utf8_ceil(const char *s, size_t len, size_t i)
 }
 
 /* ---- regex_lex.c ------------------------------------------------------ */
+/* Whether byte c is one of 'set' (strchr alone also finds a NUL byte,
+ * which a regex may hold). */
+int tri_rx_one_of(char c, const char *set);
 /* Index of the last byte of the escape at re[i] (a backslash). */
 size_t tri_rx_escape_end(const char *re, size_t len, size_t i);
 /* Index of the first byte from re[j] on that PCRE2 does not ignore (a \E
@@ -134,6 +137,13 @@ size_t tri_rx_posix_end(const char *re, size_t len, size_t j);
 size_t tri_rx_class_end(const char *re, size_t len, size_t i);
 /* Digits at re[*i], *i moved past them; the value, or -1 when none. */
 long tri_rx_read_count(const char *re, size_t len, size_t *i);
+/* Whether "{...}" at re[i] is a repeat as PCRE2 10.42 reads one: {m},
+ * {m,} or {m,n}; then *m and *n are its bounds (*n is *m for {m}, -1 for
+ * {m,}) and *end the index of its '}'. */
+int tri_rx_repeat(const char *re, size_t len, size_t i, long *m, long *n, size_t *end);
+/* Whether re holds U+0085, U+200E, U+200F, U+2028 or U+2029: white space
+ * PCRE2 skips in extended mode, Vectorscan does not. */
+int tri_rx_unicode_space(const char *re, size_t len);
 /* Whether re holds an inline option list with x ("(?x)", "(?i-x:"). */
 int tri_rx_x_option(const char *re, size_t len);
 

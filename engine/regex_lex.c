@@ -7,9 +7,7 @@
 #include <string.h>
 #include "internal.h"
 
-/* Whether byte c is one of 'set' (strchr alone also finds a NUL byte,
- * which a regex may hold). */
-static int one_of(char c, const char *set)
+int tri_rx_one_of(char c, const char *set)
 {
     return c != '\0' && strchr(set, c) != NULL;
 }
@@ -28,10 +26,10 @@ size_t tri_rx_escape_end(const char *re, size_t len, size_t i)
     }
     if (re[end] == 'c')                 /* \cX: X is any character */
         return end + 1 < len ? end + 1 : end;
-    if (one_of(re[end], "xopPNgk") && end + 1 < len && re[end + 1] == '{')
+    if (tri_rx_one_of(re[end], "xopPNgk") && end + 1 < len && re[end + 1] == '{')
         while (end + 1 < len && re[end] != '}')
             end++;
-    else if (one_of(re[end], "pP") && end + 1 < len)   /* \pL: one letter */
+    else if (tri_rx_one_of(re[end], "pP") && end + 1 < len)   /* \pL: one letter */
         end++;
     return end;
 }
@@ -82,7 +80,7 @@ size_t tri_rx_class_end(const char *re, size_t len, size_t i)
     for (; j < len && re[j] != ']'; j++) {
         if (re[j] == '\\')
             j = tri_rx_escape_end(re, len, j);
-        else if (re[j] == '[' && j + 1 < len && one_of(re[j + 1], ":.=") &&
+        else if (re[j] == '[' && j + 1 < len && tri_rx_one_of(re[j + 1], ":.=") &&
                  (end = tri_rx_posix_end(re, len, j)) > 0)
             j = end;
     }
@@ -101,6 +99,33 @@ long tri_rx_read_count(const char *re, size_t len, size_t *i)
     return v;
 }
 
+int tri_rx_repeat(const char *re, size_t len, size_t i, long *m, long *n, size_t *end)
+{
+    size_t j = i + 1;
+
+    if ((*m = tri_rx_read_count(re, len, &j)) < 0)
+        return 0;
+    *n = *m;
+    if (j < len && re[j] == ',') {
+        j++;
+        *n = tri_rx_read_count(re, len, &j);
+    }
+    *end = j;
+    return j < len && re[j] == '}';
+}
+
+int tri_rx_unicode_space(const char *re, size_t len)
+{
+    static const char *const space[] = { "\xc2\x85", "\xe2\x80\x8e", "\xe2\x80\x8f",
+                                         "\xe2\x80\xa8", "\xe2\x80\xa9" };
+    size_t k;
+
+    for (k = 0; k < sizeof space / sizeof *space; k++)
+        if (memmem(re, len, space[k], strlen(space[k])) != NULL)
+            return 1;
+    return 0;
+}
+
 /* Whether the regex holds an inline option list with x ("(?x)", "(?i-x:"),
  * escaped or not: a reader unsure of extended mode refuses either way. */
 int tri_rx_x_option(const char *re, size_t len)
@@ -112,7 +137,7 @@ int tri_rx_x_option(const char *re, size_t len)
 
         if (re[i] != '(' || re[i + 1] != '?')
             continue;
-        for (k = i + 2; k < len && (one_of(re[k], "-^") ||
+        for (k = i + 2; k < len && (tri_rx_one_of(re[k], "-^") ||
                                     (re[k] >= 'a' && re[k] <= 'z') ||
                                     (re[k] >= 'A' && re[k] <= 'Z')); k++)
             x |= re[k] == 'x';

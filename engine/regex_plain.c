@@ -22,36 +22,10 @@
 #include "internal.h"
 
 /* PCRE2's pattern white space in extended mode, ASCII part; a regex with
- * the Unicode part stays as written (unicode_space). */
+ * the Unicode part stays as written (tri_rx_unicode_space). */
 static int x_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-/* Whether re holds U+0085, U+200E, U+200F, U+2028 or U+2029, which PCRE2
- * also skips in extended mode (such a regex runs through PCRE2 alone:
- * tri_regex_reads_apart). */
-static int unicode_space(const char *re, size_t len)
-{
-    return memmem(re, len, "\xc2\x85", 2) != NULL || memmem(re, len, "\xe2\x80\x8e", 3) != NULL ||
-           memmem(re, len, "\xe2\x80\x8f", 3) != NULL || memmem(re, len, "\xe2\x80\xa8", 3) != NULL ||
-           memmem(re, len, "\xe2\x80\xa9", 3) != NULL;
-}
-
-/* Whether "{...}" at re[i] is a repeat as PCRE2 10.42 reads one: {m},
- * {m,} or {m,n}; *end is then the index of its '}'. */
-static int repeat_at(const char *re, size_t len, size_t i, size_t *end)
-{
-    size_t j = i + 1;
-
-    if (tri_rx_read_count(re, len, &j) < 0)
-        return 0;
-    if (j < len && re[j] == ',') {
-        j++;
-        tri_rx_read_count(re, len, &j);
-    }
-    *end = j;
-    return j < len && re[j] == '}';
 }
 
 /* Whether the brace at re[i] holds white space before its '}' with only
@@ -71,7 +45,7 @@ static int brace_reads_apart(const char *re, size_t len, size_t i)
 }
 
 /* Whether c is a line break other than LF (CR, VT, FF; the Unicode ones
- * keep the regex as written: unicode_space): Debian's PCRE2 ends an
+ * keep the regex as written: tri_rx_unicode_space): Debian's PCRE2 ends an
  * extended-mode comment at LF only, a build with another newline
  * convention at these too. */
 static int other_newline(char c)
@@ -116,14 +90,14 @@ static size_t extended_from(const char *re, size_t len)
 /* What the last token written was, for joins (joins_after). */
 enum last_token { LAST_OTHER = 0, LAST_ESCAPE, LAST_OPEN_BRACE };
 
-/* Whether a token starting with c, once what stood between it and the
- * last token is gone, could read as part of it: "\x4" and "1" as "\x41",
- * a literal "{2," and "80}" as a repeat. */
 static int is_alnum(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Whether a token starting with c, once what stood between it and the
+ * last token is gone, could read as part of it: "\x4" and "1" as "\x41",
+ * a literal "{2," and "80}" as a repeat. */
 static int joins_after(enum last_token last, char c)
 {
     if (last == LAST_ESCAPE)
@@ -169,6 +143,7 @@ static char *drop_extended(const char *re, size_t len, size_t from, size_t *out_
 {
     char *out = tri_malloc(len + 1), *o = out;
     size_t i, end, rep;
+    long m, n;
     enum last_token last = last_of(re, from);
     int skipped = 1;                    /* the "(?x)" itself */
 
@@ -208,7 +183,7 @@ static char *drop_extended(const char *re, size_t len, size_t from, size_t *out_
         o += end + 1 - i;
         if (c == '\\')
             last = extensible_escape(re, i, end) ? LAST_ESCAPE : LAST_OTHER;
-        else if (c == '{' && !repeat_at(re, len, i, &rep))
+        else if (c == '{' && !tri_rx_repeat(re, len, i, &m, &n, &rep))
             last = LAST_OPEN_BRACE;
         else if (!(last == LAST_OPEN_BRACE && ((c >= '0' && c <= '9') || c == ',')) &&
                  !(last == LAST_ESCAPE && is_alnum(c)))   /* "\x" "4": one escape */
@@ -253,6 +228,7 @@ static void drop_restrictions(const char *re, size_t len, char *out, size_t *out
 {
     char *o = out;
     size_t i, end;
+    long m, n;                  /* a repeat's bounds, unused here */
     int atom = 0, escaped = 0;  /* the last token: an escape that reads on */
 
     for (i = 0; i < len; i++) {
@@ -294,7 +270,7 @@ static void drop_restrictions(const char *re, size_t len, char *out, size_t *out
             *o++ = c;
             i = after_quantifier(re, len, i, &o);
             atom = 0;
-        } else if (c == '{' && atom && repeat_at(re, len, i, &end)) {
+        } else if (c == '{' && atom && tri_rx_repeat(re, len, i, &m, &n, &end)) {
             memcpy(o, re + i, end + 1 - i);
             o += end + 1 - i;
             i = after_quantifier(re, len, end, &o);
@@ -318,7 +294,7 @@ char *tri_regex_plain(const char *re, size_t len, size_t *out_len, int *oom)
         /* x set inside a group before, turned off or on again after, or
          * every option reset by "(?^" */
         if (tri_rx_x_option(re, from) || tri_rx_x_option(re + from + 4, len - from - 4) ||
-            memmem(re, len, "(?^", 3) != NULL || unicode_space(re, len))
+            memmem(re, len, "(?^", 3) != NULL || tri_rx_unicode_space(re, len))
             return NULL;
         if ((x = drop_extended(re, len, from, &n, oom)) == NULL)
             return NULL;

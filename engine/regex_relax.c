@@ -7,13 +7,6 @@
 #include <string.h>
 #include "internal.h"
 
-/* Whether byte c is one of 'set' (strchr alone also finds a NUL byte,
- * which a regex may hold). */
-static int one_of(char c, const char *set)
-{
-    return c != '\0' && strchr(set, c) != NULL;
-}
-
 /* Whether any of the n strings of 'list' occurs in re[0..len). */
 static int holds_any(const char *re, size_t len, const char *const *list, size_t n)
 {
@@ -73,11 +66,7 @@ static int script_property(const char *re, size_t len)
 
 const char *tri_regex_reads_apart(const char *re, size_t len)
 {
-    /* U+0085, U+200E, U+200F, U+2028, U+2029 in UTF-8 */
-    static const char *const space[] = { "\xc2\x85", "\xe2\x80\x8e", "\xe2\x80\x8f",
-                                         "\xe2\x80\xa8", "\xe2\x80\xa9" };
-
-    if (tri_rx_x_option(re, len) && holds_any(re, len, space, sizeof space / sizeof *space))
+    if (tri_rx_x_option(re, len) && tri_rx_unicode_space(re, len))
         return "in extended mode (?x) PCRE2 skips the Unicode white space (U+0085, "
                "U+200E, U+200F, U+2028, U+2029) in this regex and Vectorscan would not";
     if (script_property(re, len))
@@ -159,14 +148,14 @@ static int lookarounds_droppable(const char *re, size_t len)
         } else if (re[i] == '[') {
             i = tri_rx_class_end(re, len, i);
         } else if (re[i] == '(' && i + 2 < len && re[i + 1] == '?' &&
-                   one_of(re[i + 2], "P&R(+-0123456789")) {
+                   tri_rx_one_of(re[i + 2], "P&R(+-0123456789")) {
             return 0;   /* a reference, call or conditional; "(?-i)" too */
         } else if (lookaround_at(re, len, i)) {
             end = group_end(re, len, i);
             if (end >= len)
                 return 0;
             n = tri_rx_skip_ignored(re, len, end + 1);
-            if (n < len && one_of(re[n], "*+?{"))
+            if (n < len && tri_rx_one_of(re[n], "*+?{"))
                 return 0;
             i = end;
         }
@@ -187,30 +176,24 @@ static int lookarounds_droppable(const char *re, size_t len)
  * its '}', which the caller copies; else i, with nothing written. */
 static size_t widen_repeat(const char *re, size_t len, size_t i, char **o)
 {
-    size_t j = i + 1, comma;
-    long m = tri_rx_read_count(re, len, &j), n = -1;
+    size_t end, upto;
+    long m, n;
 
-    if (m < 0 || j >= len)
-        return i;
-    comma = j;
-    if (re[j] == ',') {
-        j++;
-        n = tri_rx_read_count(re, len, &j);
-    }
-    if (j >= len || re[j] != '}')
+    if (!tri_rx_repeat(re, len, i, &m, &n, &end))
         return i;
     if (m > REPEAT_CAP) {
         static const char capped[] = "{" STRING(REPEAT_CAP) ",";
 
         memcpy(*o, capped, sizeof capped - 1);
         *o += sizeof capped - 1;
-        return j;
+        return end;
     }
-    if (re[comma] != ',' || n <= m)     /* "{m}", "{m,}" as written */
+    if (n <= m)                         /* "{m}", "{m,}" as written */
         return i;
-    memcpy(*o, re + i, comma + 1 - i);
-    *o += comma + 1 - i;
-    return j;
+    upto = (size_t)((const char *)memchr(re + i, ',', end - i) - re);   /* "{m," */
+    memcpy(*o, re + i, upto + 1 - i);
+    *o += upto + 1 - i;
+    return end;
 }
 
 /* A construct ending at re[end] was dropped: if what follows could join
@@ -220,7 +203,7 @@ static size_t mark_gap(const char *re, size_t len, size_t end, char **o)
 {
     size_t next = tri_rx_skip_ignored(re, len, end + 1);
 
-    if (next < len && one_of(re[next], "0123456789,}*+?{")) {
+    if (next < len && tri_rx_one_of(re[next], "0123456789,}*+?{")) {
         memcpy(*o, "(?:)", 4);
         *o += 4;
     }
